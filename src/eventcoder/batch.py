@@ -1,0 +1,101 @@
+"""Batch coding: one partition function, used in-process and by worker processes.
+
+``code_partition`` maps an iterable of ingest items (articles, or failed records that pass
+through) to document records, loading the pipeline once per process. ``code_parallel`` fans
+chunks of items out to worker processes and yields results in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from .records import Article, DocumentResult
+from .settings import Settings
+
+__all__ = ["BatchSummary", "code_parallel", "code_partition", "default_workers"]
+
+_PIPELINE = None
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+    global _PIPELINE
+    if _PIPELINE is None or _PIPELINE.settings != settings:
+        from .pipeline import Pipeline
+
+        _PIPELINE = Pipeline(settings)
+    return _PIPELINE
+
+
+def code_partition(items: Iterable[Article | DocumentResult], settings: Settings) -> Iterator[DocumentResult]:
+    """Iterable of input rows -> iterable of records; the pipeline loads once per process."""
+    yield from _pipeline(settings).pipe(items)
+
+
+def _init_worker(settings: Settings) -> None:
+    _pipeline(settings)
+
+
+def _code_chunk(args: tuple[list[Article | DocumentResult], Settings]) -> list[DocumentResult]:
+    chunk, settings = args
+    return list(code_partition(chunk, settings))
+
+
+def _chunks(items: Iterable[Article | DocumentResult], size: int
+            ) -> Iterator[list[Article | DocumentResult]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def code_parallel(items: Iterable[Article | DocumentResult], settings: Settings, workers: int,
+                  chunk_size: int = 8) -> Iterator[DocumentResult]:
+    """Code with ``workers`` processes; output order is input order."""
+    if workers <= 1:
+        yield from code_partition(items, settings)
+        return
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        jobs = ((chunk, settings) for chunk in _chunks(items, chunk_size))
+        for results in pool.imap(_code_chunk, jobs):
+            yield from results
+
+
+class BatchSummary:
+    """Counts what went in and what came out, and why documents failed."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.ok = 0
+        self.failed = 0
+        self.events = 0
+        self.by_code: dict[str, int] = {}
+
+    def add(self, doc: DocumentResult) -> None:
+        self.documents += 1
+        if doc.status == "ok":
+            self.ok += 1
+            self.events += len(doc.events)
+        else:
+            self.failed += 1
+            code = doc.error.code if doc.error else "unknown"
+            self.by_code[code] = self.by_code.get(code, 0) + 1
+
+    def to_dict(self) -> dict[str, object]:
+        return {"documents": self.documents, "ok": self.ok, "failed": self.failed,
+                "failed_by_code": dict(sorted(self.by_code.items())), "events": self.events}
+
+    def text(self) -> str:
+        reasons = ", ".join(f"{c}: {n}" for c, n in sorted(self.by_code.items()))
+        failed = f"{self.failed}" + (f" ({reasons})" if reasons else "")
+        return (f"documents in: {self.documents}, ok: {self.ok}, failed: {failed}, "
+                f"events found: {self.events}")

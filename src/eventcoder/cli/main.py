@@ -1,0 +1,115 @@
+"""``eventcoder`` command line: thin wrappers over the library's functions.
+
+Exit codes: 0 when at least one document was coded (or the command succeeded), 2 for bad
+arguments, 3 when no input was found, 4 when every document failed, 5 when an evaluation
+fell below its floors, 1 for an unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import Errors, EventcoderError, ExitCode, InputError
+
+__all__ = ["build_parser", "main"]
+
+
+def _date_arg(option: str):  # type: ignore[no-untyped-def]
+    def parse(value: str) -> str:
+        from ..ingest.metadata import normalize_date
+
+        norm = normalize_date(value)
+        if norm is None or len(value.strip()) < 8:
+            raise argparse.ArgumentTypeError(Errors.EC020.format(value=value, option=option))
+        return norm
+
+    return parse
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an integer") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="eventcoder",
+        description="Code news text into source-attributed PLOVER events (offline).",
+    )
+    ap.add_argument("--version", action="version", version=f"eventcoder {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    code = sub.add_parser("code", help="code articles into events",
+                          description="Code articles (.txt, .html, .jsonl, .gz, directories, - for stdin).")
+    code.add_argument("paths", nargs="+", metavar="PATH", help="input files or directories; - reads stdin")
+    code.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    code.add_argument("--format", choices=["jsonl", "csv", "parquet"],
+                      help="output format (default: from OUT's extension, else jsonl)")
+    code.add_argument("--workers", type=_positive, default=None, help="worker processes (default: all cores)")
+    code.add_argument("--published", type=_date_arg("--published"), metavar="DATE",
+                      help="publication date (YYYY-MM-DD) for documents that give none")
+    code.add_argument("--publisher", metavar="NAME", help="publisher for documents that name none")
+    code.add_argument("--max-chars", type=_positive, default=1_000_000,
+                      help="documents longer than this fail with EC007 (default 1,000,000)")
+    code.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    code.set_defaults(func=_cmd_code)
+
+    show = sub.add_parser("show", help="print a coded file's events as a table for reading")
+    show.add_argument("file", metavar="FILE", help="JSONL written by 'eventcoder code'")
+    show.add_argument("--width", type=_positive, default=None, help="table width (default: terminal)")
+    show.set_defaults(func=_cmd_show)
+
+    ev = sub.add_parser("evaluate", help="score the coder against gold files")
+    ev.add_argument("--gold", required=True, metavar="DIR", help="directory of gold JSON files")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.set_defaults(func=_cmd_evaluate)
+    return ap
+
+
+def _cmd_code(args: argparse.Namespace) -> int:
+    from .code import run_code
+
+    return run_code(args)
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from .show import run_show
+
+    return run_show(args)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import run_evaluate
+
+    return run_evaluate(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except InputError as exc:
+        print(f"eventcoder: {exc.message}", file=sys.stderr)
+        return ExitCode.MISSING_INPUT if exc.code == "EC022" else ExitCode.BAD_ARGUMENTS
+    except EventcoderError as exc:
+        print(f"eventcoder: {exc.message}", file=sys.stderr)
+        return ExitCode.INTERNAL
+    except KeyboardInterrupt:
+        print("eventcoder: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return ExitCode.OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""GeoVirus (Gritta et al. 2018) geoparsing scores: toponym recall/precision and acc@161 km.
+
+The corpus's toponyms carry character offsets and Wikipedia coordinates. A gold toponym is
+recognized when a predicted place overlaps its span; acc@161 is the share of recognized toponyms
+whose predicted point lies within 161 km (100 miles) of the gold point, the customary threshold.
+"""
+
+from __future__ import annotations
+
+import statistics
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+
+from ..errors import Errors, InputError
+from ..gazetteer import Gazetteer, haversine_km
+from ..stages.linguistic import parse_many
+from ..stages.places import extract_places
+
+__all__ = ["GeoVirusArticle", "GeoVirusScore", "read_geovirus", "score_geovirus"]
+
+
+@dataclass(frozen=True, slots=True)
+class GeoToponym:
+    start: int
+    end: int
+    name: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class GeoVirusArticle:
+    source: str
+    text: str
+    toponyms: tuple[GeoToponym, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GeoVirusScore:
+    articles: int
+    gold: int
+    predicted: int
+    recognized: int  # gold toponyms overlapped by a prediction
+    correct_predictions: int  # predictions overlapping some gold toponym
+    within_161: int
+    median_km: float | None
+
+    @property
+    def recall(self) -> float:
+        return self.recognized / self.gold if self.gold else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct_predictions / self.predicted if self.predicted else 0.0
+
+    @property
+    def acc161(self) -> float:
+        return self.within_161 / self.recognized if self.recognized else 0.0
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {"articles": self.articles, "gold": self.gold, "predicted": self.predicted,
+                "recall": round(self.recall, 3), "precision": round(self.precision, 3),
+                "acc161": round(self.acc161, 3), "median_km": self.median_km}
+
+
+def read_geovirus(path: Path) -> Iterator[GeoVirusArticle]:
+    """Articles of ``GeoVirus.xml`` with their gold toponyms."""
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise InputError(Errors.EC024, what=path, detail=str(exc)) from exc
+    for art in root.iter("article"):
+        tops = tuple(
+            GeoToponym(int(loc.findtext("start") or 0), int(loc.findtext("end") or 0),
+                       loc.findtext("name") or "", float(loc.findtext("lat") or 0),
+                       float(loc.findtext("lon") or 0))
+            for loc in art.iter("location"))
+        yield GeoVirusArticle(art.findtext("source") or "", art.findtext("text") or "", tops)
+
+
+def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer, limit: int | None = None) -> GeoVirusScore:
+    """Run recognition and resolution over the corpus and compare with the gold toponyms."""
+    articles = list(read_geovirus(path))[:limit]
+    gold = predicted = recognized = correct = within = 0
+    errors: list[float] = []
+    for doc, art in parse_many(nlp, ((a.text, a) for a in articles)):
+        places = extract_places(doc, gazetteer)
+        gold += len(art.toponyms)
+        predicted += len(places)
+        correct += sum(any(p.start < t.end and t.start < p.end for t in art.toponyms) for p in places)
+        for t in art.toponyms:
+            hits = [p for p in places if p.start < t.end and t.start < p.end and p.lat is not None]
+            if not hits:
+                continue
+            recognized += 1
+            p = hits[0]
+            assert p.lat is not None and p.lon is not None
+            km = haversine_km(t.lat, t.lon, p.lat, p.lon)
+            errors.append(km)
+            within += km <= 161
+    return GeoVirusScore(len(articles), gold, predicted, recognized, correct, within,
+                         round(statistics.median(errors), 1) if errors else None)
+
+
+if __name__ == "__main__":  # python -m eventcoder.evaluate.geovirus [PATH] [LIMIT]
+    import json
+    import sys
+
+    from ..settings import default_cache_dir, default_data_dir
+    from ..stages.linguistic import load_nlp
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else default_data_dir() / "geovirus" / "GeoVirus.xml"
+    lim = int(sys.argv[2]) if len(sys.argv) > 2 else None
+    score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim)
+    print(json.dumps(score.as_dict()))

@@ -1,0 +1,241 @@
+"""Score the dates stage on open TIMEX data: MEANTIME (CAT XML) and GUM news (TEI ``<date>``).
+
+Both corpora ship tokens, not raw text, so each reader rebuilds a text (tokens joined with light
+detokenization) and records gold character spans into it. Scores follow TempEval-3: strict span,
+relaxed (overlapping) span, and value F1 over relaxed matches. GUM normalizes dates as calendar
+intervals (``from``/``to``), so its value check compares intervals rather than strings.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import Errors, InputError
+from ..stages.dates import extract_times
+from ..stages.linguistic import load_nlp, parse
+
+__all__ = ["GoldTimex", "interval", "read_gum", "read_meantime", "score_gum", "score_meantime", "score_spans"]
+
+_NO_SPACE_BEFORE = re.compile(r"^(?:[,.;:!?)\]}%]|'s|'S|n't|'re|'ve|'ll|'d|'m|''|’s)$")
+_NO_SPACE_AFTER = frozenset({"(", "[", "{", "$", "``", "#"})
+
+
+@dataclass(frozen=True, slots=True)
+class GoldTimex:
+    start: int
+    end: int
+    value: str
+    type: str = "DATE"
+
+
+@dataclass
+class _Builder:
+    """Join tokens into text, remembering where each token landed."""
+
+    parts: list[str]
+    length: int = 0
+    prev: str = ""
+
+    def add(self, token: str) -> tuple[int, int]:
+        if self.parts and not self.parts[-1].endswith("\n") and not _NO_SPACE_BEFORE.match(token) \
+                and self.prev not in _NO_SPACE_AFTER:
+            self.parts.append(" ")
+            self.length += 1
+        start = self.length
+        self.parts.append(token)
+        self.length += len(token)
+        self.prev = token
+        return start, self.length
+
+    def newline(self, n: int = 1) -> None:
+        if self.parts and not self.parts[-1].endswith("\n"):
+            self.parts.append("\n" * n)
+            self.length += n
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
+    """Text, creation date (DCT) and TIMEX3 gold of one MEANTIME document; the DCT itself is left out."""
+    root = ET.parse(path).getroot()
+    b = _Builder([])
+    spans: dict[str, tuple[int, int]] = {}
+    sentence = None
+    for tok in root.iter("token"):
+        sent = tok.get("sentence")
+        if sentence is not None and sent != sentence:
+            b.newline(2 if sentence in ("0", "1") else 1)
+        sentence = sent
+        spans[tok.get("t_id", "")] = b.add(tok.text or "")
+    gold: list[GoldTimex] = []
+    dct: dt.date | None = None
+    markables = root.find("Markables")
+    for tx in markables.iter("TIMEX3") if markables is not None else []:
+        ids = [a.get("t_id", "") for a in tx.iter("token_anchor")]
+        value = tx.get("value", "")
+        if tx.get("functionInDocument") == "CREATION_TIME":
+            try:
+                dct = dt.date.fromisoformat(value[:10])
+            except ValueError:
+                dct = None
+            continue
+        if not ids or not value:
+            continue
+        pos = [spans[i] for i in ids if i in spans]
+        if pos:
+            gold.append(GoldTimex(min(p[0] for p in pos), max(p[1] for p in pos), value, tx.get("type", "DATE")))
+    return b.text, dct, gold
+
+
+def read_gum(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
+    """Text, dateCreated and ``<date>`` gold (value "from/to" as a day interval) of one GUM xml file."""
+    b = _Builder([])
+    gold: list[GoldTimex] = []
+    open_dates: list[tuple[int, str]] = []
+    anchor: dt.date | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("<text "):
+            m = re.search(r'dateCreated="(\d{4}-\d\d-\d\d)"', line)
+            anchor = dt.date.fromisoformat(m.group(1)) if m else None
+        elif line.startswith(("<p", "<head", "</p", "</head", "<list", "</list", "<item", "</item")):
+            b.newline(2)
+        elif line.startswith("<date"):
+            attrs = dict(re.findall(r'(\w+)="([^"]*)"', line))
+            lo = attrs.get("when") or attrs.get("from") or attrs.get("notBefore") or ""
+            hi = attrs.get("when") or attrs.get("to") or attrs.get("notAfter") or ""
+            open_dates.append((b.length + (1 if b.parts and not b.parts[-1].endswith("\n") else 0), f"{lo}/{hi}"))
+        elif line.startswith("</date"):
+            if open_dates:
+                start, value = open_dates.pop()
+                gold.append(GoldTimex(start, b.length, value))
+        elif line.startswith("<") and not line.startswith("<\t"):
+            continue
+        elif line:
+            b.add(line.split("\t", 1)[0])
+    return b.text, anchor, gold
+
+
+def interval(value: str) -> tuple[dt.date, dt.date] | None:
+    """The calendar days a TIMEX3 value (or "A/B" range) covers; None when it names no interval."""
+    if "/" in value:
+        lo_s, _, hi_s = value.partition("/")
+        lo, hi = interval(lo_s) if lo_s else None, interval(hi_s) if hi_s else None
+        if lo is None and hi is None:
+            return None
+        return (lo or hi)[0], (hi or lo)[1]  # type: ignore[index]
+    v = value.split("T", 1)[0]
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", v):
+            d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return d, d
+        if m := re.fullmatch(r"(\d{4})-(\d\d)", v):
+            y, mo = int(m[1]), int(m[2])
+            return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        if m := re.fullmatch(r"(\d{4})", v):
+            return dt.date(int(v), 1, 1), dt.date(int(v), 12, 31)
+        if m := re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", v):
+            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            if m[3]:
+                return monday + dt.timedelta(days=5), monday + dt.timedelta(days=6)
+            return monday, monday + dt.timedelta(days=6)
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", v):
+            y, q = int(m[1]), int(m[2])
+            return dt.date(y, 3 * q - 2, 1), dt.date(y, 3 * q, calendar.monthrange(y, 3 * q)[1])
+        if m := re.fullmatch(r"(\d{3})X?", v):
+            return dt.date(int(m[1]) * 10, 1, 1), dt.date(int(m[1]) * 10 + 9, 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def score_spans(pairs: Iterable[tuple[list[GoldTimex], list[GoldTimex]]],
+                same: Callable[[str, str], bool]) -> dict[str, Any]:
+    """TempEval-3 style P/R/F1: strict span, relaxed span, and value (on relaxed matches)."""
+    n_pred = n_gold = strict = relaxed = value_ok = 0
+    for gold, pred in pairs:
+        n_pred += len(pred)
+        n_gold += len(gold)
+        used: set[int] = set()
+        for g in gold:
+            for i, p in enumerate(pred):
+                if i in used or p.end <= g.start or p.start >= g.end:
+                    continue
+                used.add(i)
+                relaxed += 1
+                strict += (p.start, p.end) == (g.start, g.end)
+                value_ok += same(p.value, g.value)
+                break
+
+    def prf(hits: int) -> dict[str, float]:
+        p = hits / n_pred if n_pred else 0.0
+        r = hits / n_gold if n_gold else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+
+    return {"gold": n_gold, "predicted": n_pred, "strict": prf(strict), "relaxed": prf(relaxed),
+            "value": prf(value_ok)}
+
+
+def _run(files: list[Path], reader: Callable[[Path], tuple[str, dt.date | None, list[GoldTimex]]],
+         same: Callable[[str, str], bool], what: str, skip_dct: bool) -> dict[str, Any]:
+    if not files:
+        raise InputError(Errors.EC022, what=what)
+    nlp = load_nlp()
+    pairs = []
+    t_parse = t_times = 0.0
+    for path in files:
+        text, anchor, gold = reader(path)
+        t0 = time.perf_counter()
+        doc = parse(nlp, text)
+        t1 = time.perf_counter()
+        times = extract_times(doc, anchor)
+        t_times += time.perf_counter() - t1
+        t_parse += t1 - t0
+        # MEANTIME leaves its dateline (the DCT) unannotated: skip predictions there
+        dct_end = text.find("\n\n", text.find("\n\n") + 2) if skip_dct else -1
+        pred = [GoldTimex(t.start, t.end, t.value, t.type) for t in times if t.start > dct_end]
+        pairs.append((gold, pred))
+    out = score_spans(pairs, same)
+    out.update(documents=len(files), parse_seconds=round(t_parse, 3), times_seconds=round(t_times, 3),
+               overhead=round(t_times / t_parse, 4) if t_parse else 0.0)
+    return out
+
+
+def _same_meantime(pred: str, gold: str) -> bool:
+    return pred == gold or pred.rstrip("Z") == gold.rstrip("Z") or pred.split("T")[0] == gold.split("T")[0] != ""
+
+
+def _same_interval(pred: str, gold: str) -> bool:
+    a = interval(pred)
+    return a is not None and a == interval(gold)
+
+
+def score_meantime(data_dir: Path) -> dict[str, Any]:
+    """Score on MEANTIME English (``data_dir`` = the meantime folder or the data root)."""
+    base = data_dir / "meantime" if (data_dir / "meantime").is_dir() else data_dir
+    files = sorted(base.glob("intra_cross-doc_annotation/*/*.xml")) or sorted(base.glob("**/*.xml"))
+    return _run(files, read_meantime, _same_meantime, str(base), skip_dct=True)
+
+
+def score_gum(data_dir: Path) -> dict[str, Any]:
+    """Score on GUM news ``<date>`` tags (``data_dir`` = gum_news folder or the data root)."""
+    base = data_dir / "gum_news" if (data_dir / "gum_news").is_dir() else data_dir
+    files = sorted((base / "xml").glob("GUM_news_*.xml"))
+    return _run(files, read_gum, _same_interval, str(base / "xml"), skip_dct=False)
+
+
+if __name__ == "__main__":  # pragma: no cover - manual benchmark
+    import json
+    import sys
+
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
+    print(json.dumps({"meantime": score_meantime(root), "gum": score_gum(root)}, indent=1))

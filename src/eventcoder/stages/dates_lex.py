@@ -1,0 +1,180 @@
+"""Word lists and precompiled patterns for the dates stage (kept apart so dates.py reads as logic)."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS: dict[str, int] = {
+    "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
+    "mon": 1, "tue": 2, "tues": 2, "wed": 3, "thu": 4, "thur": 4, "thurs": 4, "fri": 5, "sat": 6, "sun": 7,
+}
+SEASONS: dict[str, str] = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+SEASON_MONTH: dict[str, int] = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
+ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "twenty-first": 21, "final": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+}
+NUMBER_WORDS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "a hundred": 100, "one hundred": 100, "a couple of": 2, "a dozen": 12, "dozen": 12,
+}
+VAGUE_NUMBERS = frozenset({"several", "a few", "few", "many", "some", "a number of", "dozens of",
+                           "hundreds of", "countless", "numerous"})
+# unit -> (TIMEX3 letter, multiplier, needs "T" prefix)
+UNITS: dict[str, tuple[str, int, bool]] = {
+    "second": ("S", 1, True), "minute": ("M", 1, True), "hour": ("H", 1, True), "day": ("D", 1, False),
+    "night": ("D", 1, False), "week": ("W", 1, False), "fortnight": ("W", 2, False),
+    "month": ("M", 1, False), "year": ("Y", 1, False), "decade": ("Y", 10, False),
+    "century": ("Y", 100, False), "centurie": ("Y", 100, False),
+}
+DURATION_MODS: dict[str, str] = {
+    "over": "MORE_THAN", "more than": "MORE_THAN", "just over": "MORE_THAN", "well over": "MORE_THAN",
+    "nearly": "LESS_THAN", "almost": "LESS_THAN", "less than": "LESS_THAN", "under": "LESS_THAN",
+    "just under": "LESS_THAN", "barely": "LESS_THAN", "about": "APPROX", "around": "APPROX",
+    "approximately": "APPROX", "roughly": "APPROX", "some": "APPROX", "at least": "EQUAL_OR_MORE",
+    "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
+}
+POSITION_MODS: dict[str, str] = {
+    "early": "START", "beginning": "START", "start": "START", "early part": "START", "first half": "START",
+    "mid": "MID", "middle": "MID", "late": "END", "end": "END", "close": "END", "latter part": "END",
+    "second half": "END",
+}
+VAGUE: dict[str, str] = {
+    "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF",
+    "at the moment": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
+    "the present": "PRESENT_REF", "at this time": "PRESENT_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "in the past": "PAST_REF", "previously": "PAST_REF",
+    "formerly": "PAST_REF", "in recent years": "PAST_REF", "in recent months": "PAST_REF",
+    "in recent weeks": "PAST_REF", "in recent days": "PAST_REF", "the past": "PAST_REF",
+    "in the future": "FUTURE_REF", "the future": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "soon": "FUTURE_REF", "in the coming days": "FUTURE_REF", "in the coming weeks": "FUTURE_REF",
+    "in the coming months": "FUTURE_REF", "in the coming years": "FUTURE_REF",
+    "in the days ahead": "FUTURE_REF", "in the years ahead": "FUTURE_REF",
+}
+PART_OF_DAY: dict[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
+                               "tonight": "NI", "noon": "12:00", "midnight": "24:00"}
+YEAR_SIGNALS = frozenset({
+    "in", "since", "by", "until", "till", "before", "after", "of", "from", "during", "through", "circa",
+    "around", "early", "late", "mid", "mid-", "year", "years", "throughout", "spring", "summer", "autumn",
+    "fall", "winter", "c.", "ca.", "between", "on", "for", "as",
+})
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "his", "her", "their", "our", "my", "your",
+                         "these", "those"})
+AMBIGUOUS_MONTHS = frozenset({"may", "march", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                              "sept", "oct", "nov", "dec"})
+MONTH_SIGNALS = frozenset({"in", "since", "by", "until", "till", "before", "after", "from", "to", "through",
+                           "during", "early", "late", "mid", "mid-", "last", "next", "this", "of", "between",
+                           "and", "or", "throughout", "end", "beginning", "around", "–", "-"})
+FUTURE_VERBS = frozenset({"plan", "expect", "schedule", "set", "due", "intend", "hope", "aim", "want",
+                          "prepare", "promise", "vow", "threaten", "decide", "agree", "seek", "propose"})
+
+# ----------------------------------------------------------------- regex parts
+_MON = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+        r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)")
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\.)"
+_WDFULL = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:1[0-9]{3}|20[0-9]{2}|2100)(?![0-9])"
+_DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![0-9])"
+_NUM_WORDS = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
+_VAGUE_NUMS = "|".join(sorted((re.escape(w) for w in VAGUE_NUMBERS), key=len, reverse=True))
+_NUM = (rf"(?:\d+(?:[.,]\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-"
+        rf"(?:one|two|three|four|five|six|seven|eight|nine)|{_NUM_WORDS}|{_VAGUE_NUMS})"
+        r"(?:\s+and\s+a\s+half)?")
+_UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centur(?:y|ie))"
+_DMOD = "|".join(sorted((re.escape(w) for w in DURATION_MODS), key=len, reverse=True))
+_TZ = r"(?:\s*\(?(?:GMT|UTC|Z\b|[ECMP][SD]T|CET|CEST|BST|IST|MSK|local\s+time)\)?)"
+_SEASON = r"(?:spring|summer|autumn|fall|winter)"
+
+I = re.IGNORECASE
+
+
+def _c(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+# (name, pattern, priority): longer matches win; ties go to the lower priority number
+PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
+    ("iso", _c(r"\b(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
+               r"(?:[T ](?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?\b"), 0),
+    ("isoweek", _c(r"\b(?P<y>\d{4})-W(?P<w>0[1-9]|[1-4]\d|5[0-3])\b"), 0),
+    ("isoquarter", _c(r"\b(?P<y>\d{4})-Q(?P<q>[1-4])\b"), 0),
+    ("slash", _c(r"\b(?P<a>[01]?\d|2\d|3[01])/(?P<b>[01]?\d|2\d|3[01])/(?P<y>\d{4})\b"), 1),
+    ("mdy_range", _c(rf"\b(?P<mon>{_MON})\s*(?P<d1>{_DAY})\s*(?:-|–|—|to|through|until)\s*(?P<d2>{_DAY})"
+                     rf"(?:,?\s+(?P<y>{_YEAR}))?"), 1),
+    ("dmy_range", _c(rf"\b(?P<d1>{_DAY})\s*(?:-|–|—|to)\s*(?P<d2>{_DAY})\s+(?:of\s+)?(?P<mon>{_MON})"
+                     rf"(?:,?\s+(?P<y>{_YEAR}))?"), 1),
+    ("mdy", _c(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<mon>{_MON})\s*(?P<d>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?"), 2),
+    ("dmy", _c(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MON})"
+               rf"(?:,?\s+(?P<y>{_YEAR}))?"), 2),
+    ("my", _c(rf"\b(?P<mon>{_MON}),?\s+(?:of\s+)?(?P<y>{_YEAR})"), 2),
+    ("yqy", _c(rf"\b(?P<y>{_YEAR})\s+Q(?P<q>[1-4])\b"), 2),
+    ("quarter", _c(rf"\b(?:Q(?P<q>[1-4])|(?:the\s+)?(?P<qw>first|second|third|fourth|final|1st|2nd|3rd|4th)"
+                   rf"\s+quarter)(?:\s+(?:of\s+)?(?:(?:fiscal|FY)\s*)?(?P<y>{_YEAR}))?\b"), 3),
+    ("season_y", _c(rf"\b(?:the\s+)?(?P<s>{_SEASON})(?:\s+of)?,?\s+(?P<y>{_YEAR})", I), 3),
+    ("season_rel", _c(rf"\b(?P<rel>last|this|next|past)\s+(?P<s>{_SEASON})\b", I), 4),
+    ("decade", _c(r"\b(?:the\s+)?(?:(?P<pm>early|mid|late)[-\s])?(?P<dec>1\d\d|20\d)0(?:'s|s)\b", I), 3),
+    ("decade2", _c(r"(?:\bthe\s+)?(?:(?P<pm>early|mid|late)[-\s])?['’](?P<d2>\d)0s\b", I), 3),
+    ("century", _c(r"\b(?:the\s+)?(?:(?P<pm>early|mid|late)[-\s])?(?P<n>\d{1,2}(?:st|nd|rd|th)|"
+                   r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+                   r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
+                   r"twentieth|twenty-first)[-\s]century\b", I), 3),
+    ("year_range", _c(rf"(?<![\w$€£.,/])(?<!\d-)(?P<y1>{_YEAR})\s*(?:-|–|—|/)\s*(?P<y2>\d{{4}}|\d{{2}})(?![\w%]|[.,]\d)"), 2),
+    ("month", _c(rf"\b(?P<mon>{_MON})(?![\w-])"), 6),
+    ("year", _c(rf"(?<![\w$€£.,/])(?<!\d-)(?P<y>{_YEAR})(?![\w%]|[.,]\d|-\d)"), 7),
+    ("dayword", _c(r"\b(?:the\s+day\s+(?P<bf>before|after)\s+)?(?P<w>yesterday|today|tomorrow)\b"
+                   r"(?:\s+(?P<pod>morning|afternoon|evening|night))?", I), 3),
+    ("tonight", _c(r"\b(?P<w>tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b", I), 3),
+    ("relunit", _c(r"\b(?:(?P<ea>earlier|later)\s+)?(?P<rel>last|this|next|coming|previous|following|same)\s+"
+                   r"(?P<u>week|month|year|weekend|quarter|decade|century)\b", I), 4),
+    ("anaphor", _c(r"\b(?P<w>the\s+(?:following|next|previous|preceding|same)\s+(?P<u>days?|weeks?|months?|years?"
+                   r"|morning|night|evening)|the\s+day\s+(?:after|before)(?!\s+(?:yesterday|tomorrow))|that\s+"
+                   r"(?P<u2>day|week|month|year|night|morning))\b", I), 4),
+    ("weekday", _c(rf"\b(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>{_WDFULL})(?P<pl>s)?\b"
+                   r"(?:\s+(?P<pod>morning|afternoon|evening|night))?"), 5),
+    ("ago", _c(rf"\b(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b", I), 2),
+    ("set", _c(rf"\b(?:(?P<q>every|each)\s+(?:other\s+)?(?P<u>day|week|month|year|morning|night|evening|weekend|"
+               rf"{_WDFULL})|(?P<f>once|twice|three\s+times|\d+\s+times)\s+(?:a|per|each|every)\s+(?P<u2>{_UNIT}))\b",
+               I), 3),
+    ("setadv", _c(r"\b(?P<w>daily|weekly|monthly|annually|yearly|nightly|hourly)\b", I), 8),
+    ("duration", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?(?:the\s+(?P<rel>past|last|next|coming|previous|first|final)\s+)?"
+                    rf"(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\b(?!-old|\s+old)", I), 5),
+    ("duration_the", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?the\s+(?P<rel>past|last|next|coming|previous)\s+(?P<u>{_UNIT})\b",
+                        I), 6),
+    ("duration_bare", _c(r"(?<=\bfor\s)(?P<u>years|months|decades|weeks|days|hours|centuries)\b", I), 8),
+    ("vague", _c(r"\b(?P<w>" + "|".join(sorted((re.escape(w) for w in VAGUE), key=len, reverse=True)) + r")\b",
+                 I), 6),
+    ("clock", _c(rf"\b(?P<H>[01]?\d|2[0-3])(?::(?P<M>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m\b|[AP]M\b){_TZ}?"), 2),
+    ("clock24", _c(rf"\b(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])(?:\s*(?:hrs|hours|h)\b|{_TZ})?"), 3),
+    ("military", _c(rf"\b(?P<H>[01]\d|2[0-3])(?P<M>[0-5]\d)\s*(?:hrs|hours|{_TZ})"), 3),
+    ("noon", _c(rf"\b(?P<w>noon|midnight|midday){_TZ}?", I), 4),
+    ("ordday", _c(r"\bthe\s+(?P<d>3[01]|[12]\d|[1-9])(?:st|nd|rd|th)\b"), 6),
+]
+
+MOD_PREFIX = re.compile(
+    r"(?:\b(?P<a>early|mid|late)[-\s]+|\b(?:the\s+)?(?P<b>beginning|start|end|middle|close|early\s+part|"
+    r"latter\s+part|first\s+half|second\s+half)\s+of\s+(?:the\s+)?)$", I)
+SIGNAL_PREFIX = re.compile(r"\b(?P<s>since|before|after|until|till|by)\s+$", I)
+YEAR_PREV = re.compile(r"(?:\b(?:in|since|by|until|till|before|after|of|from|during|through|throughout|circa|"
+                       r"around|early|late|c\.|ca\.|between|year|years|for|spring|summer|autumn|winter)\s+|"
+                       r"\bmid-?\s*|\(\s*)$", I)
+NOT_YEAR_NEXT = re.compile(r"\s*(?:%|percent|per\s*cent|[a-z]*meters?\b|km\b|kilomet|miles?\b|kg\b|tons?\b|"
+                           r"tonnes?\b|dollars?\b|euros?\b|people\b|troops\b|soldiers\b|men\b|women\b|"
+                           r"children\b|units?\b|votes?\b|times\b|hectares?\b|feet\b|ft\b)", I)
+PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*$", I)
+TIME_DATE_GAP = re.compile(r"\s*(?:,|on|at|of)?\s*(?:the\s+)?$", I)
+TIMEX3_VALUE = re.compile(
+    r"^(?:PRESENT_REF|PAST_REF|FUTURE_REF"
+    r"|P(?:[\dX]+(?:\.\d+)?[YMWD])*(?:T(?:[\dX]+(?:\.\d+)?[HMS])+)?"
+    r"|[\dX]{2}|[\dX]{3}X?|[\dX]{4}(?:-(?:[\dX]{2}(?:-[\dX]{2})?|W[\dX]{2}(?:-(?:[\dX]|WE))?|Q[1-4X]|SP|SU|FA|WI))?"
+    r"(?:T(?:\d{2}:\d{2}|MO|AF|EV|NI))?)$")

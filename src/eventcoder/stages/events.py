@@ -1,0 +1,390 @@
+"""PLOVER events from a trigger lexicon over the dependency parse.
+
+A trigger is a verb or noun whose lemma is in ``resources/triggers.tsv`` and whose condition
+(object, modifier or argument sector) holds. Roles come from the parse:
+
+- verb, active: subject -> actor; direct object (or on/against/at object) -> recipient;
+- verb, passive: "by"-agent -> actor; passive subject -> recipient;
+- verb without a subject of its own (xcomp): the governing verb's object ("pushed X to sign"),
+  else its subject ("X agreed to withdraw");
+- noun: possessor or "by"/"of" object -> actor, "on/against" object -> recipient; a noun that is
+  the object of a support verb ("launched an attack", "made claims", "responded with a
+  counter-offensive", "a statement was made by X") takes that verb's subject or agent;
+- a noun with no actor in an adverbial phrase of a clause takes that clause's subject.
+
+Triggers of one event are merged: a noun inside another trigger's phrase ("violated the
+ceasefire", "cessation of hostilities") belongs to it; same-type triggers where one lies in the
+other's subtree ("silenced as a result of X's retaliation") are one event.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from .actors import ActorResolver
+
+__all__ = ["Crosswalk", "Trigger", "TriggerMatch", "find_triggers", "load_crosswalk", "load_triggers",
+           "roles_for"]
+
+SUPPORT_VERBS = {
+    "launch", "carry", "conduct", "make", "hold", "stage", "declare", "announce", "introduce",
+    "impose", "reach", "mount", "begin", "start", "continue", "resume", "respond", "open", "deliver",
+    "commit", "issue", "sign", "undertake", "unleash", "perpetrate", "initiate", "wage", "step",
+    "order", "call", "agree", "join", "lead", "organize", "organise", "claim", "take",
+}
+_SUBJ = {"nsubj", "csubj"}
+_PASS_SUBJ = {"nsubjpass", "csubjpass"}
+_OBJ = {"dobj", "obj", "attr", "oprd"}
+_TARGET_PREPS = {"on", "against", "at", "upon", "toward", "towards", "with"}
+_WEAPON_MODES = [
+    ({"suicide"}, "suicide-attack"),
+    ({"drone", "uav"}, "drone"),
+    ({"airstrike", "warplane", "jet", "aircraft", "helicopter", "air"}, "aerial"),
+    ({"artillery", "mortar", "shell", "rocket", "missile", "tank", "howitzer", "large-caliber",
+      "grad", "cannon"}, "heavy-weapons"),
+    ({"ied", "explosive", "bomb", "landmine", "mine", "grenade", "car-bomb"}, "explosives"),
+    ({"gun", "rifle", "gunfire", "gunmen", "gunman", "sniper", "machine-gun", "firearm", "bullet"},
+     "firearms"),
+    ({"tear", "teargas", "baton", "water"}, "crowd-control"),
+]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("eventcoder.resources").joinpath(name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    lemma: str
+    pos: str
+    type: str
+    mode: str | None
+    needs: str | None
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Crosswalk:
+    table: dict[tuple[str, str], tuple[str, str | None]]
+
+    def lookup(self, type_: str, mode: str | None) -> tuple[str | None, str | None]:
+        hit = self.table.get((type_, mode or "")) or self.table.get((type_, ""))
+        return (hit[0], hit[1]) if hit else (None, None)
+
+
+@lru_cache(maxsize=1)
+def load_triggers() -> dict[str, tuple[Trigger, ...]]:
+    by_lemma: dict[str, list[Trigger]] = {}
+    for row in _rows("triggers.tsv"):
+        trig = Trigger(row["lemma"].lower(), row["pos"], row["type"], row["mode"] or None,
+                       row["needs"] or None, float(row["conf"] or 0.5))
+        by_lemma.setdefault(trig.lemma, []).append(trig)
+    return {k: tuple(v) for k, v in by_lemma.items()}
+
+
+@lru_cache(maxsize=1)
+def load_crosswalk() -> Crosswalk:
+    table: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for row in _rows("crosswalk.tsv"):
+        table[(row["type"], row["mode"])] = (row["cameo"], row["acled"] or None)
+    return Crosswalk(table)
+
+
+@dataclass(slots=True)
+class TriggerMatch:
+    token: Token
+    trigger: Trigger
+    absorbed: list[Token]
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def _modifier_lemmas(tok: Token) -> set[str]:
+    out = {_lemma(c) for c in tok.children if c.dep_ in {"amod", "compound", "prt", "prep", "nmod", "dobj", "npadvmod"}}
+    # "large-caliber", "counter-terrorism": hyphenated compounds are split by the tokenizer
+    for c in tok.children:
+        if c.dep_ in {"amod", "compound"}:
+            out.update(_lemma(g) for g in c.children if g.dep_ in {"amod", "compound", "npadvmod"})
+    if tok.dep_ == "dobj":
+        out.add(_lemma(tok.head))
+    if tok.dep_ == "compound":
+        out.add(_lemma(tok.head))
+    return out
+
+
+_QUANTIFIER_NOUNS = {"number", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score",
+                     "lot", "group", "couple", "handful", "majority", "some", "many", "several", "all"}
+
+
+def _content_head(tok: Token) -> Token:
+    """'a number of soldiers' -> soldiers: look through quantifier nouns."""
+    if _lemma(tok) in _QUANTIFIER_NOUNS:
+        inner = _pobj(tok, {"of"})
+        if inner is not None:
+            return inner
+    return tok
+
+
+def _objects(tok: Token) -> list[Token]:
+    objs = [_content_head(c) for c in tok.children if c.dep_ in _OBJ or c.dep_ in _PASS_SUBJ]
+    if tok.pos_ == "NOUN":
+        objs.append(tok.head)
+    return objs
+
+
+def _arguments(tok: Token) -> list[Token]:
+    args = [c for c in tok.children if c.dep_ in _SUBJ | _PASS_SUBJ | _OBJ]
+    for c in tok.children:
+        if c.dep_ in {"agent", "prep"}:
+            args.extend(g for g in c.children if g.dep_ == "pobj")
+    return args
+
+
+def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool:
+    if not trig.needs:
+        return True
+    key, _, values = trig.needs.partition("=")
+    wanted = {v.strip() for v in values.split(",")}
+    if key == "obj":
+        objs = _objects(tok)
+        for o in objs:
+            lem = {_lemma(o)}
+            lem.update(_lemma(c) for c in o.children if c.dep_ == "compound")
+            if lem & wanted:
+                return True
+        return False
+    if key == "mod":
+        return bool(_modifier_lemmas(tok) & wanted)
+    if key == "notmod":
+        return not (_modifier_lemmas(tok) & wanted)
+    if key == "arg":
+        for a in _arguments(tok):
+            ref = resolver.resolve(a)
+            if ref is not None and ref.sector in wanted:
+                return True
+        return False
+    return False
+
+
+def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
+    """Trigger tokens of the document, merged so that one event has one match."""
+    lexicon = load_triggers()
+    matches: list[TriggerMatch] = []
+    for tok in doc:
+        if tok.pos_ not in {"VERB", "NOUN", "PROPN"}:
+            continue
+        if tok.pos_ == "VERB" and tok.dep_ == "amod":  # "the liberated territories"
+            continue
+        cands = lexicon.get(_lemma(tok)) or lexicon.get(tok.lower_)
+        if not cands:
+            continue
+        pos = "VERB" if tok.pos_ == "VERB" else "NOUN"
+        for trig in cands:
+            if trig.pos not in {pos, "ANY"}:
+                continue
+            if _condition_holds(tok, trig, resolver):
+                matches.append(TriggerMatch(tok, trig, []))
+                break
+    return _merge(matches)
+
+
+def _in_subtree(tok: Token, root: Token) -> bool:
+    return root.left_edge.i <= tok.i <= root.right_edge.i and any(a == root for a in tok.ancestors)
+
+
+def _merge(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+    """One match per event: absorb nouns that are another trigger's object or of-phrase."""
+    absorbed: set[int] = set()
+    by_token = {m.token.i: m for m in matches}
+    for m in matches:
+        tok = m.token
+        # the nominal argument of a trigger: "violated the ceasefire", "cessation of hostilities",
+        # "signed the surrender document" (the more specific noun's type wins for support verbs)
+        for other in matches:
+            if other is m or other.token.i in absorbed or m.token.i in absorbed:
+                continue
+            o = other.token
+            direct_obj = o.head == tok and o.dep_ in _OBJ | _PASS_SUBJ
+            of_obj = (o.dep_ == "pobj" and o.head.head == tok and o.head.lower_ in {"of", "off"})
+            in_obj_phrase = (o.dep_ == "compound" and o.head.head == tok and o.head.dep_ in _OBJ)
+            if not (direct_obj or of_obj or in_obj_phrase):
+                continue
+            if _lemma(tok) in SUPPORT_VERBS and other.trigger.type != m.trigger.type:
+                m.trigger = other.trigger
+            m.absorbed.append(o)
+            absorbed.add(o.i)
+        # coordinated nouns of one type: "a ceasefire and a cessation of hostilities"
+        if tok.dep_ == "conj" and tok.head.i in by_token and by_token[tok.head.i].trigger.type == m.trigger.type:
+            by_token[tok.head.i].absorbed.append(tok)
+            absorbed.add(tok.i)
+        # compound nouns of one phrase: "the ceasefire agreement" -> one event (head's)
+        if tok.dep_ == "compound" and tok.head.i in by_token:
+            by_token[tok.head.i].absorbed.append(tok)
+            absorbed.add(tok.i)
+    kept = [m for m in matches if m.token.i not in absorbed]
+    # same type, one inside the other's subtree within a sentence -> one event
+    final: list[TriggerMatch] = []
+    for m in kept:
+        host = None
+        for other in kept:
+            if other is m or other.trigger.type != m.trigger.type or other.token.sent != m.token.sent:
+                continue
+            if _in_subtree(m.token, other.token) and other.token.pos_ == "VERB":
+                host = other
+                break
+            if (m.token.pos_ == "NOUN" and other.token.pos_ == "VERB" and m.token.head.head == other.token
+                    and m.token.dep_ == "pobj"):
+                host = other
+                break
+        if host is not None and host.token.i not in absorbed:
+            host.absorbed.append(m.token)
+            absorbed.add(m.token.i)
+        else:
+            final.append(m)
+    return [m for m in final if m.token.i not in absorbed]
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+
+
+def _first_child(tok: Token, deps: set[str]) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def _pobj(tok: Token, preps: set[str]) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            obj = _first_child(c, {"pobj"})
+            if obj is not None:
+                return obj
+    return None
+
+
+def _agent(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "agent":
+            return _first_child(c, {"pobj"})
+    return None
+
+
+def _is_passive(tok: Token) -> bool:
+    return any(c.dep_ in _PASS_SUBJ or c.dep_ == "auxpass" for c in tok.children)
+
+
+def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
+    """(actor head, recipient head) of a verbal trigger."""
+    if _is_passive(verb):
+        return _agent(verb), _first_child(verb, _PASS_SUBJ)
+    actor = _first_child(verb, _SUBJ)
+    if actor is None and verb.dep_ in {"xcomp", "advcl", "conj"}:
+        gov = verb.head
+        if verb.dep_ == "xcomp":
+            actor = _first_child(gov, _OBJ) or _first_child(gov, _SUBJ)
+        elif verb.dep_ == "conj":
+            actor = _first_child(gov, _SUBJ) or (_agent(gov) if _is_passive(gov) else None)
+        else:
+            actor = _first_child(gov, _SUBJ)
+    if actor is None and verb.dep_ == "relcl":
+        actor = verb.head
+    if actor is None and verb.dep_ == "ROOT" and verb.tag_ in {"VBD", "VBZ", "VBP"}:
+        # a finite main verb the parser left without a subject (long fronted phrases):
+        # the last person named before it in the sentence
+        people = [e for e in verb.doc.ents if e.label_ == "PERSON"
+                  and verb.sent.start <= e.start and e.end <= verb.i]
+        if people:
+            actor = people[-1].root
+    recipient = _first_child(verb, _OBJ) or _pobj(verb, _TARGET_PREPS)
+    return actor, recipient
+
+
+def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
+    actor = _first_child(noun, {"poss"}) or _pobj(noun, {"by", "of", "from"})
+    recipient = _pobj(noun, {"on", "against", "at", "upon", "toward", "towards", "with"})
+    if actor is not None and actor.lower_ in {"its", "their", "his", "her"}:
+        actor = None
+    head = noun.head
+    # the noun as object/complement of a support verb, or under its preposition
+    verb = None
+    if noun.dep_ in _OBJ | _PASS_SUBJ | _SUBJ and head.pos_ in {"VERB", "AUX"}:
+        verb = head
+    elif noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and (
+            _lemma(head.head) in SUPPORT_VERBS or head.lower_ == "with"):
+        verb = head.head
+    if verb is not None and noun.dep_ not in _SUBJ:
+        if actor is None and _is_passive(verb):
+            actor = _agent(verb)
+        elif actor is None and (_lemma(verb) in SUPPORT_VERBS or noun.dep_ == "pobj"):
+            actor = _verb_roles(verb)[0]
+        if recipient is None and _lemma(verb) in SUPPORT_VERBS:
+            recipient = _pobj(verb, {"on", "against", "upon", "toward", "towards"})
+    # no actor of its own in an adverbial phrase: the clause's subject ("Following its offensive, X ...")
+    if actor is None and verb is None:
+        anc = noun
+        while anc.dep_ in {"pobj", "prep", "amod", "compound", "nmod", "npadvmod"} and anc.head != anc:
+            anc = anc.head
+            if anc.pos_ == "VERB":
+                actor = _first_child(anc, _SUBJ)
+                break
+        if actor is None and anc.dep_ in {"advcl", "prep"} and anc.head.pos_ in {"VERB", "AUX"}:
+            actor = _first_child(anc.head, _SUBJ)
+    return actor, recipient
+
+
+def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
+    tok = match.token
+    actor, recipient = _verb_roles(tok) if tok.pos_ == "VERB" else _noun_roles(tok)
+    # "lost soldiers": the subject suffers the event
+    if match.trigger.needs and match.trigger.needs.startswith("obj=") and match.trigger.lemma == "lose":
+        return None, actor
+    # absorbed nouns can supply what the head lacks ("the attacks of the Armenian Armed Forces")
+    for extra in match.absorbed:
+        if extra.pos_ in {"NOUN", "PROPN"}:
+            a2, r2 = _noun_roles(extra)
+            actor = actor or a2
+            recipient = recipient or r2
+    if recipient is None and match.trigger.type == "ASSAULT":
+        recipient = _direction_target(tok)
+    return actor, recipient
+
+
+def _direction_target(tok: Token) -> Token | None:
+    """'in the direction of X', 'toward X': the target of an attack or violation."""
+    for c in tok.children:
+        if c.dep_ != "prep":
+            continue
+        obj = _first_child(c, {"pobj"})
+        if obj is None:
+            continue
+        if c.lower_ in {"toward", "towards"}:
+            return obj
+        if obj.lower_ == "direction":
+            inner = _pobj(obj, {"of"})
+            if inner is not None:
+                return inner
+    return None
+
+
+def mode_for(match: TriggerMatch, sentence_tokens: Sequence[Token]) -> str | None:
+    if match.trigger.mode:
+        return match.trigger.mode
+    if match.trigger.type != "ASSAULT":
+        return None
+    words = {_lemma(t) for t in sentence_tokens} | {t.lower_ for t in sentence_tokens}
+    for cues, mode in _WEAPON_MODES:
+        if words & cues:
+            return mode
+    return None

@@ -1,0 +1,319 @@
+"""Places: recognize toponyms, resolve them against the gazetteer, attach them to events.
+
+Recognition takes spaCy's GPE/LOC/FAC entities, and also proper-noun runs the gazetteer knows
+well, because the small English model often tags towns in conflict reporting as PERSON or ORG.
+Demonyms (NORP) are never places. A place that is the subject of a verb ("Moscow said") keeps
+``role="actor"`` but is still geocoded.
+
+Resolution ranks each mention's candidates by feature type, population, the countries and admin
+units the document names elsewhere, closeness to the document's other places, the dateline and
+the publisher's country, and a primary-name match over an alternate-name match. ``score`` is the
+winner's share of a softmax over candidate scores, times the confidence of recognition.
+
+Mapping of ``precision`` to ACLED ``geo_precision``: ``point`` (a town or city) -> 1;
+``near``/second-order units -> 2 (the gazetteer has no admin2 units, so we never emit it);
+``admin1``, ``region`` and ``country`` -> 3 (the event is known only to a larger area).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from ..gazetteer import Candidate, Gazetteer, haversine_km
+from ..records import Place
+
+__all__ = ["ACLED_GEO_PRECISION", "event_location", "extract_places", "resolve_name"]
+
+ACLED_GEO_PRECISION = {"point": 1, "near": 2, "admin1": 3, "region": 3, "country": 3}
+_PRECISION = {"city": "point", "admin1": "admin1", "region": "region", "country": "country"}
+_BASE = {"country": 3.0, "admin1": 2.0, "region": 2.2, "city": 1.0}
+
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_SKIP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+                "LANGUAGE", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
+# Unit words folded into a preceding name: "Tovuz district", "Kherson oblast".
+_UNIT_WORDS = {"district", "province", "region", "oblast", "governorate", "rayon", "raion", "county",
+               "prefecture", "municipality", "districts", "provinces", "regions"}
+_TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "prime", "gen", "general", "col", "colonel",
+           "lt", "capt", "captain", "sgt", "sen", "senator", "rep", "gov", "governor", "king", "queen",
+           "prince", "princess", "sheikh", "pope", "judge", "spokesman", "spokeswoman", "mayor", "chancellor",
+           "ambassador", "commander", "secretary", "director", "chief", "officer", "sir", "lord", "lady",
+           "madam", "mister", "saint"}
+_SAY_VERBS = {"say", "tell", "state", "announce", "claim", "add", "note", "write", "report", "deny",
+              "confirm", "insist", "argue", "warn", "explain", "ask"}
+_CLAUSE_PREPS = {"in", "near", "at", "on", "along", "across", "from", "into", "inside", "outside",
+                 "around", "throughout", "within", "off", "over", "through"}
+_ACTOR_DEPS = {"nsubj", "agent"}
+_STRONG_FEATURES = {"country", "admin1", "region"}
+_POPULOUS = 100_000
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int  # token indices
+    end: int
+    candidates: list[Candidate]
+    from_entity: bool  # spaCy called it GPE/LOC/FAC
+    label: str | None  # spaCy entity label over the run, if any
+    role: str
+    unit: bool = False  # a lower-case unit word was folded in ("Tovuz district")
+
+
+def _strip_det(span: Span) -> tuple[int, int]:
+    start, end = span.start, span.end
+    while start < end and span.doc[start].lower_ in {"the", "a", "an"}:
+        start += 1
+    while end > start and span.doc[end - 1].is_punct:
+        end -= 1
+    return start, end
+
+
+def _extend_unit(doc: Doc, start: int, end: int) -> int:
+    if end < len(doc) and doc[end].lower_ in _UNIT_WORDS:
+        return end + 1
+    return end
+
+
+def _role(doc: Doc, start: int, end: int) -> str:
+    """``actor`` when the name is a verb's subject ("Moscow said"), else ``place``."""
+    root = doc[start:end].root
+    while root.dep_ == "conj" and root.head != root:
+        root = root.head
+    if root.dep_ in _ACTOR_DEPS and root.head.pos_ == "VERB" and root.head.lemma_ != "be":
+        return "actor"
+    return "place"
+
+
+def _looks_like_person(doc: Doc, start: int, end: int, label: str | None) -> bool:
+    prev = doc[start - 1] if start > 0 else None
+    if prev is not None and prev.lower_.rstrip(".") in _TITLES:
+        return True
+    if label == "PERSON":
+        if end - start >= 2:
+            return True
+        root = doc[start:end].root
+        if root.dep_ == "nsubj" and root.head.lemma_.lower() in _SAY_VERBS:
+            return True
+    return False
+
+
+def _runs(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal proper-noun runs; hyphens inside ("Nagorno-Karabakh") keep a run together."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper():
+            j = i + 1
+            while j < len(doc):
+                if doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
+                    j += 1
+                elif (doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN"
+                      and not doc[j].whitespace_):
+                    j += 2
+                else:
+                    break
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _label_over(doc: Doc, start: int, end: int) -> tuple[str | None, Span | None]:
+    for tok in doc[start:end]:
+        if tok.ent_type_:
+            for ent in doc.ents:
+                if ent.start <= tok.i < ent.end:
+                    return ent.label_, ent
+    return None, None
+
+
+def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
+    found: list[_Mention] = []
+    taken = [False] * len(doc)
+
+    def add(start: int, name_end: int, from_entity: bool, label: str | None) -> None:
+        end = _extend_unit(doc, start, name_end)
+        if start >= end or any(taken[start:end]):
+            return
+        cands = gazetteer.lookup(doc[start:end].text)
+        if not cands:
+            return
+        for k in range(start, end):
+            taken[k] = True
+        found.append(_Mention(start, end, cands, from_entity, label, _role(doc, start, end),
+                              unit=end > name_end))
+
+    for ent in doc.ents:
+        if ent.label_ in _PLACE_LABELS:
+            start, end = _strip_det(ent)
+            add(start, end, True, ent.label_)
+    for start, end in _runs(doc):
+        label, over = _label_over(doc, start, end)
+        if label in _SKIP_LABELS or label in _PLACE_LABELS:
+            continue
+        if label == "ORG" and over is not None and (start, end) != _strip_det(over) \
+                and not (start > 0 and doc[start - 1].lower_ == "of"):
+            continue  # part of a longer organisation name; only "Ministry of X" counts
+        if _looks_like_person(doc, start, end, label):
+            continue
+        add(start, end, False, label)
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
+         anchors: Sequence[tuple[float, float]], home: str | None, publisher: str | None,
+         namesake_city: bool) -> float:
+    # Curated regions carry no population; rate them like a million-people unit.
+    pop = max(c.population, 1_000_000) if c.feature == "region" else c.population
+    s = _BASE[c.feature] + math.log10(pop + 10) / 2
+    if c.generic:
+        s += 0.5 if c.feature in {"admin1", "region"} else -0.5
+    elif c.feature == "admin1" and namesake_city:
+        s -= 1.5  # "Moscow" is the city; "Moscow oblast" is the unit
+    if c.match == "primary":
+        s += 0.5
+    if c.country and c.country in countries:
+        s += 2.0
+    if c.country and c.admin1 and (c.country, c.admin1) in admins and c.feature == "city":
+        s += 1.5
+    if anchors:
+        near = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon in anchors)
+        s += 1.0 if near < 300 else 0.5 if near < 1000 else 0.0
+    if home and c.country == home:
+        s += 1.0
+    if publisher and c.country == publisher:
+        s += 0.5
+    return s
+
+
+def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
+          anchors: Sequence[tuple[float, float]], home: str | None,
+          publisher: str | None) -> tuple[Candidate, float]:
+    cities = {(c.country, c.admin1, c.name.casefold()) for c in m.candidates if c.feature == "city"}
+    scored = []
+    for c in m.candidates:
+        namesake = (c.country, c.admin1, c.name.casefold()) in cities
+        scored.append((_raw(c, countries, admins, anchors, home, publisher, namesake), -c.pid, c))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    best = scored[0][0]
+    total = sum(math.exp(s - best) for s, _, _ in scored)
+    return scored[0][2], 1.0 / total
+
+
+def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
+    """Entities spaCy called places always pass; other proper nouns need a strong candidate."""
+    if m.from_entity:
+        return True
+    if m.label == "NORP":  # a demonym never matches; "the South Caucasus countries" does
+        return c.feature in {"country", "region"} and not c.generic
+    if c.generic and m.label == "ORG" and not m.unit:
+        return False  # "Defense Department" is no place even if some town is called "Defense"
+    if c.feature in _STRONG_FEATURES and not (c.feature == "admin1" and c.match == "alternate"):
+        return True
+    return c.population >= _POPULOUS or (c.country in countries and c.population >= 1000)
+
+
+def _to_place(doc: Doc, m: _Mention, c: Candidate, share: float) -> Place:
+    span = doc[m.start:m.end]
+    conf = 1.0 if m.from_entity else 0.8
+    return Place(start=span.start_char, end=span.end_char, text=span.text, name=c.name,
+                 geonameid=c.geonameid, country=c.country, admin1=c.admin1, lat=c.lat, lon=c.lon,
+                 precision=_PRECISION[c.feature], score=round(min(1.0, share * conf), 3),
+                 feature=c.feature, role=m.role)
+
+
+def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None = None,
+                   publisher_country: str | None = None) -> list[Place]:
+    """Every place mention in ``doc``, resolved, in text order."""
+    mentions = _mentions(doc, gazetteer)
+    home: str | None = None
+    if dateline_place:
+        cands = gazetteer.lookup(dateline_place)
+        home = cands[0].country if cands else None
+    # Pass 1: countries the document names outright are the strongest context.
+    countries = {c.country for m in mentions for c in m.candidates[:1]
+                 if c.feature == "country" and not c.generic and c.country}
+    first = [_rank(m, countries, set(), (), home, publisher_country) for m in mentions]
+    for m, (c, share) in zip(mentions, first, strict=True):
+        if c.feature in {"admin1", "region"} and c.country and share > 0.5 and _accept(m, c, countries):
+            countries.add(c.country)
+    admins = {(c.country, c.name) for c, share in first if c.feature == "admin1" and c.country}
+    # Pass 2: add closeness to the other places resolved in pass 1.
+    places: list[Place] = []
+    for i, m in enumerate(mentions):
+        anchors = [(c.lat, c.lon) for j, (c, share) in enumerate(first)
+                   if j != i and share > 0.5 and c.feature != "country"
+                   and _accept(mentions[j], c, countries)]
+        c, share = _rank(m, countries, admins, anchors, home, publisher_country)
+        if _accept(m, c, countries):
+            places.append(_to_place(doc, m, c, share))
+    return places
+
+
+def resolve_name(gazetteer: Gazetteer, name: str, start: int = 0, end: int = 0,
+                 context_countries: Sequence[str] = ()) -> Place | None:
+    """Resolve a bare name (a dateline's place) to a Place, outside any parsed sentence."""
+    cands = gazetteer.lookup(name)
+    if not cands:
+        return None
+    m = _Mention(0, 0, cands, True, None, "place")
+    c, share = _rank(m, set(context_countries), set(), (), None, None)
+    return Place(start=start, end=end, text=name, name=c.name, geonameid=c.geonameid, country=c.country,
+                 admin1=c.admin1, lat=c.lat, lon=c.lon, precision=_PRECISION[c.feature],
+                 score=round(share, 3), feature=c.feature, method="dateline")
+
+
+def _clause_head(tok: Token) -> Token:
+    while tok.pos_ not in {"VERB", "AUX"} and tok.head != tok:
+        tok = tok.head
+    return tok
+
+
+def _attached_by_prep(tok: Token, verb: Token) -> bool:
+    """Is the place token the object of a locative preposition inside ``verb``'s clause?"""
+    while tok.dep_ in {"compound", "conj", "appos", "amod", "nmod"} and tok.head != tok:
+        tok = tok.head
+    for _ in range(3):  # "in the district of Tovuz": of -> district -> in
+        if tok.dep_ != "pobj":
+            return False
+        prep = tok.head
+        if prep.lower_ in _CLAUSE_PREPS:
+            return _clause_head(prep) == verb
+        if prep.lower_ != "of":
+            return False
+        tok = prep.head
+    return False
+
+
+def event_location(doc: Doc, places: Sequence[Place], trigger_start: int, trigger_end: int,
+                   dateline_place: Place | None = None) -> tuple[Place | None, str | None]:
+    """The event's place and where it came from: ``clause``, ``sentence`` or ``dateline``."""
+    span = doc.char_span(trigger_start, trigger_end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return (dateline_place, "dateline") if dateline_place else (None, None)
+    verb = _clause_head(span.root)
+    sent = span.root.sent
+    in_sent = [p for p in places if sent.start_char <= p.start and p.end <= sent.end_char]
+
+    def distance(p: Place) -> int:
+        return min(abs(p.start - trigger_end), abs(trigger_start - p.end))
+
+    attached = []
+    for p in in_sent:
+        pspan = doc.char_span(p.start, p.end, alignment_mode="expand")
+        if pspan is not None and len(pspan) and _attached_by_prep(pspan.root, verb):
+            attached.append(p)
+    if attached:
+        return min(attached, key=distance), "clause"
+    located = [p for p in in_sent if p.role == "place"]
+    if located:
+        return min(located, key=distance), "sentence"
+    if dateline_place is not None:
+        return dateline_place, "dateline"
+    return None, None

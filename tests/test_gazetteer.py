@@ -1,0 +1,98 @@
+"""Gazetteer index: names, countries, admin units, curated regions, speed."""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+import pytest
+
+from eventcoder.gazetteer import Gazetteer, haversine_km, normalize_name, strip_generic
+from eventcoder.settings import default_cache_dir
+
+REGIONS = Path(__file__).resolve().parents[1] / "src" / "eventcoder" / "resources" / "regions.csv"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.open(default_cache_dir())
+
+
+def test_gazetteer_normalize_name_folds_case_diacritics_punctuation() -> None:
+    assert normalize_name("Khankəndi") == normalize_name("KHANKENDI") == "khankendi"
+    assert normalize_name("Ḥamāh") == "hamah"
+    assert normalize_name("Côte d’Ivoire") == "cote divoire"
+    assert normalize_name("Nagorno-Karabakh") == "nagorno karabakh"
+
+
+def test_gazetteer_strip_generic_removes_one_unit_word() -> None:
+    assert strip_generic("kherson oblast") == "kherson"
+    assert strip_generic("wilayat e herat") == "herat"
+    assert strip_generic("us state department") == "us state"  # never down to "us"
+
+
+def test_gazetteer_lookup_is_case_and_diacritic_insensitive(gaz: Gazetteer) -> None:
+    a = {c.pid for c in gaz.lookup("Khankendi")}
+    assert a and a == {c.pid for c in gaz.lookup("KHANKƏNDI")}
+
+
+def test_gazetteer_lookup_alternate_name(gaz: Gazetteer) -> None:
+    cands = gaz.lookup("Stepanakert")
+    assert cands[0].country == "AZ" and cands[0].match == "alternate"
+
+
+@pytest.mark.parametrize(("name", "iso"), [
+    ("US", "US"), ("U.S.", "US"), ("United States", "US"), ("UK", "GB"), ("Britain", "GB"),
+    ("Russia", "RU"), ("Iran", "IR"), ("Syria", "SY"), ("South Korea", "KR"), ("North Korea", "KP"),
+    ("the Netherlands", "NL"), ("DRC", "CD"), ("Ivory Coast", "CI"), ("Burma", "MM"),
+])
+def test_gazetteer_country_by_name_short_forms(gaz: Gazetteer, name: str, iso: str) -> None:
+    cand = gaz.country_by_name(name)
+    assert cand is not None and cand.country == iso and cand.feature == "country"
+
+
+def test_gazetteer_country_by_iso2_has_a_point_inside_the_country(gaz: Gazetteer) -> None:
+    # Reference points: approximate geographic centres (Wikipedia), our own rounding.
+    for iso, lat, lon in [("DE", 51.2, 10.4), ("FR", 46.6, 2.4), ("AZ", 40.3, 47.7), ("EG", 26.8, 30.8)]:
+        cand = gaz.country(iso)
+        assert cand is not None
+        assert haversine_km(cand.lat, cand.lon, lat, lon) < 400, iso
+    assert gaz.country("ZZ") is None
+
+
+@pytest.mark.parametrize(("name", "iso"), [("Kherson oblast", "UA"), ("Tovuz district", "AZ"),
+                                           ("Herat province", "AF"), ("Texas", "US")])
+def test_gazetteer_admin1_with_unit_word_comes_first(gaz: Gazetteer, name: str, iso: str) -> None:
+    first = gaz.lookup(name)[0]
+    assert (first.feature, first.country) == ("admin1", iso)
+
+
+def test_gazetteer_curated_regions_resolve(gaz: Gazetteer) -> None:
+    assert gaz.lookup("Donbass")[0].name == "Donbas"
+    assert gaz.lookup("the Gaza Strip")[0].country == "PS"
+    sahel = gaz.lookup("Sahel")[0]
+    assert sahel.feature == "region" and sahel.country is None
+
+
+def test_gazetteer_regions_csv_is_well_formed(gaz: Gazetteer) -> None:
+    with REGIONS.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert 50 <= len(rows) <= 120
+    for row in rows:
+        assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180, row["name"]
+        assert not row["country"] or gaz.country(row["country"]) is not None, row["name"]
+        assert row["kind"], row["name"]
+
+
+def test_gazetteer_reopen_is_fast_and_lookups_are_fast(gaz: Gazetteer) -> None:
+    t0 = time.perf_counter()
+    again = Gazetteer.open(gaz.path.parent)
+    assert time.perf_counter() - t0 < 1.0
+    assert again.path == gaz.path
+    names = ["Lyon", "Mosul", "Aleppo", "Kharkiv", "Kandahar", "Goma", "Maiduguri", "Sanaa"] * 10
+    t0 = time.perf_counter()
+    for n in names:
+        assert again.lookup(n)
+    assert (time.perf_counter() - t0) / len(names) < 0.01
+    again.close()

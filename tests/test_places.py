@@ -1,0 +1,113 @@
+"""Places stage: recognition, resolution in context, roles, event locations (own sentences)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from eventcoder.gazetteer import Gazetteer
+from eventcoder.records import Place
+from eventcoder.settings import default_cache_dir
+from eventcoder.stages.linguistic import load_nlp, parse
+from eventcoder.stages.places import ACLED_GEO_PRECISION, event_location, extract_places, resolve_name
+
+PARAGRAPH = (
+    "Rebel fighters attacked an army base near Nyala in South Darfur on Sunday, Sudanese officials said. "
+    "Khartoum accused the group of shelling markets in El Fasher. The United Nations said aid convoys "
+    "from Chad had reached Darfur."
+)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.open(default_cache_dir())
+
+
+def places_of(nlp: Language, gaz: Gazetteer, text: str, **kw: str) -> dict[str, Place]:
+    return {p.text: p for p in extract_places(parse(nlp, text), gaz, **kw)}
+
+
+def test_places_unit_word_joins_span_and_resolves_admin(nlp: Language, gaz: Gazetteer) -> None:
+    text = "Azerbaijan said shells fell on villages in the Tovuz district overnight."
+    found = places_of(nlp, gaz, text)
+    assert "Tovuz district" in found
+    p = found["Tovuz district"]
+    assert p.country == "AZ" and p.feature == "admin1" and p.precision == "admin1"
+
+
+def test_places_old_and_new_names_of_a_town(nlp: Language, gaz: Gazetteer) -> None:
+    for name in ("Stepanakert", "Khankendi"):
+        found = places_of(nlp, gaz, f"Azerbaijan said its troops entered {name} on Tuesday.")
+        assert found[name].country == "AZ" and found[name].precision == "point"
+
+
+def test_places_us_city_and_state(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "A tornado damaged homes in Tulsa, Oklahoma, on Friday.")
+    assert found["Tulsa"].country == "US" and found["Tulsa"].admin1 == "Oklahoma"
+    assert found["Oklahoma"].feature == "admin1"
+
+
+def test_places_country_names_resolve_to_country(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Talks between Iran and the UK resumed in Oman after Syria objected.")
+    assert {found[n].country for n in ("Iran", "UK", "Oman", "Syria")} == {"IR", "GB", "OM", "SY"}
+    assert all(found[n].feature == "country" for n in ("Iran", "UK", "Oman", "Syria"))
+
+
+def test_places_demonyms_are_not_places(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Armenian and Azerbaijani soldiers exchanged fire, Russian monitors said.")
+    assert not any(n in found for n in ("Armenian", "Azerbaijani", "Russian"))
+
+
+def test_places_capital_as_subject_is_actor(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Moscow said the sanctions were illegal, and troops gathered in Belgorod.")
+    assert found["Moscow"].role == "actor" and found["Moscow"].country == "RU"
+    assert found["Moscow"].lat is not None
+    assert found["Belgorod"].role == "place"
+
+
+def test_places_ambiguity_resolved_by_document_countries(nlp: Language, gaz: Gazetteer) -> None:
+    texan = places_of(nlp, gaz, "Storms flooded roads in Paris and Tyler, two towns in Texas, on Monday.")
+    french = places_of(nlp, gaz, "Strikes closed schools in Paris and Marseille, France's government said.")
+    assert texan["Paris"].country == "US"
+    assert french["Paris"].country == "FR"
+
+
+def test_places_offsets_slice_the_text(nlp: Language, gaz: Gazetteer) -> None:
+    places = extract_places(parse(nlp, PARAGRAPH), gaz)
+    assert places
+    for p in places:
+        assert PARAGRAPH[p.start:p.end] == p.text
+        assert 0.0 <= p.score <= 1.0
+        assert p.precision in ACLED_GEO_PRECISION
+    names = {p.text: p for p in places}
+    assert names["Darfur"].feature == "region" and names["Darfur"].country == "SD"
+    assert names["Nyala"].country == "SD"
+
+
+def test_places_title_before_name_is_a_person(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "President Jordan met General Sudan at the summit in Cairo.")
+    assert "Jordan" not in found and "Sudan" not in found
+    assert found["Cairo"].country == "EG"
+
+
+def test_places_event_location_clause_sentence_dateline(nlp: Language, gaz: Gazetteer) -> None:
+    text = "Gunmen attacked a checkpoint near Mosul. Officials in Baghdad said the army later withdrew."
+    doc = parse(nlp, text)
+    places = extract_places(doc, gaz)
+    i = text.index("attacked")
+    place, source = event_location(doc, places, i, i + len("attacked"))
+    assert place is not None and place.text == "Mosul" and source == "clause"
+    j = text.index("withdrew")
+    place, source = event_location(doc, places, j, j + len("withdrew"))
+    assert place is not None and place.text == "Baghdad" and source == "sentence"
+    doc2 = parse(nlp, "The army said rebels attacked a convoy.")
+    dateline = resolve_name(gaz, "ERBIL", 0, 5)
+    assert dateline is not None and dateline.country == "IQ"
+    k = doc2.text.index("attacked")
+    assert event_location(doc2, [], k, k + 8, dateline) == (dateline, "dateline")
+    assert event_location(doc2, [], k, k + 8) == (None, None)

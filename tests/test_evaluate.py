@@ -368,6 +368,10 @@ def test_score_quantities_attribution_and_modality(gold: GoldDocument) -> None:
     # gold with only the publisher: a system naming a cited source is wrong
     extra = event("condemned", "DISAPPROVE", attribution=(Attribution("police", "source", 1, 2),))
     assert score_document(result((extra,)), gold).accuracy["attribution"].correct == 0
+    as_source = event("condemned", "DISAPPROVE", attribution=(Attribution("example wire", "source", 1, 2),))
+    assert (
+        score_document(result((as_source,)), gold).accuracy["attribution"].correct == 1
+    )  # publisher, any kind
     plain = score_document(result((event("condemned", "DISAPPROVE"),)), gold).accuracy["attribution"]
     assert (plain.correct, plain.n) == (1, 1)
 
@@ -424,6 +428,8 @@ def test_evaluate_micro_averages_and_serialises(tmp_path: Path, gold: GoldDocume
     data = json.loads(json.dumps(report.to_dict()))
     assert data["prf"]["events"]["recall"] == pytest.approx(1 / 8, abs=1e-4) and data["failed"] == 1
     assert "event_f1" in report.scores() and "time_value_acc" not in report.scores()  # n == 0: no entry
+    partial = evaluate([res_a], [gold, other])  # a gold without a result scores as failed, not skipped
+    assert [d.status for d in partial.documents] == ["ok", "failed"] and partial.prf["events"].gold_total == 8
     table = report.table()
     assert "events" in table and "actor_country" in table and "1/8" in table
     assert [a.id for a in gold_articles([gold])] == ["own-001"] and gold_articles([gold])[

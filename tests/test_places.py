@@ -111,3 +111,58 @@ def test_places_event_location_clause_sentence_dateline(nlp: Language, gaz: Gaze
     k = doc2.text.index("attacked")
     assert event_location(doc2, [], k, k + 8, dateline) == (dateline, "dateline")
     assert event_location(doc2, [], k, k + 8) == (None, None)
+
+
+def test_places_country_leading_an_organisation_names_an_actor(nlp: Language, gaz: Gazetteer) -> None:
+    text = "The U.S. Army said its engineers repaired the bridge near Mosul."
+    found = places_of(nlp, gaz, text)
+    assert found["U.S."].country == "US" and found["U.S."].role == "actor"
+    doc = parse(nlp, text)
+    i = text.index("repaired")
+    place, source = event_location(doc, extract_places(doc, gaz), i, i + len("repaired"))
+    assert place is not None and place.text == "Mosul" and source == "clause"
+
+
+def test_places_surname_of_a_named_person_is_not_a_town(nlp: Language, gaz: Gazetteer) -> None:
+    text = ("Farmers near Austin, Texas, lost cattle, said Mark Dunn, a rancher. "
+            "Dunn said the drought in the United States was the worst he had seen.")
+    found = places_of(nlp, gaz, text)
+    assert "Dunn" not in found
+    assert found["Austin"].country == "US"
+
+
+def test_places_acronyms_need_a_country_or_region(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "The FAO and the EU sent experts to Rome, and DRC officials joined them.")
+    assert "FAO" not in found and "EU" not in found
+    assert found["Rome"].country == "IT"
+
+
+def test_places_continent_is_a_region(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Bird flu spread across Europe and Asia this winter.")
+    assert found["Europe"].feature == "region" and found["Europe"].country is None
+    assert found["Asia"].feature == "region"
+
+
+def test_places_a_name_never_supports_itself(nlp: Language, gaz: Gazetteer) -> None:
+    us = places_of(nlp, gaz, "Storms hit Alabama, Georgia and Tennessee, cutting power to thousands.")
+    ge = places_of(nlp, gaz, "Protesters gathered in Tbilisi, Georgia, on Sunday.")
+    assert us["Georgia"].country == "US" and us["Georgia"].feature == "admin1"
+    assert ge["Georgia"].country == "GE" and ge["Georgia"].feature == "country"
+
+
+@pytest.mark.data
+def test_places_geovirus_sample_scores(nlp: Language, gaz: Gazetteer) -> None:
+    from eventcoder.evaluate.geovirus import score_geovirus
+    from eventcoder.settings import default_data_dir
+
+    path = default_data_dir() / "geovirus" / "GeoVirus.xml"
+    if not path.exists():
+        pytest.skip(f"GeoVirus not found at {path} (set EVENTCODER_DATA)")
+    score = score_geovirus(path, nlp, gaz, limit=25)
+    assert score.gold > 100
+    assert score.recall > 0.75 and score.precision > 0.85 and score.acc161 > 0.5
+
+
+def test_places_text_without_places_gives_nothing(nlp: Language, gaz: Gazetteer) -> None:
+    assert extract_places(parse(nlp, ""), gaz) == []
+    assert extract_places(parse(nlp, "the committee met on Tuesday and adjourned."), gaz) == []

@@ -11,13 +11,17 @@ import multiprocessing as mp
 import os
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from .records import Article, DocumentResult
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
+
 __all__ = ["BatchSummary", "code_parallel", "code_partition", "default_workers"]
 
-_PIPELINE = None
+_PIPELINE: Pipeline | None = None
 
 
 def default_workers() -> int:
@@ -27,7 +31,7 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+def _pipeline(settings: Settings) -> Pipeline:
     global _PIPELINE
     if _PIPELINE is None or _PIPELINE.settings != settings:
         from .pipeline import Pipeline
@@ -50,15 +54,15 @@ def _code_chunk(args: tuple[list[Article | DocumentResult], Settings]) -> list[D
     return list(code_partition(chunk, settings))
 
 
-def _chunks(items: Iterable[Article | DocumentResult], size: int
-            ) -> Iterator[list[Article | DocumentResult]]:
+def _chunks(items: Iterable[Article | DocumentResult], size: int) -> Iterator[list[Article | DocumentResult]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
 
 
-def code_parallel(items: Iterable[Article | DocumentResult], settings: Settings, workers: int,
-                  chunk_size: int = 8) -> Iterator[DocumentResult]:
+def code_parallel(
+    items: Iterable[Article | DocumentResult], settings: Settings, workers: int, chunk_size: int = 8
+) -> Iterator[DocumentResult]:
     """Code with ``workers`` processes; output order is input order."""
     if workers <= 1:
         yield from code_partition(items, settings)
@@ -91,11 +95,15 @@ class BatchSummary:
             self.by_code[code] = self.by_code.get(code, 0) + 1
 
     def to_dict(self) -> dict[str, object]:
-        return {"documents": self.documents, "ok": self.ok, "failed": self.failed,
-                "failed_by_code": dict(sorted(self.by_code.items())), "events": self.events}
+        return {
+            "documents": self.documents,
+            "ok": self.ok,
+            "failed": self.failed,
+            "failed_by_code": dict(sorted(self.by_code.items())),
+            "events": self.events,
+        }
 
     def text(self) -> str:
         reasons = ", ".join(f"{c}: {n}" for c, n in sorted(self.by_code.items()))
         failed = f"{self.failed}" + (f" ({reasons})" if reasons else "")
-        return (f"documents in: {self.documents}, ok: {self.ok}, failed: {failed}, "
-                f"events found: {self.events}")
+        return f"documents in: {self.documents}, ok: {self.ok}, failed: {failed}, events found: {self.events}"

@@ -7,12 +7,12 @@ wording live in one place.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
-__all__ = ["Errors", "EventcoderError", "InputError", "DocumentError", "ExitCode"]
+__all__ = ["DocumentError", "Errors", "EventcoderError", "ExitCode", "InputError"]
 
 
-class Errors(str, Enum):
+class Errors(StrEnum):
     # input documents (per-document failures; the batch goes on)
     EC001 = "[EC001] Empty document: no text after reading {what}."
     EC002 = "[EC002] Binary content: {what} is not text ({detail})."
@@ -20,8 +20,10 @@ class Errors(str, Enum):
     EC004 = "[EC004] Malformed JSON on line {line} of {what}: {detail}."
     EC005 = "[EC005] JSONL record on line {line} of {what} has neither 'text' nor 'html'."
     EC006 = "[EC006] No main text could be extracted from the HTML of {what}."
-    EC007 = ("[EC007] Document too large: {size} characters exceeds the limit of {limit}; "
-             "raise it with --max-chars.")
+    EC007 = (
+        "[EC007] Document too large: {size} characters exceeds the limit of {limit}; "
+        "raise it with --max-chars."
+    )
     EC008 = "[EC008] Input not found: {what}."
     EC009 = "[EC009] Cannot read {what}: {detail}."
     EC010 = "[EC010] Internal error while coding {what}: {detail}."
@@ -31,14 +33,17 @@ class Errors(str, Enum):
     EC020 = "[EC020] Invalid date {value!r} for {option}: use YYYY-MM-DD."
     EC021 = "[EC021] Unknown output format {value!r}: choose jsonl, csv or parquet."
     EC022 = "[EC022] No input found in {what}."
-    EC023 = "[EC023] The English pipeline '{model}' is not installed: {detail}. Run the install command in README.md."
+    EC023 = (
+        "[EC023] The English pipeline '{model}' is not installed: {detail}. "
+        "Run the install command in README.md."
+    )
     EC024 = "[EC024] Cannot read gold file {what}: {detail}."
     EC025 = "[EC025] Optional dependency missing for {feature}: install eventcoder[{extra}]."
     EC026 = "[EC026] Evaluation score {name}={score:.3f} fell below its floor {floor:.3f}."
     EC027 = "[EC027] Cannot build the gazetteer index at {path}: {detail}."
     EC028 = "[EC028] Invalid value {value!r} for {option}: {detail}."
 
-    def format(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+    def format(self, *args: object, **kwargs: object) -> str:
         return self.value.format(*args, **kwargs)
 
     @property

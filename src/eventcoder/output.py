@@ -6,7 +6,6 @@ Serialisation is separate from coding: writers take ``DocumentResult`` records o
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from collections.abc import Iterable
@@ -21,19 +20,63 @@ __all__ = ["EVENT_COLUMNS", "RecordWriter", "event_row", "format_from_path", "op
 FORMATS = ("jsonl", "csv", "parquet")
 
 EVENT_COLUMNS: tuple[str, ...] = (
-    "doc_id", "event_id", "type", "mode", "cameo", "acled_event_type", "acled_sub_event_type",
-    "trigger_text", "trigger_start", "trigger_end", "sentence_start", "sentence_end", "sentence",
-    "actor_name", "actor_country", "actor_sector", "actor_title", "actor_text",
-    "recipient_name", "recipient_country", "recipient_sector", "recipient_title", "recipient_text",
-    "date_value", "date_precision", "date_source", "date_text",
-    "location_name", "location_geonameid", "location_country", "location_admin1", "location_lat",
-    "location_lon", "location_precision", "location_source",
-    "quantities", "fatalities_best", "fatalities_low", "fatalities_high",
-    "attribution", "cited_source", "modality", "confidence",
-    "publisher", "published", "url", "title",
+    "doc_id",
+    "event_id",
+    "type",
+    "mode",
+    "cameo",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "trigger_text",
+    "trigger_start",
+    "trigger_end",
+    "sentence_start",
+    "sentence_end",
+    "sentence",
+    "actor_name",
+    "actor_country",
+    "actor_sector",
+    "actor_title",
+    "actor_text",
+    "recipient_name",
+    "recipient_country",
+    "recipient_sector",
+    "recipient_title",
+    "recipient_text",
+    "date_value",
+    "date_precision",
+    "date_source",
+    "date_text",
+    "location_name",
+    "location_geonameid",
+    "location_country",
+    "location_admin1",
+    "location_lat",
+    "location_lon",
+    "location_precision",
+    "location_source",
+    "quantities",
+    "fatalities_best",
+    "fatalities_low",
+    "fatalities_high",
+    "attribution",
+    "cited_source",
+    "modality",
+    "confidence",
+    "publisher",
+    "published",
+    "url",
+    "title",
 )
 _NUMERIC = {"trigger_start", "trigger_end", "sentence_start", "sentence_end", "location_geonameid"}
-_FLOAT = {"location_lat", "location_lon", "confidence", "fatalities_best", "fatalities_low", "fatalities_high"}
+_FLOAT = {
+    "location_lat",
+    "location_lon",
+    "confidence",
+    "fatalities_best",
+    "fatalities_low",
+    "fatalities_high",
+}
 
 
 def format_from_path(path: str | None, explicit: str | None) -> str:
@@ -53,27 +96,47 @@ def event_row(doc: DocumentResult, ev: Event) -> dict[str, Any]:
     fat = ev.fatalities or {}
     loc = ev.location
     row: dict[str, Any] = {
-        "doc_id": doc.id, "event_id": ev.id, "type": ev.type, "mode": ev.mode, "cameo": ev.cameo,
-        "acled_event_type": acled_type or None, "acled_sub_event_type": acled_sub or None,
-        "trigger_text": ev.trigger.text, "trigger_start": ev.trigger.start, "trigger_end": ev.trigger.end,
-        "sentence_start": ev.sentence.start, "sentence_end": ev.sentence.end,
-        "sentence": doc.text[ev.sentence.start:ev.sentence.end].strip(),
+        "doc_id": doc.id,
+        "event_id": ev.id,
+        "type": ev.type,
+        "mode": ev.mode,
+        "cameo": ev.cameo,
+        "acled_event_type": acled_type or None,
+        "acled_sub_event_type": acled_sub or None,
+        "trigger_text": ev.trigger.text,
+        "trigger_start": ev.trigger.start,
+        "trigger_end": ev.trigger.end,
+        "sentence_start": ev.sentence.start,
+        "sentence_end": ev.sentence.end,
+        "sentence": doc.text[ev.sentence.start : ev.sentence.end].strip(),
         "date_value": ev.date.value if ev.date else None,
         "date_precision": ev.date.precision if ev.date else None,
         "date_source": ev.date.source if ev.date else None,
         "date_text": ev.date.text if ev.date else None,
-        "location_name": loc.name if loc else None, "location_geonameid": loc.geonameid if loc else None,
-        "location_country": loc.country if loc else None, "location_admin1": loc.admin1 if loc else None,
-        "location_lat": loc.lat if loc else None, "location_lon": loc.lon if loc else None,
-        "location_precision": loc.precision if loc else None, "location_source": ev.location_source,
+        "location_name": loc.name if loc else None,
+        "location_geonameid": loc.geonameid if loc else None,
+        "location_country": loc.country if loc else None,
+        "location_admin1": loc.admin1 if loc else None,
+        "location_lat": loc.lat if loc else None,
+        "location_lon": loc.lon if loc else None,
+        "location_precision": loc.precision if loc else None,
+        "location_source": ev.location_source,
         "quantities": "; ".join(
-            f"{q.value if q.value is not None else q.text} {q.of or q.unit or ''}".strip() for q in ev.quantities
-        ) or None,
-        "fatalities_best": fat.get("best"), "fatalities_low": fat.get("low"), "fatalities_high": fat.get("high"),
+            f"{q.value if q.value is not None else q.text} {q.of or q.unit or ''}".strip()
+            for q in ev.quantities
+        )
+        or None,
+        "fatalities_best": fat.get("best"),
+        "fatalities_low": fat.get("low"),
+        "fatalities_high": fat.get("high"),
         "attribution": " > ".join(a.name for a in ev.attribution) or None,
         "cited_source": cited[0] if cited else None,
-        "modality": ev.modality, "confidence": ev.confidence,
-        "publisher": doc.publisher, "published": doc.published, "url": doc.url, "title": doc.title,
+        "modality": ev.modality,
+        "confidence": ev.confidence,
+        "publisher": doc.publisher,
+        "published": doc.published,
+        "url": doc.url,
+        "title": doc.title,
     }
     for role in ("actor", "recipient"):
         ref = getattr(ev, role)
@@ -117,10 +180,12 @@ class RecordWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            schema = pa.schema([
-                (c, pa.int64() if c in _NUMERIC else pa.float64() if c in _FLOAT else pa.string())
-                for c in EVENT_COLUMNS
-            ])
+            schema = pa.schema(
+                [
+                    (c, pa.int64() if c in _NUMERIC else pa.float64() if c in _FLOAT else pa.string())
+                    for c in EVENT_COLUMNS
+                ]
+            )
             table = pa.Table.from_pylist(self._rows, schema=schema)
             assert self.path is not None
             pq.write_table(table, self.path)
@@ -133,13 +198,18 @@ class RecordWriter:
 def open_writer(out: str | None, fmt: str) -> RecordWriter:
     if fmt == "parquet":
         if out is None or out == "-":
-            raise InputError(Errors.EC028, value="-", option="--output",
-                             detail="Parquet needs a file path (-o events.parquet)")
+            raise InputError(
+                Errors.EC028,
+                value="-",
+                option="--output",
+                detail="Parquet needs a file path (-o events.parquet)",
+            )
         return RecordWriter(fmt, None, Path(out))
     if out is None or out == "-":
         return RecordWriter(fmt, sys.stdout, None)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    stream = io.open(out, "w", encoding="utf-8", newline="" if fmt == "csv" else None)  # noqa: UP020
+    # the writer owns the stream and closes it in close(), so no context manager here
+    stream = open(out, "w", encoding="utf-8", newline="" if fmt == "csv" else None)  # noqa: SIM115
     return RecordWriter(fmt, stream, None)
 
 

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from . import __version__
 from .errors import Errors
 from .gazetteer import Gazetteer
-from .records import Article, DocumentResult, Place
+from .records import Article, DocumentResult, Place, content_id
 from .settings import Settings
 from .stages.actors import ActorResolver, extract_entities
 from .stages.assemble import EventInputs, assemble_events
@@ -51,14 +51,25 @@ class Pipeline:
     def code(self, article: Article) -> DocumentResult:
         return next(self.pipe([article]))
 
-    def code_text(self, text: str, **metadata: str | None) -> DocumentResult:
+    def code_text(
+        self,
+        text: str,
+        *,
+        id: str | None = None,
+        url: str | None = None,
+        publisher: str | None = None,
+        published: str | None = None,
+        title: str | None = None,
+    ) -> DocumentResult:
         """Convenience for library users: code one string with optional metadata."""
-        from .records import content_id
+        return self.code(
+            Article(id=id or content_id(text), text=text, url=url, publisher=publisher, published=published,
+                    title=title, published_source="option" if published else None)
+        )
 
-        return self.code(Article(id=metadata.pop("id", None) or content_id(text), text=text, **metadata))
-
-    def pipe(self, items: Iterable[Article | DocumentResult], batch_size: int | None = None
-             ) -> Iterator[DocumentResult]:
+    def pipe(
+        self, items: Iterable[Article | DocumentResult], batch_size: int | None = None
+    ) -> Iterator[DocumentResult]:
         """Code articles in input order; failed records from ingest pass through unchanged."""
         settings = self.settings
 
@@ -66,14 +77,25 @@ class Pipeline:
             for item in items:
                 if isinstance(item, Article) and len(item.text) > settings.max_chars:
                     item = DocumentResult.failed(
-                        item.id, "EC007", Errors.EC007.format(size=len(item.text), limit=settings.max_chars),
-                        source=item.source, url=item.url)
+                        item.id,
+                        "EC007",
+                        Errors.EC007.format(size=len(item.text), limit=settings.max_chars),
+                        source=item.source,
+                        url=item.url,
+                    )
                 if isinstance(item, Article) and not item.text.strip():
-                    item = DocumentResult.failed(item.id, "EC001", Errors.EC001.format(what=item.source or item.id),
-                                                 source=item.source, url=item.url)
+                    item = DocumentResult.failed(
+                        item.id,
+                        "EC001",
+                        Errors.EC001.format(what=item.source or item.id),
+                        source=item.source,
+                        url=item.url,
+                    )
                 yield (item.text if isinstance(item, Article) else ""), item
 
-        for doc, item in parse_many(self.nlp, feed(), settings.chunk_chars, batch_size or settings.batch_size):
+        for doc, item in parse_many(
+            self.nlp, feed(), settings.chunk_chars, batch_size or settings.batch_size
+        ):
             if isinstance(item, DocumentResult):
                 yield item
                 continue
@@ -81,9 +103,13 @@ class Pipeline:
                 yield self._code_doc(doc, item)
             except Exception as exc:  # one bad document never stops a batch
                 detail = f"{type(exc).__name__}: {exc} ({traceback.extract_tb(exc.__traceback__)[-1].name})"
-                yield DocumentResult.failed(item.id, "EC010", Errors.EC010.format(what=item.source or item.id,
-                                                                                  detail=detail),
-                                            source=item.source, url=item.url)
+                yield DocumentResult.failed(
+                    item.id,
+                    "EC010",
+                    Errors.EC010.format(what=item.source or item.id, detail=detail),
+                    source=item.source,
+                    url=item.url,
+                )
 
     def _code_doc(self, doc: Doc, article: Article) -> DocumentResult:
         anchor = _anchor(article)
@@ -97,14 +123,31 @@ class Pipeline:
         if article.dateline_place and article.dateline_span:
             dateline_place = resolve_name(self.gazetteer, article.dateline_place, *article.dateline_span)
         matches = find_triggers(doc, resolver)
-        events = assemble_events(EventInputs(article, doc, anchor, times, places, quantities, attribution,
-                                             resolver, dateline_place), matches)
+        events = assemble_events(
+            EventInputs(
+                article, doc, anchor, times, places, quantities, attribution, resolver, dateline_place
+            ),
+            matches,
+        )
         return DocumentResult(
-            id=article.id, status="ok", error=None, url=article.url, publisher=article.publisher,
-            published=article.published, title=article.title, text=article.text,
-            entities=tuple(entities), times=tuple(times), places=tuple(places),
-            quantities=tuple(quantities), events=tuple(events), source=article.source,
+            id=article.id,
+            status="ok",
+            error=None,
+            url=article.url,
+            publisher=article.publisher,
+            published=article.published,
+            title=article.title,
+            text=article.text,
+            entities=tuple(entities),
+            times=tuple(times),
+            places=tuple(places),
+            quantities=tuple(quantities),
+            events=tuple(events),
+            source=article.source,
             published_source=article.published_source,
-            meta={"eventcoder": __version__, "model": self.settings.model,
-                  "main_country": resolver.main_country},
+            meta={
+                "eventcoder": __version__,
+                "model": self.settings.model,
+                "main_country": resolver.main_country,
+            },
         )

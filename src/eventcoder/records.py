@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 __all__ = [
+    "ActorRef",
     "Article",
     "Attribution",
-    "ActorRef",
     "DateRef",
     "DocumentResult",
     "Entity",
@@ -215,10 +215,27 @@ class DocumentResult(_Record):
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def failed(cls, article_id: str, code: str, message: str, *, source: str | None = None,
-               text: str = "", url: str | None = None) -> DocumentResult:
-        return cls(id=article_id, status="failed", error=ErrorInfo(code, message), url=url,
-                   publisher=None, published=None, title=None, text=text, source=source)
+    def failed(
+        cls,
+        article_id: str,
+        code: str,
+        message: str,
+        *,
+        source: str | None = None,
+        text: str = "",
+        url: str | None = None,
+    ) -> DocumentResult:
+        return cls(
+            id=article_id,
+            status="failed",
+            error=ErrorInfo(code, message),
+            url=url,
+            publisher=None,
+            published=None,
+            title=None,
+            text=text,
+            source=source,
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentResult:
@@ -232,29 +249,46 @@ class DocumentResult(_Record):
 
         events = []
         for e in data.get("events", []):
-            events.append(Event(
-                id=e["id"], type=e["type"], mode=e.get("mode"), cameo=e.get("cameo"), acled=e.get("acled"),
-                trigger=Span(**e["trigger"]), sentence=Span(**e["sentence"]),
-                actor=actor(e.get("actor")), recipient=actor(e.get("recipient")),
-                date=None if e.get("date") is None else DateRef(**e["date"]),
-                location=place(e.get("location")),
-                quantities=tuple(Quantity(**q) for q in e.get("quantities", [])),
-                fatalities=e.get("fatalities"),
-                attribution=tuple(Attribution(**a) for a in e.get("attribution", [])),
-                modality=e.get("modality", "asserted"), confidence=e.get("confidence", 0.5),
-                method=e.get("method", "lexicon"), location_source=e.get("location_source"),
-            ))
+            events.append(
+                Event(
+                    id=e["id"],
+                    type=e["type"],
+                    mode=e.get("mode"),
+                    cameo=e.get("cameo"),
+                    acled=e.get("acled"),
+                    trigger=Span(**e["trigger"]),
+                    sentence=Span(**e["sentence"]),
+                    actor=actor(e.get("actor")),
+                    recipient=actor(e.get("recipient")),
+                    date=None if e.get("date") is None else DateRef(**e["date"]),
+                    location=place(e.get("location")),
+                    quantities=tuple(Quantity(**q) for q in e.get("quantities", [])),
+                    fatalities=e.get("fatalities"),
+                    attribution=tuple(Attribution(**a) for a in e.get("attribution", [])),
+                    modality=e.get("modality", "asserted"),
+                    confidence=e.get("confidence", 0.5),
+                    method=e.get("method", "lexicon"),
+                    location_source=e.get("location_source"),
+                )
+            )
         err = data.get("error")
         return cls(
-            id=data["id"], status=data["status"], error=None if err is None else ErrorInfo(**err),
-            url=data.get("url"), publisher=data.get("publisher"), published=data.get("published"),
-            title=data.get("title"), text=data.get("text", ""),
+            id=data["id"],
+            status=data["status"],
+            error=None if err is None else ErrorInfo(**err),
+            url=data.get("url"),
+            publisher=data.get("publisher"),
+            published=data.get("published"),
+            title=data.get("title"),
+            text=data.get("text", ""),
             entities=tuple(Entity(**x) for x in data.get("entities", [])),
             times=tuple(TimeValue(**x) for x in data.get("times", [])),
             places=tuple(Place(**x) for x in data.get("places", [])),
             quantities=tuple(Quantity(**x) for x in data.get("quantities", [])),
-            events=tuple(events), source=data.get("source"),
-            published_source=data.get("published_source"), meta=dict(data.get("meta", {})),
+            events=tuple(events),
+            source=data.get("source"),
+            published_source=data.get("published_source"),
+            meta=dict(data.get("meta", {})),
         )
 
 

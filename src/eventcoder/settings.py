@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import Errors, InputError
@@ -30,7 +30,7 @@ def default_data_dir() -> Path:
 @dataclass(frozen=True, slots=True)
 class Settings:
     model: str = MODEL_PACKAGE
-    cache_dir: Path = default_cache_dir()
+    cache_dir: Path = field(default_factory=default_cache_dir)
     max_chars: int = 1_000_000  # longer documents fail with EC007
     chunk_chars: int = 100_000  # spaCy parses long texts in chunks of about this size
     batch_size: int = 32
@@ -39,9 +39,13 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.max_chars <= 0:
-            raise InputError(Errors.EC028, value=self.max_chars, option="max_chars", detail="must be positive")
+            raise InputError(
+                Errors.EC028, value=self.max_chars, option="max_chars", detail="must be positive"
+            )
         if self.chunk_chars < 1000:
-            raise InputError(Errors.EC028, value=self.chunk_chars, option="chunk_chars", detail="must be >= 1000")
+            raise InputError(
+                Errors.EC028, value=self.chunk_chars, option="chunk_chars", detail="must be >= 1000"
+            )
 
     def replace(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -40,7 +40,9 @@ def count_documents(paths: Sequence[str]) -> int | None:
     return total
 
 
-def _progress(results: Iterator[DocumentResult], total: int | None, enabled: bool) -> Iterator[DocumentResult]:
+def _progress(
+    results: Iterator[DocumentResult], total: int | None, enabled: bool
+) -> Iterator[DocumentResult]:
     if not enabled:
         yield from results
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..errors import Errors, EventcoderError, ExitCode, InputError
@@ -17,7 +17,7 @@ from ..errors import Errors, EventcoderError, ExitCode, InputError
 __all__ = ["build_parser", "main"]
 
 
-def _date_arg(option: str):  # type: ignore[no-untyped-def]
+def _date_arg(option: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         from ..ingest.metadata import normalize_date
 
@@ -47,18 +47,32 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"eventcoder {__version__}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    code = sub.add_parser("code", help="code articles into events",
-                          description="Code articles (.txt, .html, .jsonl, .gz, directories, - for stdin).")
+    code = sub.add_parser(
+        "code",
+        help="code articles into events",
+        description="Code articles (.txt, .html, .jsonl, .gz, directories, - for stdin).",
+    )
     code.add_argument("paths", nargs="+", metavar="PATH", help="input files or directories; - reads stdin")
     code.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
-    code.add_argument("--format", choices=["jsonl", "csv", "parquet"],
-                      help="output format (default: from OUT's extension, else jsonl)")
+    code.add_argument(
+        "--format",
+        choices=["jsonl", "csv", "parquet"],
+        help="output format (default: from OUT's extension, else jsonl)",
+    )
     code.add_argument("--workers", type=_positive, default=None, help="worker processes (default: all cores)")
-    code.add_argument("--published", type=_date_arg("--published"), metavar="DATE",
-                      help="publication date (YYYY-MM-DD) for documents that give none")
+    code.add_argument(
+        "--published",
+        type=_date_arg("--published"),
+        metavar="DATE",
+        help="publication date (YYYY-MM-DD) for documents that give none",
+    )
     code.add_argument("--publisher", metavar="NAME", help="publisher for documents that name none")
-    code.add_argument("--max-chars", type=_positive, default=1_000_000,
-                      help="documents longer than this fail with EC007 (default 1,000,000)")
+    code.add_argument(
+        "--max-chars",
+        type=_positive,
+        default=1_000_000,
+        help="documents longer than this fail with EC007 (default 1,000,000)",
+    )
     code.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     code.set_defaults(func=_cmd_code)
 

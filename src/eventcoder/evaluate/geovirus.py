@@ -20,7 +20,7 @@ from ..gazetteer import Gazetteer, haversine_km
 from ..stages.linguistic import parse_many
 from ..stages.places import extract_places
 
-__all__ = ["GeoVirusArticle", "GeoVirusScore", "read_geovirus", "score_geovirus"]
+__all__ = ["GeoVirusArticle", "GeoVirusScore", "country_point_report", "read_geovirus", "score_geovirus"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,8 @@ def read_geovirus(path: Path) -> Iterator[GeoVirusArticle]:
         yield GeoVirusArticle(art.findtext("source") or "", art.findtext("text") or "", tops)
 
 
-def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer, limit: int | None = None) -> GeoVirusScore:
+def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
+                   limit: int | None = None) -> GeoVirusScore:
     """Run recognition and resolution over the corpus and compare with the gold toponyms."""
     articles = list(read_geovirus(path))[:limit]
     gold = predicted = recognized = correct = within = 0
@@ -106,14 +107,51 @@ def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer, limit: int |
                          round(statistics.median(errors), 1) if errors else None)
 
 
-if __name__ == "__main__":  # python -m eventcoder.evaluate.geovirus [PATH] [LIMIT]
+def country_point_report(path: Path) -> dict[str, dict[str, float]]:
+    """Error (km) of each way of placing a country, against GeoVirus's country toponyms.
+
+    Reproduces the measurement behind ``gazetteer.COUNTRY_POINT`` (slow: reads cities500).
+    """
+    import json
+
+    from ..gazetteer import COUNTRY_ALIASES, _gnc_dir, country_points, normalize_name
+
+    with (_gnc_dir() / "cities500.json").open(encoding="utf-8") as fh:
+        cities = json.load(fh)
+    with (_gnc_dir() / "countries.json").open(encoding="utf-8") as fh:
+        countries = json.load(fh)
+    points = country_points(cities, countries)
+    names = {normalize_name(c["name"]): iso for iso, c in countries.items()}
+    for iso, aliases in COUNTRY_ALIASES.items():
+        for alias in aliases:
+            names.setdefault(normalize_name(alias), iso)
+    refs: dict[str, tuple[float, float]] = {}
+    for art in read_geovirus(path):
+        for t in art.toponyms:
+            code = names.get(normalize_name(t.name))
+            if code in points:
+                refs.setdefault(code, (t.lat, t.lon))
+    report: dict[str, dict[str, float]] = {}
+    for method in next(iter(points.values())):
+        errs = [haversine_km(*ref, *points[iso][method]) for iso, ref in refs.items()]
+        report[method] = {"countries": len(errs), "median_km": round(statistics.median(errs)),
+                          "mean_km": round(statistics.mean(errs)),
+                          "within_161": round(sum(e <= 161 for e in errs) / len(errs), 3)}
+    return report
+
+
+if __name__ == "__main__":  # python -m eventcoder.evaluate.geovirus [--country-points] [PATH] [LIMIT]
     import json
     import sys
 
     from ..settings import default_cache_dir, default_data_dir
     from ..stages.linguistic import load_nlp
 
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else default_data_dir() / "geovirus" / "GeoVirus.xml"
-    lim = int(sys.argv[2]) if len(sys.argv) > 2 else None
-    score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim)
-    print(json.dumps(score.as_dict()))
+    args = [a for a in sys.argv[1:] if a != "--country-points"]
+    target = Path(args[0]) if args else default_data_dir() / "geovirus" / "GeoVirus.xml"
+    if "--country-points" in sys.argv:
+        print(json.dumps(country_point_report(target), indent=1))
+    else:
+        lim = int(args[1]) if len(args) > 1 else None
+        score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim)
+        print(json.dumps(score.as_dict()))

@@ -273,8 +273,12 @@ def _actor_ok(country: str | None, gold: GoldActor) -> bool:
     return country in gold.countries
 
 
-def _attribution_ok(event: Event, cited: Sequence[str]) -> bool:
-    names = [a.name.lower() for a in event.attribution if a.kind != "publisher"]
+def _attribution_ok(event: Event, cited: Sequence[str], publisher: str) -> bool:
+    """Every gold cited source appears in a system source name (case-insensitive containment).
+
+    The publisher is not a cited source, whatever kind the system gave it.
+    """
+    names = [n for a in event.attribution if a.kind != "publisher" and (n := a.name.lower()) != publisher]
     if not cited:
         return not names
     return all(any(c.lower() in n or (n and n in c.lower()) for n in names) for c in cited)
@@ -379,7 +383,7 @@ def _event_accuracies(
         if gold.attribution is not None:
             pub = (publisher or "").lower()
             cited = [a for a in gold.attribution if a.lower() != pub]
-            tally("attribution", _attribution_ok(event, cited))
+            tally("attribution", _attribution_ok(event, cited, pub))
         if gold.modality is not None:
             tally("modality", event.modality == gold.modality)
     return {name: Accuracy(c, n) for name, (c, n) in tallies.items()}
@@ -506,15 +510,20 @@ def score_document(result: DocumentResult, gold: GoldDocument) -> DocScore:
 
 
 def evaluate(results: Iterable[DocumentResult], golds: Iterable[GoldDocument]) -> Report:
-    """Score results against golds, paired by id (gold ``doc_id`` == result ``id``), else by order."""
+    """Score results against golds, paired by id (gold ``doc_id`` == result ``id``).
+
+    Pairs by position only when no id matches and the counts agree (results of a re-coding).
+    """
     results = list(results)
     golds = list(golds)
     by_id = {r.id: r for r in results}
-    paired = (
-        [(by_id[g.doc_id], g) for g in golds]
-        if all(g.doc_id in by_id for g in golds)
-        else list(zip(results, golds, strict=True))
-    )
+    if not any(g.doc_id in by_id for g in golds) and len(results) == len(golds):
+        paired = list(zip(results, golds, strict=True))
+    else:  # a gold with no result scores as a failed document: nothing found
+        missing = Errors.EC010.format(what="gold document", detail="no result for this id")
+        paired = [
+            (by_id.get(g.doc_id) or DocumentResult.failed(g.doc_id, "EC010", missing), g) for g in golds
+        ]
     docs = tuple(score_document(r, g) for r, g in paired)
     prf = {name: sum((d.prf.get(name, PRF()) for d in docs), PRF()) for name in PRF_FIELDS}
     accuracy = {

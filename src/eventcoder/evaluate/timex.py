@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Errors, InputError
+from ..records import TimeValue
 from ..stages.dates import extract_times
 from ..stages.linguistic import load_nlp, parse
 
@@ -66,7 +67,10 @@ class _Builder:
 
 
 def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
-    """Text, creation date (DCT) and TIMEX3 gold of one MEANTIME document; the DCT itself is left out."""
+    """Text, creation date (DCT) and TIMEX3 gold of one MEANTIME document.
+
+    The DCT's own mention comes back with type "DCT" so that scoring can ignore predictions on it.
+    """
     root = ET.parse(path).getroot()
     b = _Builder([])
     spans: dict[str, tuple[int, int]] = {}
@@ -83,17 +87,18 @@ def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
     for tx in markables.iter("TIMEX3") if markables is not None else []:
         ids = [a.get("t_id", "") for a in tx.iter("token_anchor")]
         value = tx.get("value", "")
+        kind = tx.get("type", "DATE")
         if tx.get("functionInDocument") == "CREATION_TIME":
             try:
                 dct = dt.date.fromisoformat(value[:10])
             except ValueError:
                 dct = None
-            continue
+            kind = "DCT"
         if not ids or not value:
             continue
         pos = [spans[i] for i in ids if i in spans]
         if pos:
-            gold.append(GoldTimex(min(p[0] for p in pos), max(p[1] for p in pos), value, tx.get("type", "DATE")))
+            gold.append(GoldTimex(min(p[0] for p in pos), max(p[1] for p in pos), value, kind))
     return b.text, dct, gold
 
 
@@ -113,7 +118,8 @@ def read_gum(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
             attrs = dict(re.findall(r'(\w+)="([^"]*)"', line))
             lo = attrs.get("when") or attrs.get("from") or attrs.get("notBefore") or ""
             hi = attrs.get("when") or attrs.get("to") or attrs.get("notAfter") or ""
-            open_dates.append((b.length + (1 if b.parts and not b.parts[-1].endswith("\n") else 0), f"{lo}/{hi}"))
+            space = 1 if b.parts and not b.parts[-1].endswith("\n") else 0
+            open_dates.append((b.length + space, f"{lo}/{hi}"))
         elif line.startswith("</date"):
             if open_dates:
                 start, value = open_dates.pop()
@@ -129,10 +135,11 @@ def interval(value: str) -> tuple[dt.date, dt.date] | None:
     """The calendar days a TIMEX3 value (or "A/B" range) covers; None when it names no interval."""
     if "/" in value:
         lo_s, _, hi_s = value.partition("/")
-        lo, hi = interval(lo_s) if lo_s else None, interval(hi_s) if hi_s else None
-        if lo is None and hi is None:
-            return None
-        return (lo or hi)[0], (hi or lo)[1]  # type: ignore[index]
+        first = interval(lo_s) if lo_s else None
+        last = interval(hi_s) if hi_s else None
+        if first is None or last is None:
+            return first or last
+        return first[0], last[1]
     v = value.split("T", 1)[0]
     try:
         if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", v):
@@ -151,6 +158,12 @@ def interval(value: str) -> tuple[dt.date, dt.date] | None:
         if m := re.fullmatch(r"(\d{4})-Q([1-4])", v):
             y, q = int(m[1]), int(m[2])
             return dt.date(y, 3 * q - 2, 1), dt.date(y, 3 * q, calendar.monthrange(y, 3 * q)[1])
+        if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", v):  # meteorological seasons
+            lo = dt.date(int(m[1]), {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[m[2]], 1)
+            hi = dt.date(lo.year + (lo.month + 3 > 12), (lo.month + 2) % 12 + 1, 1) - dt.timedelta(days=1)
+            return lo, hi
+        if m := re.fullmatch(r"(\d{2})", v):
+            return dt.date(max(int(v) * 100, 1), 1, 1), dt.date(int(v) * 100 + 99, 12, 31)
         if m := re.fullmatch(r"(\d{3})X?", v):
             return dt.date(int(m[1]) * 10, 1, 1), dt.date(int(m[1]) * 10 + 9, 12, 31)
     except ValueError:
@@ -179,14 +192,16 @@ def score_spans(pairs: Iterable[tuple[list[GoldTimex], list[GoldTimex]]],
     def prf(hits: int) -> dict[str, float]:
         p = hits / n_pred if n_pred else 0.0
         r = hits / n_gold if n_gold else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
 
     return {"gold": n_gold, "predicted": n_pred, "strict": prf(strict), "relaxed": prf(relaxed),
             "value": prf(value_ok)}
 
 
 def _run(files: list[Path], reader: Callable[[Path], tuple[str, dt.date | None, list[GoldTimex]]],
-         same: Callable[[str, str], bool], what: str, skip_dct: bool) -> dict[str, Any]:
+         same: Callable[[str, str], bool], what: str,
+         keep: Callable[[TimeValue], bool] = lambda t: True) -> dict[str, Any]:
     if not files:
         raise InputError(Errors.EC022, what=what)
     nlp = load_nlp()
@@ -200,10 +215,11 @@ def _run(files: list[Path], reader: Callable[[Path], tuple[str, dt.date | None, 
         times = extract_times(doc, anchor)
         t_times += time.perf_counter() - t1
         t_parse += t1 - t0
-        # MEANTIME leaves its dateline (the DCT) unannotated: skip predictions there
-        dct_end = text.find("\n\n", text.find("\n\n") + 2) if skip_dct else -1
-        pred = [GoldTimex(t.start, t.end, t.value, t.type) for t in times if t.start > dct_end]
-        pairs.append((gold, pred))
+        # the document creation time is metadata, not a mention to find: ignore predictions on it
+        dcts = [g for g in gold if g.type == "DCT"]
+        pred = [GoldTimex(t.start, t.end, t.value, t.type) for t in times
+                if keep(t) and not any(t.start < g.end and g.start < t.end for g in dcts)]
+        pairs.append(([g for g in gold if g.type != "DCT"], pred))
     out = score_spans(pairs, same)
     out.update(documents=len(files), parse_seconds=round(t_parse, 3), times_seconds=round(t_times, 3),
                overhead=round(t_times / t_parse, 4) if t_parse else 0.0)
@@ -211,7 +227,7 @@ def _run(files: list[Path], reader: Callable[[Path], tuple[str, dt.date | None, 
 
 
 def _same_meantime(pred: str, gold: str) -> bool:
-    return pred == gold or pred.rstrip("Z") == gold.rstrip("Z") or pred.split("T")[0] == gold.split("T")[0] != ""
+    return pred.rstrip("Z") == gold.rstrip("Z")
 
 
 def _same_interval(pred: str, gold: str) -> bool:
@@ -223,14 +239,16 @@ def score_meantime(data_dir: Path) -> dict[str, Any]:
     """Score on MEANTIME English (``data_dir`` = the meantime folder or the data root)."""
     base = data_dir / "meantime" if (data_dir / "meantime").is_dir() else data_dir
     files = sorted(base.glob("intra_cross-doc_annotation/*/*.xml")) or sorted(base.glob("**/*.xml"))
-    return _run(files, read_meantime, _same_meantime, str(base), skip_dct=True)
+    return _run(files, read_meantime, _same_meantime, str(base))
 
 
 def score_gum(data_dir: Path) -> dict[str, Any]:
     """Score on GUM news ``<date>`` tags (``data_dir`` = gum_news folder or the data root)."""
     base = data_dir / "gum_news" if (data_dir / "gum_news").is_dir() else data_dir
     files = sorted((base / "xml").glob("GUM_news_*.xml"))
-    return _run(files, read_gum, _same_interval, str(base / "xml"), skip_dct=False)
+    # GUM tags calendar dates only: durations, sets and vague references are not its targets
+    return _run(files, read_gum, _same_interval, str(base / "xml"),
+                keep=lambda t: t.type in ("DATE", "TIME") and not t.value.endswith("_REF"))
 
 
 if __name__ == "__main__":  # pragma: no cover - manual benchmark

@@ -20,6 +20,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from ..records import ActorRef, Entity
+from .linguistic import doc_text, ents_in
 
 __all__ = ["ActorLexicon", "ActorResolver", "extract_entities", "load_lexicon"]
 
@@ -97,7 +98,7 @@ class _Person:
 
 
 def _phrase(doc: Doc, i: int, j: int) -> str:
-    return doc.text[doc[i].idx: doc[j].idx + len(doc[j])].lower()
+    return doc_text(doc)[doc[i].idx : doc[j].idx + len(doc[j])].lower()
 
 
 class ActorResolver:
@@ -111,9 +112,7 @@ class ActorResolver:
         first: dict[str, int] = {}
         for s, _, iso in self._country_hits:
             first.setdefault(iso, s)
-        self.main_country: str | None = (
-            min(counts, key=lambda c: (-counts[c], first[c])) if counts else None
-        )
+        self.main_country: str | None = min(counts, key=lambda c: (-counts[c], first[c])) if counts else None
         self.persons: list[_Person] = self._collect_persons()
 
     # ---- scanning -------------------------------------------------------------------
@@ -152,7 +151,7 @@ class ActorResolver:
         while k < n_tok:
             best = None
             for n in range(min(lex.max_agent_words + 2, n_tok - k), 0, -1):
-                seg = tokens[k:k + n]
+                seg = tokens[k : k + n]
                 key_text = _phrase(self.doc, seg[0].i, seg[-1].i)
                 key_lemma = " ".join(t.lemma_.lower() for t in seg)
                 hit = lex.agents.get(key_text) or lex.agents.get(key_lemma)
@@ -197,8 +196,11 @@ class ActorResolver:
         lo = j
         while lo >= 0 and doc[lo].ent_type_ != "PERSON":
             t = doc[lo]
-            hyphen = t.text == "-" or (lo > 0 and doc[lo - 1].text == "-") or (
-                lo + 1 < len(doc) and doc[lo + 1].text == "-")
+            hyphen = (
+                t.text == "-"
+                or (lo > 0 and doc[lo - 1].text == "-")
+                or (lo + 1 < len(doc) and doc[lo + 1].text == "-")
+            )
             if t.is_title or t.is_upper or hyphen or t.lower_ in {"of", "the"}:
                 lo -= 1
                 continue
@@ -217,11 +219,13 @@ class ActorResolver:
         titles = [a for a in agents if a[3]]
         if not titles:
             return None, None, None, None
-        military_ranks = [a for a in titles if a[2] == "MIL" and "minister" not in _phrase(doc, a[0], a[1] - 1)]
+        military_ranks = [
+            a for a in titles if a[2] == "MIL" and "minister" not in _phrase(doc, a[0], a[1] - 1)
+        ]
         civil = [a for a in titles if a not in military_ranks]
         main = (civil or titles)[0]
-        title = doc[main[0]:main[1]].text
-        rank = doc[military_ranks[0][0]:military_ranks[0][1]].text if military_ranks and civil else None
+        title = doc[main[0] : main[1]].text
+        rank = doc[military_ranks[0][0] : military_ranks[0][1]].text if military_ranks and civil else None
         sector = "GOV" if civil and main[2] != "MIL" else main[2]
         countries = self._scan_countries(max(0, lo - 3), j + 1)
         country = countries[-1][2] if countries else None
@@ -267,7 +271,7 @@ class ActorResolver:
         while lo < hi and doc[lo].lower_ in {"the", "a", "an", ",", "and"}:
             lo += 1
         start, end = doc[lo].idx, doc[hi].idx + len(doc[hi])
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         low = head.lower_
         # pronouns: he/she -> the last person named before
         if head.pos_ == "PRON":
@@ -277,14 +281,11 @@ class ActorResolver:
                     return self._person_ref(p, start, end, text, score=0.5, method="coreference")
             return None
         # a named person inside the phrase
-        for ent in doc.ents:
-            if (ent.label_ == "PERSON" and lo <= ent.start and ent.end - 1 <= hi
-                    and not self._is_country(ent.text)):
+        for ent in ents_in(doc, lo, hi + 1):
+            if ent.label_ == "PERSON" and not self._is_country(ent.text):
                 name = ent.text[:-2] if ent.text.endswith("'s") else ent.text
                 p = self._match_person(name) or _Person(name, None, None, None, None, ent.start_char)
                 return self._person_ref(p, start, end, text, score=0.8, method="ner+dictionary")
-            if ent.start > hi:
-                break
         span_tokens = [doc[k] for k in range(lo, hi + 1)]
         countries = self._scan_countries(lo, hi + 1)
         agents = self._scan_agents(span_tokens)
@@ -296,7 +297,7 @@ class ActorResolver:
             nearest = min(agents, key=lambda a: 0 if a[0] <= head.i < a[1] else abs(a[0] - head.i) + 1)
             sector = nearest[2]
             if nearest[3]:
-                title = doc[nearest[0]:nearest[1]].text
+                title = doc[nearest[0] : nearest[1]].text
         # "the minister" / "the president": the last titled person with that title word
         if title and country is None and tokens[0].lower_ == "the":
             p = self._person_before(head.idx, title_word=head.lower_)
@@ -304,8 +305,18 @@ class ActorResolver:
                 return self._person_ref(p, start, end, text, score=0.6, method="coreference")
         if country is None and sector is None:
             if head.ent_type_ in {"ORG", "NORP"} and head.pos_ == "PROPN":
-                return ActorRef(name=text, country=None, sector=None, title=None, start=start, end=end,
-                                text=text, kind="organization", score=0.4, method="ner")
+                return ActorRef(
+                    name=text,
+                    country=None,
+                    sector=None,
+                    title=None,
+                    start=start,
+                    end=end,
+                    text=text,
+                    kind="organization",
+                    score=0.4,
+                    method="ner",
+                )
             return None
         method = "dictionary"
         score = 0.8 if country and sector else 0.6
@@ -314,8 +325,11 @@ class ActorResolver:
             # caller's) country: "the Defense Ministry", "the army"; an adversary ("the opposing
             # forces", "enemy troops") or an indefinite group ("gunmen") does not
             adversarial = any(t.lower_ in _ADVERSARIAL for t in span_tokens)
-            definite = tokens[0].lower_ in {"the", "its", "their", "our"} or any(
-                t.dep_ == "poss" for t in span_tokens) or doc[lo].pos_ == "PROPN"
+            definite = (
+                tokens[0].lower_ in {"the", "its", "their", "our"}
+                or any(t.dep_ == "poss" for t in span_tokens)
+                or doc[lo].pos_ == "PROPN"
+            )
             if fallback_country is not None and not adversarial:
                 country, method, score = fallback_country, "dictionary+context-country", 0.5
             elif definite and not adversarial and self.main_country:
@@ -326,14 +340,36 @@ class ActorResolver:
         if sector:
             name = f"{name} {sector}".strip()
         kind = "country" if sector is None else "organization"
-        return ActorRef(name=name or text, country=country, sector=sector, title=title, start=start,
-                        end=end, text=text, kind=kind, score=score, method=method)
+        return ActorRef(
+            name=name or text,
+            country=country,
+            sector=sector,
+            title=title,
+            start=start,
+            end=end,
+            text=text,
+            kind=kind,
+            score=score,
+            method=method,
+        )
 
-    def _person_ref(self, p: _Person, start: int, end: int, text: str, *, score: float,
-                    method: str) -> ActorRef:
+    def _person_ref(
+        self, p: _Person, start: int, end: int, text: str, *, score: float, method: str
+    ) -> ActorRef:
         country = p.country or self.main_country
-        return ActorRef(name=p.name, country=country, sector=p.sector, title=p.title, start=start,
-                        end=end, text=text, kind="person", score=score, method=method, rank=p.rank)
+        return ActorRef(
+            name=p.name,
+            country=country,
+            sector=p.sector,
+            title=p.title,
+            start=start,
+            end=end,
+            text=text,
+            kind="person",
+            score=score,
+            method=method,
+            rank=p.rank,
+        )
 
     def countries_in(self, start_tok: int, end_tok: int) -> list[str]:
         return [iso for s, e, iso in self._country_hits if s >= start_tok and e <= end_tok]

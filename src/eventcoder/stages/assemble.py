@@ -74,17 +74,27 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
         tok = m.token
         ts, te = tok.idx, tok.idx + len(tok)
         sent = tok.sent
-        location, location_source = event_location(doc, inputs.places, ts, te,
-                                                   dateline_place=inputs.dateline_place)
-        local_country = resolver.iso3(location.country) if location is not None and location_source == "clause" else None
+        location, location_source = event_location(
+            doc, inputs.places, ts, te, dateline_place=inputs.dateline_place
+        )
+        local_country = (
+            resolver.iso3(location.country) if location is not None and location_source == "clause" else None
+        )
         actor_tok, recipient_tok = roles_for(m)
         actor = resolver.resolve(actor_tok, fallback_country=local_country) if actor_tok is not None else None
         if recipient_tok is None and m.trigger.type in _JOINT_TYPES:
             recipient_tok = _first_conjunct(actor_tok)
-        recipient = (resolver.resolve(recipient_tok, fallback_country=local_country)
-                     if recipient_tok is not None else None)
-        if (actor is None and m.trigger.type == "MOBILIZE" and recipient is not None
-                and recipient.sector is not None):
+        recipient = (
+            resolver.resolve(recipient_tok, fallback_country=local_country)
+            if recipient_tok is not None
+            else None
+        )
+        if (
+            actor is None
+            and m.trigger.type == "MOBILIZE"
+            and recipient is not None
+            and recipient.sector is not None
+        ):
             # "units were commissioned", "troops were deployed": the force mobilized is its own actor
             actor, recipient = recipient, None
         type_ = m.trigger.type
@@ -95,24 +105,26 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
         if eid in seen:
             continue
         seen.add(eid)
-        events.append(Event(
-            id=eid,
-            type=type_,
-            mode=mode,
-            cameo=cameo,
-            acled=_acled(type_, mode, recipient, acled),
-            trigger=Span(ts, te, tok.text),
-            sentence=Span(sent.start_char, sent.end_char),
-            actor=actor,
-            recipient=recipient,
-            date=event_date(doc, inputs.times, ts, te, inputs.anchor),
-            location=location,
-            quantities=event_quantities(doc, inputs.quantities, ts, te),
-            fatalities=fatalities_for(doc, inputs.quantities, ts, te),
-            attribution=attribution,
-            modality=modality_for(doc, ts, te, attribution),
-            confidence=_confidence(m, actor, recipient),
-            method="lexicon+dependency",
-            location_source=location_source,
-        ))
+        events.append(
+            Event(
+                id=eid,
+                type=type_,
+                mode=mode,
+                cameo=cameo,
+                acled=_acled(type_, mode, recipient, acled),
+                trigger=Span(ts, te, tok.text),
+                sentence=Span(sent.start_char, sent.end_char),
+                actor=actor,
+                recipient=recipient,
+                date=event_date(doc, inputs.times, ts, te, inputs.anchor),
+                location=location,
+                quantities=event_quantities(doc, inputs.quantities, ts, te),
+                fatalities=fatalities_for(doc, inputs.quantities, ts, te),
+                attribution=attribution,
+                modality=modality_for(doc, ts, te, attribution),
+                confidence=_confidence(m, actor, recipient),
+                method="lexicon+dependency",
+                location_source=location_source,
+            )
+        )
     return events

@@ -4,15 +4,16 @@ The chain runs outermost first: the publisher, then cited sources ("according to
 ministry", "Trend reports referring to a source in the Defense Ministry", "police said"), then
 a quoted person (kind ``speaker``).
 
-Scope. A cue covers its own sentence. A *reporting frame* — "according to X", "X reports",
-"referring to / citing / quoting X" — also carries over to the following sentences of the same
-and the following paragraphs while they continue the report. It ends at the first later
-paragraph that either opens a frame of its own (which then replaces it) or introduces its own
-absolute date ("Back in July 2020", "from Sept. to Nov. 2020", "in 1988"): a paragraph that
-anchors itself in calendar time has left the reported news for background narrative, which is
-the publisher's own voice. Relative dates ("on Monday", "to date") do not end a frame: they
-stay inside the reported news. Plain speech cues ("X said") are not frames; they cover their
-own sentence only (news writing re-attributes each quoted claim).
+Scope. A cue covers its own sentence. A *reporting frame* -- "according to X", "X reports",
+"referring to / citing / quoting X" -- also covers the rest of its paragraph, and when it opens
+its paragraph (or sits in the lead) it frames the following paragraphs too, while they
+continue the report. It ends at the first later paragraph that either opens a frame of its own
+(which then replaces it) or introduces its own absolute date ("Back in July 2020", "from Sept.
+to Nov. 2020", "in 1988"): a paragraph that anchors itself in calendar time has left the
+reported news for background narrative, which is the publisher's own voice. Relative dates
+("on Monday", "to date") do not end a frame: they stay inside the reported news. Plain speech
+cues ("X said") are not frames; they cover their own sentence only (news writing
+re-attributes each quoted claim), or every sentence of a quotation they close.
 
 Names. Pronoun speakers resolve to the most recent person named earlier; a definite
 description ("the ministry") resolves to the most recent earlier name with the same head word
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Article, Attribution
+from .linguistic import doc_ents, doc_text
 
 __all__ = ["AttributionIndex", "attribution_for", "document_attribution", "modality_for"]
 
@@ -41,6 +43,14 @@ _SPEECH_CLAUSAL = {"report", "announce", "claim", "confirm", "deny", "inform", "
 _FRAME_VERBS = {"report", "cite", "quote", "refer"}
 _SOURCE_NOUNS = {"source", "official", "spokesman", "spokeswoman", "spokesperson", "representative",
                  "diplomat", "officer", "sources", "officials", "aide", "insider", "person"}
+_DOC_NOUNS = {"announcement", "statement", "report", "data", "statistic", "figure", "estimate",
+              "release", "communique", "survey", "study", "poll", "document", "message", "letter"}
+# heads of definite descriptions that stand for the most recently named organization
+_GENERIC_ORGS = {"company", "firm", "group", "organization", "organisation", "agency", "ministry",
+                 "department", "carrier", "airline", "automaker", "bank", "manufacturer", "service",
+                 "office", "committee", "commission", "council", "movement", "party", "army", "militia"}
+_INFORMANTS = {"witness", "eyewitness", "resident", "observer", "analyst", "expert", "activist", "medic",
+               "police", "media", "journalist", "correspondent", "monitor", "diplomat", "authority"}
 _PRONOUNS = {"he", "she", "him", "her"}
 _MONTHS = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
            "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
@@ -81,7 +91,7 @@ def _paragraph_starts(text: str) -> list[int]:
 def _np(tok: Token) -> list[Token]:
     """The name-bearing part of a noun phrase: head plus compounds/adjectives, no determiners."""
     if tok.ent_type_ and tok.ent_iob_ in {"B", "I"}:
-        for ent in tok.doc.ents:
+        for ent in doc_ents(tok.doc):
             if ent.start <= tok.i < ent.end:
                 toks = [t for t in ent if t.dep_ not in {"det", "case"} and t.lower_ not in {"the"}]
                 if toks:
@@ -103,11 +113,22 @@ def _name(span: Span) -> tuple[str, int]:
     toks = list(span)
     while len(toks) > 1 and toks[0].lower_ in {"the", "a", "an"}:
         toks = toks[1:]
-    return span.doc.text[toks[0].idx:span.end_char], toks[0].idx
+    return doc_text(span.doc)[toks[0].idx:span.end_char], toks[0].idx
+
+
+def _org_name(span: Span) -> tuple[str, int]:
+    """An organization with its named possessor ("Russia's Defence Ministry"); a common-noun
+    possessor ("the country's Defense Ministry") is dropped as uninformative."""
+    name, start = _name(span)
+    poss = next((c for c in span.root.children if c.dep_ == "poss" and c.i < span.start), None)
+    if poss is not None and poss.pos_ == "PROPN" and poss.ent_type_ in {"GPE", "ORG", "NORP"}:
+        start = poss.left_edge.idx if poss.left_edge.pos_ == "PROPN" else poss.idx
+        return doc_text(span.doc)[start:span.end_char], start
+    return name, start
 
 
 def _recent_person(doc: Doc, before: int) -> Span | None:
-    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before]
+    people = [e for e in doc_ents(doc) if e.label_ == "PERSON" and e.end_char <= before]
     return people[-1] if people else None
 
 
@@ -116,7 +137,7 @@ def _resolve_definite(doc: Doc, head: Token) -> Span | None:
     "the minister" -> the most recent person introduced with that title ("Defense Minister X")."""
     lemma = head.lemma_.lower()
     best: Span | None = None
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.end_char > head.idx:
             break
         if ent.label_ in {"ORG", "GPE", "NORP", "FAC", "PERSON"} and ent[-1].lemma_.lower() == lemma:
@@ -125,6 +146,9 @@ def _resolve_definite(doc: Doc, head: Token) -> Span | None:
             context = doc[max(ent.sent.start, ent.start - 6):ent.start]
             if any(t.lemma_.lower() == lemma or t.lower_ == head.lower_ for t in context):
                 best = ent
+    if best is None and lemma in _GENERIC_ORGS:
+        orgs = [e for e in doc_ents(doc) if e.label_ == "ORG" and e.end_char <= head.idx]
+        best = orgs[-1] if orgs else None
     return best
 
 
@@ -134,8 +158,21 @@ def _entries(doc: Doc, tok: Token, publisher: str | None) -> list[Attribution]:
     if tok.lower_ in _PRONOUNS:
         person = _recent_person(doc, tok.idx)
         return [Attribution(person.text, "speaker", person.start_char, person.end_char)] if person else []
+    if tok.lower_ == "it" and tok.dep_ in {"nsubj", "pobj"}:  # "It added that ..." -> the last organization
+        orgs = [e for e in doc_ents(doc) if e.label_ == "ORG" and e.end_char <= tok.idx]
+        return _drop_publisher([Attribution(_org_name(orgs[-1])[0], "source", tok.idx, tok.idx + 2)],
+                               publisher) if orgs else []
     if tok.pos_ == "PRON":
         return []
+    # "Fiat's announcement", "a statement from the ministry": the author of the document
+    if tok.lemma_.lower() in _DOC_NOUNS:
+        author = _child(tok, {"poss"})
+        if author is None:
+            prep = next((c for c in tok.children
+                         if c.dep_ == "prep" and c.lower_ in {"from", "by", "of"}), None)
+            author = _child(prep, {"pobj"}) if prep is not None else None
+        if author is not None:
+            return _entries(doc, author, publisher)
     # "a source in the country's Defense Ministry": name the institution
     if tok.lemma_.lower() in _SOURCE_NOUNS and tok.ent_type_ != "PERSON":
         for prep in tok.children:
@@ -144,21 +181,25 @@ def _entries(doc: Doc, tok: Token, publisher: str | None) -> list[Attribution]:
                 if obj is not None:
                     return _entries(doc, obj, publisher)
     sub = list(tok.subtree)
-    orgs = [e for e in doc.ents if e.label_ == "ORG" and e.start >= sub[0].i
+    orgs = [e for e in doc_ents(doc) if e.label_ == "ORG" and e.start >= sub[0].i
             and e.end <= sub[-1].i + 1 and not (e.start <= tok.i < e.end)]
-    person_ent = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= tok.i < e.end), None)
+    person_ent = next((e for e in doc_ents(doc) if e.label_ == "PERSON" and e.start <= tok.i < e.end), None)
     if person_ent is None:
-        person_ent = next((e for e in doc.ents if e.label_ == "PERSON" and sub[0].i <= e.start
+        person_ent = next((e for e in doc_ents(doc) if e.label_ == "PERSON" and sub[0].i <= e.start
                            and e.end <= sub[-1].i + 1 and any(t.dep_ in {"appos", "compound"} for t in e)),
                           None)
     for org in orgs:
-        name, start = _name(org)
+        name, start = _org_name(org)
         out.append(Attribution(name, "source", start, org.end_char))
     if person_ent is not None:
         out.append(Attribution(person_ent.text, "speaker", person_ent.start_char, person_ent.end_char))
         return _drop_publisher(out, publisher)
     if orgs and tok.lemma_.lower() in _SOURCE_NOUNS:
         return _drop_publisher(out, publisher)
+    own_org = next((e for e in doc_ents(doc) if e.label_ == "ORG" and e.start <= tok.i < e.end), None)
+    if own_org is not None:
+        name, start = _org_name(own_org)
+        return _drop_publisher([*out, Attribution(name, "source", start, own_org.end_char)], publisher)
     toks = _np(tok)
     has_det = any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in tok.children)
     if has_det and not any(t.pos_ == "PROPN" for t in toks):
@@ -177,7 +218,7 @@ def _entries(doc: Doc, tok: Token, publisher: str | None) -> list[Attribution]:
                                        inst[-1].idx + len(inst[-1].text)))
                 return _drop_publisher(out, publisher)
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    out.append(Attribution(doc.text[start:end], "source", start, end))
+    out.append(Attribution(doc_text(doc)[start:end], "source", start, end))
     return _drop_publisher(out, publisher)
 
 
@@ -187,6 +228,15 @@ def _drop_publisher(entries: list[Attribution], publisher: str | None) -> list[A
         return entries
     pub = publisher.lower()
     return [e for e in entries if e.name.lower() != pub and not pub.startswith(e.name.lower() + " ")]
+
+
+def _source_like(cited: Token, verb: Token) -> bool:
+    """"referring to a source", "citing the ministry" -- not "referring to the base price"."""
+    if verb.head.lemma_.lower() in _SPEECH | _SPEECH_CLAUSAL | {"report"}:
+        return True
+    lemma = cited.lemma_.lower()
+    return (lemma in _SOURCE_NOUNS or lemma in _DOC_NOUNS or lemma in _GENERIC_ORGS or lemma in _INFORMANTS
+            or cited.ent_type_ in {"ORG", "PERSON", "NORP", "GPE"} or cited.lower_ in _PRONOUNS)
 
 
 def _child(tok: Token, deps: set[str]) -> Token | None:
@@ -212,7 +262,7 @@ def _cues(doc: Doc, sent: Span, publisher: str | None) -> list[_Cue]:
             if cited is None:
                 prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"), None)
                 cited = _child(prep, {"pobj"}) if prep is not None else None
-            if cited is not None:
+            if cited is not None and _source_like(cited, tok):
                 out.append(_Cue(_entries(doc, cited, publisher), span, True))
             continue
         if lemma == "report" and tok.pos_ in {"NOUN", "PROPN", "VERB"}:
@@ -238,7 +288,7 @@ def _cues(doc: Doc, sent: Span, publisher: str | None) -> list[_Cue]:
 
 def _absolute_date(doc: Doc, start: int, end: int) -> bool:
     """A calendar-anchored DATE (a month name or a year) inside the character range."""
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.start_char >= end:
             break
         if ent.start_char < start or ent.label_ != "DATE":
@@ -263,6 +313,32 @@ def _dedupe(entries: Sequence[_Entry]) -> list[_Entry]:
     return out
 
 
+_QUOTE = re.compile(r'[“"]([^“”"\n]{2,3000}?)[”"]')
+
+
+def _quote_speakers(doc: Doc, sents: list[Span], all_cues: list[list[_Cue]]) -> list[list[_Cue]]:
+    """A quotation running over several sentences belongs to the speaker named next to it.
+
+    '"The road is closed. We will reopen it soon," the mayor said.' -- the cue sits in the
+    last sentence only; every sentence the quotation overlaps gets it.
+    """
+    starts = [s.start_char for s in sents]
+    extra: list[list[_Cue]] = [[] for _ in sents]
+    for match in _QUOTE.finditer(doc_text(doc)):
+        q_start, q_end = match.span()
+        first = bisect.bisect_right(starts, q_start) - 1
+        last = bisect.bisect_right(starts, q_end - 1) - 1
+        if first < 0 or first == last:
+            continue
+        speech = [c for i in (first, last) for c in all_cues[i]
+                  if not c.frame and not (q_start <= c.span[0] < q_end)]
+        if not speech:
+            continue
+        for i in range(first, last + 1):
+            extra[i].extend(c for c in speech if c not in all_cues[i])
+    return extra
+
+
 def document_attribution(doc: Doc, article: Article) -> AttributionIndex:
     """Attribution chains for every sentence of a document (computed once; see module docstring)."""
     publisher = None
@@ -271,25 +347,29 @@ def document_attribution(doc: Doc, article: Article) -> AttributionIndex:
         publisher = Attribution(article.publisher, "publisher", span[0] if span else None,
                                 span[1] if span else None)
     sents = list(doc.sents)
-    para_starts = _paragraph_starts(doc.text)
+    para_starts = _paragraph_starts(doc_text(doc))
     para_of = [bisect.bisect_right(para_starts, s.start_char) - 1 for s in sents]
-    carried: list[tuple[Attribution, tuple[int, int]]] = []
+    carried: list[_Entry] = []
+    carries_over = False  # whether ``carried`` may continue into the next paragraph
     frames: list[tuple[Attribution, ...]] = []
     cues: list[tuple[tuple[int, int], ...]] = []
-    frame_para = -1
-    for idx, sent in enumerate(sents):
+    all_cues = [_cues(doc, sent, article.publisher) for sent in sents]
+    quoted = _quote_speakers(doc, sents, all_cues)
+    for idx in range(len(sents)):
         para = para_of[idx]
         first_in_para = idx == 0 or para_of[idx - 1] != para
-        sent_cues = _cues(doc, sent, article.publisher)
-        if first_in_para and carried and para != frame_para:
+        if first_in_para and carried:
             p_start = para_starts[para]
-            p_end = para_starts[para + 1] if para + 1 < len(para_starts) else len(doc.text)
-            if _absolute_date(doc, p_start, p_end):
+            p_end = para_starts[para + 1] if para + 1 < len(para_starts) else len(doc_text(doc))
+            if not carries_over or _absolute_date(doc, p_start, p_end):
                 carried = []
+        sent_cues = all_cues[idx] + quoted[idx]
         new_frames = [c for c in sent_cues if c.frame and c.entries]
         if new_frames:
             carried = _dedupe([(e, c.span) for c in new_frames for e in c.entries])
-            frame_para = para
+            # a frame opening its paragraph (or the lead) frames what follows; one set mid-paragraph
+            # covers the rest of its paragraph only
+            carries_over = first_in_para or para == para_of[0]
         own = [(e, c.span) for c in sent_cues if not c.frame for e in c.entries]
         chain = _dedupe([*carried, *own])
         chain.sort(key=lambda ec: 0 if ec[0].kind == "source" else 1)

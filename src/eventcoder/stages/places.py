@@ -50,6 +50,7 @@ _CLAUSE_PREPS = {"in", "near", "at", "on", "along", "across", "from", "into", "i
 _ACTOR_DEPS = {"nsubj", "agent"}
 _STRONG_FEATURES = {"country", "admin1", "region"}
 _POPULOUS = 100_000
+_SHARPNESS = 2.0  # softmax temperature: a tenfold population gap alone gives about 0.73 vs 0.27
 
 
 @dataclass(slots=True)
@@ -60,14 +61,16 @@ class _Mention:
     from_entity: bool  # spaCy called it GPE/LOC/FAC
     label: str | None  # spaCy entity label over the run, if any
     role: str
+    text: str = ""
     unit: bool = False  # a lower-case unit word was folded in ("Tovuz district")
+    in_org: bool = False  # names the country of an organisation ("U.S. Army", "Ministry of X")
 
 
 def _strip_det(span: Span) -> tuple[int, int]:
     start, end = span.start, span.end
     while start < end and span.doc[start].lower_ in {"the", "a", "an"}:
         start += 1
-    while end > start and span.doc[end - 1].is_punct:
+    while end > start and (span.doc[end - 1].is_punct or span.doc[end - 1].tag_ == "POS"):
         end -= 1
     return start, end
 
@@ -126,9 +129,14 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
 def _label_over(doc: Doc, start: int, end: int) -> tuple[str | None, Span | None]:
     for tok in doc[start:end]:
         if tok.ent_type_:
-            for ent in doc.ents:
-                if ent.start <= tok.i < ent.end:
-                    return ent.label_, ent
+            # walk to the entity's first token (IOB "B") instead of scanning doc.ents
+            i = tok.i
+            while i > 0 and doc[i].ent_iob_ == "I":
+                i -= 1
+            j = tok.i + 1
+            while j < len(doc) and doc[j].ent_iob_ == "I":
+                j += 1
+            return tok.ent_type_, doc[i:j]
     return None, None
 
 
@@ -136,30 +144,44 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     found: list[_Mention] = []
     taken = [False] * len(doc)
 
-    def add(start: int, name_end: int, from_entity: bool, label: str | None) -> None:
+    def add(start: int, name_end: int, from_entity: bool, label: str | None, in_org: bool = False) -> bool:
         end = _extend_unit(doc, start, name_end)
         if start >= end or any(taken[start:end]):
-            return
+            return False
         cands = gazetteer.lookup(doc[start:end].text)
-        if not cands:
-            return
+        if not cands or (in_org and cands[0].feature != "country"):
+            return False
         for k in range(start, end):
             taken[k] = True
-        found.append(_Mention(start, end, cands, from_entity, label, _role(doc, start, end),
-                              unit=end > name_end))
+        role = "actor" if in_org else _role(doc, start, end)
+        found.append(_Mention(start, end, cands, from_entity, label, role, text=doc[start:name_end].text,
+                              unit=end > name_end, in_org=in_org))
+        return True
 
+    # Surnames of people named in full elsewhere ("John Dunn ... Dunn said") are not towns.
+    surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2}
     for ent in doc.ents:
-        if ent.label_ in _PLACE_LABELS:
-            start, end = _strip_det(ent)
+        start, end = _strip_det(ent)
+        if ent.label_ in _PLACE_LABELS and start < end and doc[start].text[:1].isupper():
             add(start, end, True, ent.label_)
     for start, end in _runs(doc):
+        if end - start == 1 and doc[start].text in surnames:
+            continue
         label, over = _label_over(doc, start, end)
         if label in _SKIP_LABELS or label in _PLACE_LABELS:
             continue
-        if label == "ORG" and over is not None and (start, end) != _strip_det(over) \
-                and not (start > 0 and doc[start - 1].lower_ == "of"):
-            continue  # part of a longer organisation name; only "Ministry of X" counts
         if _looks_like_person(doc, start, end, label):
+            continue
+        if label == "ORG" and over is not None:
+            whole = (start, end) == _strip_det(over)
+            if whole and add(start, end, False, label):
+                continue  # "Armenia" tagged ORG
+            # Inside an organisation name only its country counts, leading ("U.S. Army") or
+            # after "of" ("Ministry of Defence of X"), and it names an actor, not a location.
+            if start == _strip_det(over)[0] or doc[start - 1].lower_ == "of":
+                for stop in range(end - 1 if whole else end, start, -1):
+                    if add(start, stop, False, label, in_org=True):
+                        break
             continue
         add(start, end, False, label)
     found.sort(key=lambda m: m.start)
@@ -178,10 +200,12 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
         s -= 1.5  # "Moscow" is the city; "Moscow oblast" is the unit
     if c.match == "primary":
         s += 0.5
+    elif c.feature == "city":
+        s -= 1.0  # a town known by this name only as an alternate is rarely the one meant
     if c.country and c.country in countries:
         s += 2.0
-    if c.country and c.admin1 and (c.country, c.admin1) in admins and c.feature == "city":
-        s += 1.5
+    if c.feature == "city" and c.match == "primary" and (c.country, c.admin1) in admins:
+        s += 1.0
     if anchors:
         near = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon in anchors)
         s += 1.0 if near < 300 else 0.5 if near < 1000 else 0.0
@@ -195,14 +219,20 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
 def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
           anchors: Sequence[tuple[float, float]], home: str | None,
           publisher: str | None) -> tuple[Candidate, float]:
-    cities = {(c.country, c.admin1, c.name.casefold()) for c in m.candidates if c.feature == "city"}
+    # A sizeable town of the same name in the same country ("Moscow", "Sanaa") is what a bare
+    # name usually means; the unit needs its unit word ("Moscow oblast").
+    big_towns: dict[str | None, int] = {}
+    for c in m.candidates:
+        if c.feature == "city" and c.match == "primary":
+            big_towns[c.country] = max(big_towns.get(c.country, 0), c.population)
     scored = []
     for c in m.candidates:
-        namesake = (c.country, c.admin1, c.name.casefold()) in cities
+        town = big_towns.get(c.country, 0)
+        namesake = c.feature == "admin1" and (town >= 50_000 or town >= c.population // 5)
         scored.append((_raw(c, countries, admins, anchors, home, publisher, namesake), -c.pid, c))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     best = scored[0][0]
-    total = sum(math.exp(s - best) for s, _, _ in scored)
+    total = sum(math.exp(_SHARPNESS * (s - best)) for s, _, _ in scored)
     return scored[0][2], 1.0 / total
 
 
@@ -210,13 +240,21 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     """Entities spaCy called places always pass; other proper nouns need a strong candidate."""
     if m.from_entity:
         return True
+    if m.in_org:
+        return c.feature == "country" and not c.generic
     if m.label == "NORP":  # a demonym never matches; "the South Caucasus countries" does
         return c.feature in {"country", "region"} and not c.generic
     if c.generic and m.label == "ORG" and not m.unit:
         return False  # "Defense Department" is no place even if some town is called "Defense"
+    text = m.text
+    if text.isupper() and len(text.replace(".", "")) <= 5:  # acronyms: "US" yes, "FAO" no
+        return c.feature in {"country", "region"} and not c.generic
     if c.feature in _STRONG_FEATURES and not (c.feature == "admin1" and c.match == "alternate"):
         return True
-    return c.population >= _POPULOUS or (c.country in countries and c.population >= 1000)
+    if c.match == "alternate":  # "Marburg" (virus) is also a name of Maribor: need the country named
+        return c.country in countries and c.population >= 1000
+    small = 10_000 if m.label == "ORG" else 1000  # "Congress" is also a hamlet in Arizona
+    return c.population >= _POPULOUS or (c.country in countries and c.population >= small)
 
 
 def _to_place(doc: Doc, m: _Mention, c: Candidate, share: float) -> Place:
@@ -236,20 +274,29 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
     if dateline_place:
         cands = gazetteer.lookup(dateline_place)
         home = cands[0].country if cands else None
-    # Pass 1: countries the document names outright are the strongest context.
-    countries = {c.country for m in mentions for c in m.candidates[:1]
-                 if c.feature == "country" and not c.generic and c.country}
-    first = [_rank(m, countries, set(), (), home, publisher_country) for m in mentions]
+    # Pass 1: countries the document names outright are the strongest context; a mention never
+    # supports itself ("Georgia" alone must not make the country Georgia likelier).
+    support: dict[str, set[str]] = {}
+    for m in mentions:
+        top = m.candidates[0]
+        if top.feature == "country" and not top.generic and top.country:
+            support.setdefault(top.country, set()).add(m.text.casefold())
+
+    def others(m: _Mention) -> set[str]:
+        return {cc for cc, texts in support.items() if texts - {m.text.casefold()}}
+
+    first = [_rank(m, others(m), set(), (), home, publisher_country) for m in mentions]
     for m, (c, share) in zip(mentions, first, strict=True):
-        if c.feature in {"admin1", "region"} and c.country and share > 0.5 and _accept(m, c, countries):
-            countries.add(c.country)
+        if c.feature in {"admin1", "region"} and c.country and share > 0.5 and _accept(m, c, others(m)):
+            support.setdefault(c.country, set()).add(m.text.casefold())
     admins = {(c.country, c.name) for c, share in first if c.feature == "admin1" and c.country}
     # Pass 2: add closeness to the other places resolved in pass 1.
     places: list[Place] = []
     for i, m in enumerate(mentions):
+        countries = others(m)
         anchors = [(c.lat, c.lon) for j, (c, share) in enumerate(first)
                    if j != i and share > 0.5 and c.feature != "country"
-                   and _accept(mentions[j], c, countries)]
+                   and mentions[j].text != m.text and _accept(mentions[j], c, countries)]
         c, share = _rank(m, countries, admins, anchors, home, publisher_country)
         if _accept(m, c, countries):
             places.append(_to_place(doc, m, c, share))

@@ -20,6 +20,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Quantity
+from .linguistic import doc_text
 
 __all__ = ["event_quantities", "extract_quantities", "fatalities_for", "parse_number"]
 
@@ -32,10 +33,12 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000, "dozen": 12}
-_SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
+_SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000,
+                  "t": 1_000_000_000_000, "tn": 1_000_000_000_000}
 # vague plural quantifiers: value None, a lower bound read as "at least two of the unit"
 _VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000,
           "billions": 2_000_000_000}
+_VAGUE_MULT = {"tens": 20, "dozens": 24, "scores": 40, "hundreds": 200}
 _LOWER = {("more", "than"), ("over",), ("at", "least"), ("upwards", "of"), ("in", "excess", "of"),
           ("no", "fewer", "than"), ("no", "less", "than"), ("not", "less", "than"), ("above",)}
 _UPPER = {("up", "to"), ("at", "most"), ("fewer", "than"), ("less", "than"), ("no", "more", "than"),
@@ -50,8 +53,8 @@ _CURRENCY_WORDS = {
     "dollar": "USD", "euro": "EUR", "pound": "GBP", "yen": "JPY", "ruble": "RUB", "rouble": "RUB",
     "rupee": "INR", "yuan": "CNY", "manat": "AZN", "lira": "TRY", "dram": "AMD", "lari": "GEL",
     "hryvnia": "UAH", "shekel": "ILS", "rial": "IRR", "riyal": "SAR", "dirham": "AED", "franc": "CHF",
-    "naira": "NGN", "rand": "ZAR", "peso": "MXN", "real": "BRL", "won": "KRW", "tenge": "KZT",
-    "som": "KGS", "usd": "USD", "eur": "EUR", "gbp": "GBP", "azn": "AZN", "rub": "RUB",
+    "naira": "NGN", "rand": "ZAR", "peso": "MXN", "won": "KRW", "tenge": "KZT",
+    "usd": "USD", "eur": "EUR", "gbp": "GBP", "azn": "AZN", "rub": "RUB",
 }
 _BLOCK_ENTS = {"DATE", "TIME", "ORDINAL"}
 _NAME_ENTS = {"PERSON", "ORG", "FAC", "PRODUCT", "LAW", "WORK_OF_ART", "EVENT", "GPE", "LOC"}
@@ -72,6 +75,8 @@ _PERSON_NOUNS = {
     "militia", "jihadist", "combatant", "conscript", "reservist", "volunteer", "mourner", "shopper",
     "bystander", "pedestrian", "driver", "cadet", "agent", "activist", "supporter", "opponent",
     "policemen", "gendarme", "trooper", "paratrooper", "pilot", "family", "relative",
+    "youth", "leader", "worshiper", "parishioner", "lawmaker", "politician", "diplomat", "envoy", "monk",
+    "priest", "fisherman", "herder", "herdsman", "clansman", "tribesman", "separatist",
 }
 _MEASURES = {
     "km", "kilometer", "kilometre", "mile", "meter", "metre", "m", "cm", "mm", "kg", "kilogram", "ton",
@@ -189,11 +194,11 @@ def _blocked(tok: Token) -> bool:
     if re.search(r"[a-z]", tok.lower_) and not _is_number_word(tok):
         return True
     head = tok.head
+    doc = tok.doc
     if tok.dep_ in {"nummod", "appos", "npadvmod", "compound"} and head.i < tok.i and head.pos_ == "PROPN":
         return True
     if tok.ent_type_ in _NAME_ENTS and (head.pos_ == "PROPN" or (tok.i > 0 and tok.nbor(-1).pos_ == "PROPN")):
         return True
-    doc = tok.doc
     # glued to a hyphenated word: "12-year-old", "S-400", "Su-25"
     if tok.i + 1 < len(doc) and doc[tok.i + 1].text in {"-", "–"} and not tok.whitespace_:
         nxt = doc[tok.i + 2] if tok.i + 2 < len(doc) else None
@@ -208,7 +213,8 @@ def _blocked(tok: Token) -> bool:
     # a count needs a plural noun: "787 Dreamliner", "737 replacement" are names/models
     head_low = head.lemma_.lower()
     if tok.dep_ in {"nummod", "compound"} and head.i > tok.i and head.tag_ in {"NN", "NNP"} and \
-            tok.lower_ not in {"one", "1", "a"} and head.lower_ not in _PERCENT_WORDS and \
+            re.fullmatch(r"\d{3,}", tok.text) and head.lower_ not in _PERCENT_WORDS and \
+            not (tok.i > 0 and doc[tok.i - 1].lower_ in _CURRENCY_SYMBOLS) and \
             head_low not in _PERSON_NOUNS and head_low not in _CURRENCY_WORDS and head_low not in _MEASURES \
             and not any(c.lower_ in {"-", "–"} for c in head.lefts):
         return True
@@ -311,6 +317,10 @@ def _find(sent: Span) -> list[_Found]:
         cur_start, unit = _currency_before(doc, first, sent.start)
         if unit:
             item.kind, item.unit, item.start_tok = "money", unit, cur_start
+            glued = doc[last + 1] if last + 1 < sent.end and not doc[last].whitespace_ else None
+            if glued is not None and glued.lower_ in _SUFFIX_SCALES:  # "$5m", "€10B"
+                item.value = value = value * _SUFFIX_SCALES[glued.lower_]
+                item.last = item.anchor = last = glued.i
         new_last, kind, unit2 = _unit_after(doc, last, sent.end)
         if kind:
             item.last, item.kind, item.unit = new_last, kind, unit2
@@ -367,8 +377,10 @@ def _find_vague(sent: Span, used: set[int]) -> list[_Found]:
         if i in used:
             i += 1
             continue
-        if low == "tens" and i + 2 < sent.end and doc[i + 1].lower_ == "of" and doc[i + 2].lower_ in _VAGUE:
-            bound = _VAGUE[doc[i + 2].lower_] * 5
+        if low in _VAGUE_MULT and i + 2 < sent.end and doc[i + 1].lower_ == "of" and \
+                doc[i + 2].lower_ in _VAGUE:
+            # "tens of thousands" (>= 20,000), "hundreds of thousands" (>= 200,000)
+            bound = _VAGUE_MULT[low] * _SCALES[doc[i + 2].lower_[:-1]]
             out.append(_Found(i, i + 2, i, None, low=bound, approximate=True, vague=True, kind="approx",
                               anchor=i + 2))
             i += 3
@@ -463,10 +475,7 @@ def _np_head(anchor: Token) -> Token | None:
         if head is tok or head.pos_ in {"VERB", "AUX"}:
             return None
         if head.i > anchor.i and head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {
-                "compound", "amod", "nmod", "nummod", "conj"}:
-            return head
-        if head.i > anchor.i and head.pos_ in {"NOUN", "PROPN"} and head.dep_ == "conj" and tok.dep_ in {
-                "nummod", "quantmod"}:
+                "compound", "amod", "nmod", "nummod"}:
             return head
         tok = head
     return None
@@ -531,6 +540,10 @@ def _harm_kind(tok: Token, person: bool) -> str | None:
             kind = classify(child.lemma_.lower(), strict=True) or classify(child.lower_, strict=True)
             if kind:
                 return kind
+    # "claimed the lives of 17 people", "the deaths of two civilians"
+    if tok.dep_ == "pobj" and head.lower_ == "of" and \
+            head.head.lemma_.lower() in {"life", "death", "killing"}:
+        return "fatalities"
     # a death toll: "the death toll rose to 30", "a toll of 30"
     node: Token | None = tok
     for _ in range(4):
@@ -570,17 +583,13 @@ def _to_record(doc: Doc, item: _Found, counted: tuple[Token | None, str | None],
         if harm:
             kind = harm
     if kind in {"count", "approx"}:
-        target = noun if noun is not None else doc[item.anchor]
+        # a noun outside the person list still counts after an unambiguous verb ("killed two youths")
         person = noun is not None and _is_person(noun)
-        if noun is None or person:
-            harm = _harm_kind(target, person)
-            if harm is None and noun is not None and item.vague:
-                harm = _harm_kind(doc[item.anchor], person)
-            if harm is None and noun is None and doc[item.anchor].head.i != item.anchor:
-                harm = None
-            if harm:
-                kind = harm
-    return Quantity(start=start, end=end, text=doc.text[start:end], value=item.value, unit=item.unit,
+        harm = _harm_kind(noun if noun is not None else doc[item.anchor], person)
+        if harm is None and noun is not None and item.vague:
+            harm = _harm_kind(doc[item.anchor], person)
+        kind = harm or kind
+    return Quantity(start=start, end=end, text=doc_text(doc)[start:end], value=item.value, unit=item.unit,
                     of=of, kind=kind, low=item.low, high=item.high, approximate=item.approximate)
 
 
@@ -625,8 +634,11 @@ def event_quantities(doc: Doc, quantities: Sequence[Quantity], trigger_start: in
     if tok is None:
         return ()
     clause = _clause_tokens(tok)
+    lo, hi = doc[min(clause)].idx, doc[max(clause)].idx + len(doc[max(clause)])
     out = []
     for q in quantities:
+        if q.end <= lo or q.start >= hi:  # outside the clause's extent: skip the costly span
+            continue
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is not None and any(t.i in clause for t in span):
             out.append(q)

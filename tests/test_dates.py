@@ -1,0 +1,303 @@
+"""Dates stage: TIMEX3 detection, normalization, anchoring and event dating (own sentences only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+
+from eventcoder.records import DateRef, TimeValue
+from eventcoder.stages.dates import TIMEX3_VALUE, event_date, extract_times
+from eventcoder.stages.linguistic import load_nlp, parse
+
+WED = dt.date(2021, 3, 10)  # a Wednesday
+SAT = dt.date(2015, 9, 26)  # a Saturday
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def blank() -> Language:
+    return spacy.blank("en")
+
+
+def _times(nlp: Language, text: str, anchor: dt.date | None) -> list[TimeValue]:
+    return extract_times(parse(nlp, text), anchor)
+
+
+def _pairs(nlp: Language, text: str, anchor: dt.date | None) -> dict[str, str]:
+    return {t.text: t.value for t in _times(nlp, text, anchor)}
+
+
+EXPLICIT = [
+    ("The treaty was signed on 27 September 2020 in the capital.", "27 September 2020", "2020-09-27"),
+    ("The treaty was signed on September 27th, 2020.", "September 27th, 2020", "2020-09-27"),
+    ("Voting closed on Nov. 10, 2020 after a long count.", "Nov. 10, 2020", "2020-11-10"),
+    ("The file is dated 2020-11-10 by the registry.", "2020-11-10", "2020-11-10"),
+    ("Output shrank in July 2020 across the region.", "July 2020", "2020-07"),
+    ("The strike began in 1988 and ended later.", "1988", "1988"),
+    ("Growth stalled in mid-2019, officials said.", "mid-2019", "2019"),
+    ("Floods hit the valley in the summer of 2014.", "the summer of 2014", "2014-SU"),
+    ("Revenue rose in Q3 2021 for the group.", "Q3 2021", "2021-Q3"),
+    ("Profits fell in the third quarter of 2020.", "the third quarter of 2020", "2020-Q3"),
+    ("The city grew fast in the 1990s.", "the 1990s", "199X"),
+    ("Walls were built in the 15th century.", "the 15th century", "14"),
+    ("The 1994 ceasefire agreement held for years.", "1994", "1994"),
+    ("Unrest has continued since 2014 in the east.", "2014", "2014"),
+    ("The tax applied between 2014 and 2016.", "2014 and 2016", "2014/2016"),
+    ("The dictatorship lasted 1988-1994 in that country.", "1988-1994", "1988/1994"),
+    ("Shelling went on from late Sept. to early Nov. 2020.", "late Sept. to early Nov. 2020",
+     "2020-09/2020-11"),
+    ("The fair ran Sept. 27-30, 2019 downtown.", "Sept. 27-30, 2019", "2019-09-27/2019-09-30"),
+    ("The siege lasted over a month before talks.", "over a month", "P1M"),
+    ("The trial took three years to finish.", "three years", "P3Y"),
+    ("The first 100 days were chaotic.", "The first 100 days", "P100D"),
+    ("Crews worked for nearly two weeks.", "nearly two weeks", "P2W"),
+    ("The ferry leaves every Monday from the pier.", "every Monday", "XXXX-WXX-1"),
+    ("Patrols pass twice a week in the district.", "twice a week", "P1W"),
+    ("The council is now divided.", "now", "PRESENT_REF"),
+    ("The mayor recently resigned.", "recently", "PAST_REF"),
+    ("More aid may come in the future.", "in the future", "FUTURE_REF"),
+    ("The register reopened on 2020-W05 schedules.", "2020-W05", "2020-W05"),
+    ("Ice covers the lake during the winter of 2010.", "the winter of 2010", "2010-WI"),
+    ("Turnout was high at Christmas 2019 services.", "Christmas 2019", "2019-12-25"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "value"), EXPLICIT)
+def test_dates_explicit_values(nlp: Language, text: str, surface: str, value: str) -> None:
+    assert _pairs(nlp, text, None).get(surface) == value
+
+
+ANCHORED = [
+    ("Gunmen attacked the convoy on Monday.", "Monday", "2021-03-08"),
+    ("The ministers will meet on Monday.", "Monday", "2021-03-15"),
+    ("Police arrested two men yesterday.", "yesterday", "2021-03-09"),
+    ("The envoy arrives tomorrow.", "tomorrow", "2021-03-11"),
+    ("Prices rose sharply last week.", "last week", "2021-W09"),
+    ("The bridge collapsed two days ago.", "two days ago", "2021-03-08"),
+    ("Earlier this month, the army withdrew.", "Earlier this month", "2021-03"),
+    ("The bank expects growth next year.", "next year", "2022"),
+    ("The plant closed last year.", "last year", "2020"),
+    ("Rebels seized the town on Feb. 27.", "Feb. 27", "2021-02-27"),
+    ("The election will be held on May 4.", "May 4", "2021-05-04"),
+    ("The port was shelled in December.", "December", "2020-12"),
+    ("The summit is scheduled for June.", "June", "2021-06"),
+    ("A quake struck at 3 p.m. local time.", "3 p.m. local time", "2021-03-10T15:00"),
+    ("Firing started at 15:00 GMT Saturday.", "15:00 GMT Saturday", "2021-03-06T15:00Z"),
+    ("Crowds gathered tonight in the square.", "tonight", "2021-03-10TNI"),
+    ("Troops withdrew a year ago.", "a year ago", "2020"),
+    ("Sirens sounded over the weekend.", "the weekend", "2021-W09-WE"),
+    ("Sales fell in the first quarter of last year.", "the first quarter of last year", "2020-Q1"),
+    ("The index rose in March of last year.", "March of last year", "2020-03"),
+    ("Shares closed the day lower.", "the day", "2021-03-10"),
+    ("The parade on May 9 drew crowds.", "May 9", "2020-05-09"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "value"), ANCHORED)
+def test_dates_relative_values_use_anchor(nlp: Language, text: str, surface: str, value: str) -> None:
+    found = {t.text: t for t in _times(nlp, text, WED)}
+    assert found[surface].value == value
+    assert found[surface].source == "publication"
+
+
+def test_dates_yearless_takes_context_year_without_anchor(nlp: Language) -> None:
+    text = ("The blockade ended on March 3, 2017. Fighting resumed on Sept. 12 near the border.\n\n"
+            "On the 14th, the envoy left.")
+    got = {t.text: t for t in _times(nlp, text, None)}
+    assert got["Sept. 12"].value == "2017-09-12"
+    assert got["Sept. 12"].source == "context"
+    assert got["the 14th"].value == "2017-09-14"
+
+
+def test_dates_yearless_following_year_when_none_precedes(nlp: Language) -> None:
+    got = {t.text: t for t in _times(nlp, "On Oct. 2 the dam broke. Repairs ended in June 2012.", None)}
+    assert got["Oct. 2"].value == "2012-10-02"
+    assert got["Oct. 2"].source == "context"
+
+
+def test_dates_unresolvable_keeps_placeholders(nlp: Language) -> None:
+    got = {t.text: t for t in _times(nlp, "The ferry sank on Oct. 2 and rescuers came yesterday.", None)}
+    assert got["Oct. 2"].value == "XXXX-10-02"
+    assert got["Oct. 2"].source == "none"
+    assert got["yesterday"].value == "XXXX-XX-XX"
+    assert got["yesterday"].source == "none"
+
+
+def test_dates_nearby_explicit_year_beats_anchor(nlp: Language) -> None:
+    text = "The war began on Feb. 24, 2022. On March 3, troops entered the city."
+    got = {t.text: t for t in _times(nlp, text, dt.date(2024, 6, 1))}
+    assert got["March 3"].value == "2022-03-03"
+
+
+def test_dates_following_days_resolve_against_previous_date(nlp: Language) -> None:
+    text = "Clashes broke out on 4 July 2019. The fighting continued the following day."
+    got = {t.text: t.value for t in _times(nlp, text, None)}
+    assert got["the following day"] == "2019-07-05"
+
+
+NOT_DATES = [
+    "The army lost 20 percent of its tanks.",
+    "They built 11 container units and 9 modular ones.",
+    "Some 1,500 troops crossed the river.",
+    "The crowd of 2020 people cheered.",
+    "He paid $1999 for the car.",
+    "The company may expand soon-ish, analysts said.",
+    "A second attack followed.",
+    "Black Monday is remembered by traders.",
+    "The council adopted Resolution 2334 and upgraded to Windows 2000.",
+    "Flight 1549 landed on the river.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_DATES)
+def test_dates_numbers_that_are_not_dates(nlp: Language, text: str) -> None:
+    values = [t.value for t in _times(nlp, text, WED) if t.type in ("DATE", "TIME")]
+    assert not [v for v in values if v[:1].isdigit()], values
+
+
+def test_dates_mods_and_ranges(nlp: Language) -> None:
+    got = {t.text: t for t in _times(nlp, "Operations ran from late Sept. to early Nov. 2020.", None)}
+    rng = got["late Sept. to early Nov. 2020"]
+    assert (rng.precision, rng.begin, rng.finish) == ("range", "2020-09", "2020-11")
+    assert _times(nlp, "The siege lasted over a month.", None)[0].mod == "MORE_THAN"
+    assert _times(nlp, "Talks stalled in mid-2019.", None)[0].mod == "MID"
+
+
+def test_dates_output_sorted_and_disjoint(nlp: Language) -> None:
+    text = ("On Monday, Sept. 14, 2015, at 9 a.m., the council met for three hours; it meets every week "
+            "and last met in August. Next year it moves.")
+    times = _times(nlp, text, SAT)
+    assert len(times) >= 4
+    for a, b in itertools.pairwise(times):
+        assert a.end <= b.start
+    for t in times:
+        assert text[t.start:t.end] == t.text
+        assert TIMEX3_VALUE.match(t.value), t.value
+
+
+# ----------------------------------------------------------------- event dating
+
+
+def _trigger(text: str, word: str) -> tuple[int, int]:
+    i = text.index(word)
+    return i, i + len(word)
+
+
+def test_dates_event_date_clause_beats_sentence(nlp: Language) -> None:
+    text = "Officials said on Tuesday that rebels attacked the base on Sunday."
+    doc = parse(nlp, text)
+    times = extract_times(doc, WED)
+    ref = event_date(doc, times, *_trigger(text, "attacked"), WED)
+    assert ref is not None and ref.text == "Sunday" and ref.source == "clause"
+    said = event_date(doc, times, *_trigger(text, "said"), WED)
+    assert said is not None and said.text == "Tuesday"
+
+
+def test_dates_event_date_paragraph_then_publication(nlp: Language) -> None:
+    text = "Troops entered the town on 3 May 2019.\nResidents fled across the river.\n\nShops reopened."
+    doc = parse(nlp, text)
+    times = extract_times(doc, WED)
+    fled = event_date(doc, times, *_trigger(text, "fled"), WED)
+    assert fled is not None and fled.source == "paragraph" and fled.value == "2019-05-03"
+    shops = event_date(doc, times, *_trigger(text, "reopened"), WED)
+    assert shops == DateRef("2021-03-10", "day", None, None, None, "publication")
+    none = event_date(doc, times, *_trigger(text, "reopened"), None)
+    assert none == DateRef(None, None, None, None, None, "none")
+
+
+def test_dates_event_date_range_copies_bounds(nlp: Language) -> None:
+    text = "Shelling continued between 2014 and 2016 in the region."
+    doc = parse(nlp, text)
+    ref = event_date(doc, extract_times(doc, None), *_trigger(text, "Shelling"), None)
+    assert ref is not None and (ref.begin, ref.finish) == ("2014", "2016")
+
+
+def test_dates_event_date_after_a_range_takes_its_end(nlp: Language) -> None:
+    text = "Following a week of clashes from 2 to 9 March 2018, the army withdrew."
+    doc = parse(nlp, text)
+    ref = event_date(doc, extract_times(doc, None), *_trigger(text, "withdrew"), None)
+    assert ref is not None and ref.value == "2018-03-09" and ref.begin is None
+    inside = event_date(doc, extract_times(doc, None), *_trigger(text, "clashes"), None)
+    assert inside is not None and inside.value == "2018-03-02/2018-03-09"
+
+
+def test_dates_event_date_on_repeated_paragraphs_and_per_document(nlp: Language) -> None:
+    para = ("Rebels attacked the town on Monday, officials said on Tuesday. The army responded.\n\n"
+            "Talks will resume next week, after a truce signed on 3 May 2019 collapsed in July.\n\n")
+    doc = parse(nlp, para * 20)
+    times = extract_times(doc, WED)
+    verbs = [t for t in doc if t.pos_ == "VERB"]
+    refs = [event_date(doc, times, v.idx, v.idx + len(v.text), WED) for v in verbs]
+    assert {r.value for r in refs if r is not None} >= {"2021-03-08", "2019-05-03"}
+    other = parse(nlp, "Rebels attacked the town.")
+    ref = event_date(other, extract_times(other, WED), 7, 15, WED)
+    assert ref is not None and ref.source == "publication"
+
+
+def test_dates_event_date_skips_durations(nlp: Language) -> None:
+    text = "The blockade lasted three years."
+    doc = parse(nlp, text)
+    ref = event_date(doc, extract_times(doc, WED), *_trigger(text, "blockade"), WED)
+    assert ref is not None and ref.source == "publication"
+
+
+# ----------------------------------------------------------------- properties
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_dates_never_raises_on_arbitrary_text(blank: Language, text: str) -> None:
+    doc = blank(text)
+    for anchor in (None, WED):
+        times = extract_times(doc, anchor)
+        for t in times:
+            assert doc.text[t.start:t.end] == t.text
+            assert TIMEX3_VALUE.match(t.value), t.value
+        event_date(doc, times, 0, min(3, len(text)), anchor)
+
+
+_PIECES = st.sampled_from([
+    "on Monday", "Sept. 27", "in 1988", "the 1994 accord", "yesterday", "last week", "2020-11-10",
+    "the 1990s",
+    "over a month", "from March to May 2012", "at 3 p.m.", "every Friday", "recently", "mid-2019", "the 27th",
+    "Q3 2021", "two days ago", "next year", "20 percent", "11 units", "and", "the army", "said", ".", ",",
+    "\n\n",
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_PIECES, max_size=14), st.sampled_from([None, WED, SAT]))
+def test_dates_offsets_slice_to_text_on_parsed_docs(nlp: Language, pieces: list[str],
+                                                   anchor: dt.date | None) -> None:
+    text = " ".join(pieces)
+    times = extract_times(nlp(text), anchor)
+    for t in times:
+        assert text[t.start:t.end] == t.text
+        assert TIMEX3_VALUE.match(t.value), t.value
+        assert t.source in ("explicit", "context", "publication", "none")
+        if t.precision == "range":
+            assert t.value == f"{t.begin}/{t.finish}"
+    for a, b in itertools.pairwise(times):
+        assert a.end <= b.start
+
+
+@pytest.mark.parametrize("value", ["2020-09-27", "2020-07", "1988", "199X", "P1M", "P3Y", "PT2H", "2020-W05",
+                                   "2021-Q3", "2014-SU", "2020-09-27T15:00", "PRESENT_REF", "XXXX-WXX-1",
+                                   "XXXX-09-27", "19", "2021-W09-WE"])
+def test_dates_timex3_regex_accepts_valid_values(value: str) -> None:
+    assert TIMEX3_VALUE.match(value)
+
+
+@pytest.mark.parametrize("value", ["2020-13-1", "Sept", "20200", "P1", "2020-09-27T"])
+def test_dates_timex3_regex_rejects_invalid_values(value: str) -> None:
+    assert not TIMEX3_VALUE.match(value)

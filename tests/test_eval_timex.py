@@ -1,0 +1,81 @@
+"""TIMEX evaluation adapters: interval arithmetic, TempEval-style scoring and the corpus readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from eventcoder.evaluate.timex import GoldTimex, interval, read_gum, read_meantime, score_gum, score_spans
+
+DATA = Path(os.environ.get("EVENTCODER_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+
+
+@pytest.mark.parametrize(("value", "lo", "hi"), [
+    ("2020-09-27", "2020-09-27", "2020-09-27"),
+    ("2020-02", "2020-02-01", "2020-02-29"),
+    ("2019", "2019-01-01", "2019-12-31"),
+    ("2021-W09", "2021-03-01", "2021-03-07"),
+    ("2021-W09-WE", "2021-03-06", "2021-03-07"),
+    ("2021-Q3", "2021-07-01", "2021-09-30"),
+    ("199X", "1990-01-01", "1999-12-31"),
+    ("2020-09/2020-11", "2020-09-01", "2020-11-30"),
+    ("2015-09-21T15:00", "2015-09-21", "2015-09-21"),
+])
+def test_eval_timex_interval_covers_calendar_days(value: str, lo: str, hi: str) -> None:
+    assert interval(value) == (dt.date.fromisoformat(lo), dt.date.fromisoformat(hi))
+
+
+@pytest.mark.parametrize("value", ["P1M", "PRESENT_REF", "XXXX-09-27", "2020-13"])
+def test_eval_timex_interval_none_for_non_calendar_values(value: str) -> None:
+    assert interval(value) is None
+
+
+def test_eval_timex_score_spans_strict_relaxed_value() -> None:
+    gold = [GoldTimex(0, 10, "2020"), GoldTimex(20, 30, "2021-01"), GoldTimex(40, 45, "P1D")]
+    pred = [GoldTimex(0, 10, "2020"), GoldTimex(22, 30, "2021-02"), GoldTimex(50, 55, "2022")]
+    out = score_spans([(gold, pred)], lambda p, g: p == g)
+    assert out["strict"]["precision"] == pytest.approx(1 / 3, abs=1e-3)
+    assert out["relaxed"]["recall"] == pytest.approx(2 / 3, abs=1e-3)
+    assert out["value"]["f1"] == pytest.approx(1 / 3, abs=1e-3)
+
+
+def test_eval_timex_read_gum_spans_slice_to_dates(tmp_path: Path) -> None:
+    xml = ('<text id="t" dateCreated="2020-05-04">\n<p>\n<s>\nTalks\tNNS\n'
+           '<date when="2020-05-01">\nFriday\tNP\n</date>\nended\tVBD\n.\t.\n</s>\n</p>\n</text>\n')
+    path = tmp_path / "GUM_news_x.xml"
+    path.write_text(xml, encoding="utf-8")
+    text, anchor, gold = read_gum(path)
+    assert anchor == dt.date(2020, 5, 4)
+    assert [text[g.start:g.end] for g in gold] == ["Friday"]
+    assert text.strip() == "Talks Friday ended."
+
+
+def test_eval_timex_read_meantime_marks_dct(tmp_path: Path) -> None:
+    xml = ('<Document doc_id="1"><token t_id="1" sentence="0">Title</token>'
+           '<token t_id="2" sentence="1">May</token><token t_id="3" sentence="1">4</token>'
+           '<token t_id="4" sentence="2">It</token><token t_id="5" sentence="2">fell</token>'
+           '<token t_id="6" sentence="2">Friday</token><Markables>'
+           '<TIMEX3 m_id="1" functionInDocument="CREATION_TIME" type="DATE" value="2020-05-04">'
+           '<token_anchor t_id="2"/><token_anchor t_id="3"/></TIMEX3>'
+           '<TIMEX3 m_id="2" functionInDocument="NONE" type="DATE" value="2020-05-01">'
+           '<token_anchor t_id="6"/></TIMEX3></Markables></Document>')
+    path = tmp_path / "doc.xml"
+    path.write_text(xml, encoding="utf-8")
+    text, anchor, gold = read_meantime(path)
+    assert anchor == dt.date(2020, 5, 4)
+    assert {(text[g.start:g.end], g.type) for g in gold} == {("May 4", "DCT"), ("Friday", "DATE")}
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_eval_timex_gum_value_floor() -> None:
+    if not (DATA / "gum_news" / "xml").is_dir():
+        pytest.skip("GUM news data not available (set EVENTCODER_DATA)")
+    out = score_gum(DATA)
+    assert out["documents"] == 24
+    assert out["relaxed"]["f1"] >= 0.8
+    assert out["value"]["f1"] >= 0.75
+    assert out["overhead"] < 0.25  # dates stage time relative to the spaCy parse

@@ -1,0 +1,97 @@
+"""End-to-end coding on our own news-like texts: what must and must not come out."""
+
+from __future__ import annotations
+
+from eventcoder.records import Article, DocumentResult, event_id
+
+CLASH = (
+    "Syrian government forces shelled rebel positions near Idlib on Tuesday, killing at least "
+    "seven fighters, the Syrian Observatory for Human Rights said.\n\n"
+    "Turkish troops were deployed along the border in March 2019."
+)
+
+
+def _types(doc: DocumentResult) -> list[str]:
+    return [e.type for e in doc.events]
+
+
+def test_pipeline_codes_assault_with_roles_date_place(code) -> None:
+    doc = code(CLASH, published="2019-05-08", publisher="Example Wire")
+    assert doc.status == "ok"
+    shelled = [e for e in doc.events if e.trigger.text == "shelled"]
+    assert shelled, _types(doc)
+    ev = shelled[0]
+    assert ev.type == "ASSAULT" and ev.mode == "heavy-weapons"
+    assert ev.actor is not None and ev.actor.country == "SYR" and ev.actor.sector in {"GOV", "MIL"}
+    assert ev.recipient is not None and ev.recipient.sector == "REB"
+    assert ev.date is not None and ev.date.value == "2019-05-07" and ev.date.source == "clause"
+    assert ev.location is not None and ev.location.country == "SY"
+    assert [a.kind for a in ev.attribution][:1] == ["publisher"]
+    assert ev.modality == "reported"
+
+
+def test_pipeline_codes_passive_mobilization_with_explicit_month(code) -> None:
+    doc = code(CLASH, published="2019-05-08")
+    deployed = [e for e in doc.events if e.trigger.text == "deployed"]
+    assert deployed and deployed[0].type == "MOBILIZE"
+    assert deployed[0].actor is not None and deployed[0].actor.country == "TUR"
+    assert deployed[0].date is not None and deployed[0].date.value == "2019-03"
+
+
+def test_pipeline_offsets_slice_to_text(code) -> None:
+    doc = code(CLASH, published="2019-05-08")
+    for rec in (*doc.entities, *doc.times, *doc.places, *doc.quantities):
+        assert doc.text[rec.start : rec.end] == rec.text
+    for ev in doc.events:
+        assert doc.text[ev.trigger.start : ev.trigger.end] == ev.trigger.text
+        for ref in (ev.actor, ev.recipient):
+            if ref is not None:
+                assert doc.text[ref.start : ref.end] == ref.text
+        if ev.date is not None and ev.date.start is not None:
+            assert doc.text[ev.date.start : ev.date.end] == ev.date.text
+
+
+def test_pipeline_event_ids_deterministic(pipeline) -> None:
+    art = Article(id="same-doc", text=CLASH, published="2019-05-08")
+    first = pipeline.code(art)
+    second = pipeline.code(art)
+    assert [e.id for e in first.events] == [e.id for e in second.events]
+    assert len({e.id for e in first.events}) == len(first.events)
+    ev = first.events[0]
+    assert ev.id == event_id("same-doc", ev.type, ev.trigger.start, ev.trigger.end)
+
+
+def test_pipeline_record_roundtrips_through_json(code) -> None:
+    doc = code(CLASH, published="2019-05-08")
+    again = DocumentResult.from_dict(doc.to_dict())
+    assert again == doc
+
+
+def test_pipeline_text_without_events(code) -> None:
+    doc = code("The weather in Oslo was mild and sunny, with light winds from the west.")
+    assert doc.status == "ok"
+    assert doc.events == ()
+
+
+def test_pipeline_failed_items_pass_through_in_order(pipeline) -> None:
+    bad = DocumentResult.failed("bad", "EC001", "[EC001] Empty document: no text after reading x.")
+    items = [
+        Article(id="a", text="Police arrested 12 protesters in Lagos."),
+        bad,
+        Article(id="b", text="   "),
+        Article(id="c", text="Rebels attacked a convoy in Mali."),
+    ]
+    out = list(pipeline.pipe(items))
+    assert [d.id for d in out] == ["a", "bad", "b", "c"]
+    assert [d.status for d in out] == ["ok", "failed", "failed", "ok"]
+    assert out[2].error is not None and out[2].error.code == "EC001"
+
+
+def test_pipeline_long_text_is_parsed_in_chunks(pipeline) -> None:
+    para = "Rebels attacked an army post near Gao on Monday. Police arrested two suspects.\n\n"
+    text = para * 1500  # about 120,000 characters: more than one parse chunk
+    doc = pipeline.code(Article(id="long", text=text, published="2021-06-09"))
+    assert doc.status == "ok" and doc.text == text
+    assert sum(e.type == "ASSAULT" for e in doc.events) == 1500
+    last = doc.events[-1]
+    assert text[last.trigger.start : last.trigger.end] == last.trigger.text

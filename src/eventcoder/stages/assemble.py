@@ -17,7 +17,7 @@ from ..records import ActorRef, Article, Event, Place, Quantity, Span, TimeValue
 from .actors import ActorResolver
 from .attribution import AttributionIndex, attribution_for, modality_for
 from .dates import event_date
-from .events import TriggerMatch, load_crosswalk, mode_for, roles_for
+from .events import TriggerMatch, load_crosswalk, mode_for, roles_for, target_phrase
 from .places import event_location
 from .quantities import event_quantities, fatalities_for
 

@@ -12,7 +12,8 @@ continue the report. It ends at the first later paragraph that either opens a fr
 to Nov. 2020", "in 1988"): a paragraph that anchors itself in calendar time has left the
 reported news for background narrative, which is the publisher's own voice. Relative dates
 ("on Monday", "to date") do not end a frame: they stay inside the reported news. Plain speech
-cues ("X said") are not frames; they cover their own sentence only (news writing
+cues ("X said") are not frames; they cover their own sentence only, where they replace a carried
+frame (news writing
 re-attributes each quoted claim), or every sentence of a quotation they close.
 
 Names. Pronoun speakers resolve to the most recent person named earlier; a definite
@@ -371,7 +372,10 @@ def document_attribution(doc: Doc, article: Article) -> AttributionIndex:
             # covers the rest of its paragraph only
             carries_over = first_in_para or para == para_of[0]
         own = [(e, c.span) for c in sent_cues if not c.frame for e in c.entries]
-        chain = _dedupe([*carried, *own])
+        # a sentence that names its own speaker ("..., the presidency said") is that speaker's
+        # claim, not the carried frame's; a frame set in this very sentence still applies
+        inherited = carried if not own or new_frames else []
+        chain = _dedupe([*inherited, *own])
         chain.sort(key=lambda ec: 0 if ec[0].kind == "source" else 1)
         frames.append(tuple(e for e, _ in chain))
         cues.append(tuple(c for _, c in chain))

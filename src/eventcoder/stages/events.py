@@ -465,6 +465,13 @@ def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
     return actor, recipient
 
 
+def target_phrase(match: TriggerMatch) -> Token | None:
+    """A verb's prepositional target ("fired tear gas at demonstrators"), used when its direct
+    object names no actor."""
+    tok = match.token
+    return _pobj(tok, _TARGET_PREPS) if tok.pos_ == "VERB" else None
+
+
 def _direction_target(tok: Token) -> Token | None:
     """'in the direction of X', 'toward X': the target of an attack or violation."""
     for c in tok.children:

@@ -31,17 +31,24 @@ def corpus(tmp_path: Path) -> Path:
     (d / "03_binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
     (d / "04_latin1.txt").write_bytes("Soldiers shot at protesters in S\xe3o Paulo.".encode("latin-1"))
     (d / "05_lines.jsonl").write_text(
-        json.dumps({"id": "j1", "text": GOOD_B}) + "\n{not json\n" + json.dumps({"id": "j3", "title": "x"}) + "\n"
-        + json.dumps({"id": "j4", "text": GOOD_C, "published": "2019-03-20"}) + "\n",
+        json.dumps({"id": "j1", "text": GOOD_B})
+        + "\n{not json\n"
+        + json.dumps({"id": "j3", "title": "x"})
+        + "\n"
+        + json.dumps({"id": "j4", "text": GOOD_C, "published": "2019-03-20"})
+        + "\n",
         encoding="utf-8",
     )
-    (d / "06_empty.html").write_text("<html><head><title>t</title></head><body></body></html>", encoding="utf-8")
+    (d / "06_empty.html").write_text(
+        "<html><head><title>t</title></head><body></body></html>", encoding="utf-8"
+    )
     (d / "07_big.txt").write_text("Rebels attacked a town. " * 220_000, encoding="utf-8")  # about 5 MB
     return d
 
 
-def test_cli_code_bad_inputs_fail_with_codes_and_batch_goes_on(corpus: Path, tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_code_bad_inputs_fail_with_codes_and_batch_goes_on(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "nope.txt"
     rc = main(["code", str(corpus), str(missing), "--workers", "1"])
     out, err = capsys.readouterr()
@@ -49,14 +56,14 @@ def test_cli_code_bad_inputs_fail_with_codes_and_batch_goes_on(corpus: Path, tmp
     by_status = [(r["status"], (r["error"] or {}).get("code")) for r in recs]
     assert rc == ExitCode.OK
     assert by_status == [
-        ("ok", None),        # 01_good
+        ("ok", None),  # 01_good
         ("failed", "EC001"),  # empty file
         ("failed", "EC002"),  # binary
         ("failed", "EC003"),  # invalid UTF-8
-        ("ok", None),        # j1
+        ("ok", None),  # j1
         ("failed", "EC004"),  # malformed JSON line
         ("failed", "EC005"),  # line without text
-        ("ok", None),        # j4
+        ("ok", None),  # j4
         ("failed", "EC006"),  # HTML with no text
         ("failed", "EC007"),  # 5 MB text over the default limit
         ("failed", "EC008"),  # missing path
@@ -80,23 +87,32 @@ def test_cli_code_missing_input_exit_code(tmp_path: Path, capsys: pytest.Capture
     assert "[EC008]" in capsys.readouterr().err
 
 
-def test_cli_code_empty_directory_is_missing_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_code_empty_directory_is_missing_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "d").mkdir()
     assert main(["code", str(tmp_path / "d")]) == ExitCode.MISSING_INPUT
     assert "[EC022]" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("args", [["code", "x.txt", "--published", "yesterday"],
-                                  ["code", "x.txt", "--format", "xml"],
-                                  ["code", "x.txt", "--workers", "0"],
-                                  ["frobnicate"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["code", "x.txt", "--published", "yesterday"],
+        ["code", "x.txt", "--format", "xml"],
+        ["code", "x.txt", "--workers", "0"],
+        ["frobnicate"],
+    ],
+)
 def test_cli_bad_arguments_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(args)
     assert exc.value.code == ExitCode.BAD_ARGUMENTS
 
 
-def test_cli_published_and_publisher_options_apply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_published_and_publisher_options_apply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     p = tmp_path / "a.txt"
     p.write_text(GOOD_A, encoding="utf-8")
     assert main(["code", str(p), "--published", "2024-05-08", "--publisher", "Wire"]) == 0
@@ -156,8 +172,18 @@ def test_cli_show_prints_events_for_a_person(tmp_path: Path, capsys: pytest.Capt
     capsys.readouterr()
     assert main(["show", str(out_file), "--width", "100"]) == 0
     shown = capsys.readouterr().out
-    for needle in ("ASSAULT", "who", "when", "2024-05-06", "where", "Gao", "source", "officials",
-                   "sentence", "Rebels attacked an army convoy"):
+    for needle in (
+        "ASSAULT",
+        "who",
+        "when",
+        "2024-05-06",
+        "where",
+        "Gao",
+        "source",
+        "officials",
+        "sentence",
+        "Rebels attacked an army convoy",
+    ):
         assert needle in shown, needle
 
 
@@ -169,7 +195,9 @@ def test_cli_show_rejects_non_result_file(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_cli_evaluate_json_on_shared_gold(capsys: pytest.CaptureFixture[str]) -> None:
-    gold = Path(os.environ.get("EVENTCODER_GOLD", str(Path(__file__).resolve().parents[1] / ".." / "shared" / "gold")))
+    gold = Path(
+        os.environ.get("EVENTCODER_GOLD", str(Path(__file__).resolve().parents[1] / ".." / "shared" / "gold"))
+    )
     if not gold.is_dir():
         pytest.skip(f"gold corpus not found at {gold}")
     assert main(["evaluate", "--gold", str(gold), "--json"]) == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
@@ -85,14 +84,11 @@ def test_gazetteer_regions_csv_is_well_formed(gaz: Gazetteer) -> None:
         assert row["kind"], row["name"]
 
 
-def test_gazetteer_reopen_is_fast_and_lookups_are_fast(gaz: Gazetteer) -> None:
-    t0 = time.perf_counter()
+def test_gazetteer_reopen_reuses_the_built_index(gaz: Gazetteer) -> None:
+    """Reopening never rebuilds (speed itself is measured by benchmarks/gazetteer.py)."""
+    before = gaz.path.stat().st_mtime_ns
     again = Gazetteer.open(gaz.path.parent)
-    assert time.perf_counter() - t0 < 1.0
-    assert again.path == gaz.path
-    names = ["Lyon", "Mosul", "Aleppo", "Kharkiv", "Kandahar", "Goma", "Maiduguri", "Sanaa"] * 10
-    t0 = time.perf_counter()
-    for n in names:
-        assert again.lookup(n)
-    assert (time.perf_counter() - t0) / len(names) < 0.01
+    assert again.path == gaz.path and gaz.path.stat().st_mtime_ns == before
+    for n in ["Lyon", "Mosul", "Aleppo", "Kharkiv", "Kandahar", "Goma", "Maiduguri", "Sanaa"]:
+        assert again.lookup(n), n
     again.close()

@@ -70,8 +70,24 @@ def test_project_crosswalk_covers_every_trigger_type_and_mode() -> None:
     from eventcoder.stages.events import load_crosswalk, load_triggers
 
     cw = load_crosswalk()
-    plover = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "REJECT",
-              "ACCUSE", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+    plover = {
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",
+        "COOPERATE",
+        "AID",
+        "RETREAT",
+        "REQUEST",
+        "REJECT",
+        "ACCUSE",
+        "THREATEN",
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
+        "ASSAULT",
+    }
     assert {t for t, _ in cw.table} == plover
     for triggers in load_triggers().values():
         for trig in triggers:

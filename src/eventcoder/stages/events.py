@@ -489,13 +489,17 @@ def _direction_target(tok: Token) -> Token | None:
     return None
 
 
+_WEAPON_MODE_NAMES = {mode for _, mode in _WEAPON_MODES}
+
+
 def mode_for(match: TriggerMatch, sentence_tokens: Sequence[Token]) -> str | None:
-    if match.trigger.mode:
-        return match.trigger.mode
-    if match.trigger.type != "ASSAULT":
-        return None
+    """The lexicon's mode; for an attack, the weapon named in the sentence wins over the
+    trigger's default weapon ("fired tear gas" is crowd control, not firearms)."""
+    default = match.trigger.mode
+    if match.trigger.type != "ASSAULT" or (default is not None and default not in _WEAPON_MODE_NAMES):
+        return default
     words = {_lemma(t) for t in sentence_tokens} | {t.lower_ for t in sentence_tokens}
     for cues, mode in _WEAPON_MODES:
         if words & cues:
             return mode
-    return None
+    return default

@@ -95,3 +95,29 @@ def test_pipeline_long_text_is_parsed_in_chunks(pipeline) -> None:
     assert sum(e.type == "ASSAULT" for e in doc.events) == 1500
     last = doc.events[-1]
     assert text[last.trigger.start : last.trigger.end] == last.trigger.text
+
+
+def test_pipeline_records_who_ordered_an_event(code) -> None:
+    text = (
+        "On the orders of the Nigerian President, Bola Tinubu, the army deployed troops "
+        "to Maiduguri on Friday."
+    )
+    doc = code(text, published="2024-02-12")
+    deployed = [e for e in doc.events if e.trigger.text == "deployed"]
+    assert deployed and deployed[0].type == "MOBILIZE"
+    ev = deployed[0]
+    assert ev.ordered_by is not None and ev.ordered_by.name == "Bola Tinubu"
+    assert ev.ordered_by.country == "NGA" and ev.ordered_by.title == "President"
+    assert ev.actor is not None and ev.actor.sector == "MIL" and ev.actor.country == "NGA"
+    assert ev.location is not None and ev.location.name == "Maiduguri"
+
+
+def test_pipeline_title_and_surname_coreference(code) -> None:
+    text = ("Foreign Minister Ana Ruiz of Chile visited Lima on Monday. "
+            "Ruiz met Peruvian officials. The minister condemned the attack on a border post.")
+    doc = code(text, published="2023-08-16")
+    met = [e for e in doc.events if e.trigger.text == "met"]
+    assert met and met[0].actor is not None and met[0].actor.name == "Ana Ruiz"
+    assert met[0].actor.title == "Foreign Minister"
+    condemned = [e for e in doc.events if e.trigger.text == "condemned"]
+    assert condemned and condemned[0].actor is not None and condemned[0].actor.name == "Ana Ruiz"

@@ -94,3 +94,17 @@ def test_project_crosswalk_covers_every_trigger_type_and_mode() -> None:
             assert trig.type in plover
             cameo, _ = cw.lookup(trig.type, trig.mode)
             assert cameo is not None and re.fullmatch(r"\d{2,4}", cameo)
+
+
+def test_project_ruff_and_mypy_clean() -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    res = subprocess.run(
+        [ruff, "check", "src", "tests", "benchmarks", "tools"], cwd=REPO, capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr

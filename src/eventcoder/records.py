@@ -193,6 +193,7 @@ class Event(_Record):
     confidence: float = 0.5
     method: str = "lexicon"
     location_source: str | None = None  # clause | sentence | dateline | None
+    ordered_by: ActorRef | None = None  # "on the instructions of the President, X visited ..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +270,7 @@ class DocumentResult(_Record):
                     confidence=e.get("confidence", 0.5),
                     method=e.get("method", "lexicon"),
                     location_source=e.get("location_source"),
+                    ordered_by=actor(e.get("ordered_by")),
                 )
             )
         err = data.get("error")

@@ -79,7 +79,12 @@ def format_events(docs: Iterable[DocumentResult], width: int = 100) -> str:
                 ("when", _date(ev)),
                 ("where", _place(ev)),
                 ("how many", _quantities(ev)),
-                ("source", " > ".join(a.name for a in ev.attribution) + f"  [{ev.modality}]"),
+                (
+                    "source",
+                    " > ".join(a.name for a in ev.attribution)
+                    + f"  [{ev.modality}]"
+                    + (f"  ordered by {_actor(ev.ordered_by)}" if ev.ordered_by else ""),
+                ),
                 ("sentence", doc.text[ev.sentence.start : ev.sentence.end].strip()),
             ]
             out.append(f'-- event {n}: "{ev.trigger.text}"  confidence {ev.confidence:.2f}')

@@ -286,6 +286,22 @@ class ActorResolver:
                 name = ent.text[:-2] if ent.text.endswith("'s") else ent.text
                 p = self._match_person(name) or _Person(name, None, None, None, None, ent.start_char)
                 return self._person_ref(p, start, end, text, score=0.8, method="ner+dictionary")
+        # a later mention by surname the model did not tag ("Ruiz met ...")
+        if head.pos_ == "PROPN" and not head.ent_type_ and lo == hi:
+            known = self._match_person(head.text)
+            if known is not None and known.start < head.idx:
+                return self._person_ref(known, start, end, text, score=0.6, method="coreference")
+        # "the Azerbaijani President, Supreme Commander-in-Chief ... Ilham Aliyev": a title
+        # phrase whose apposition names the person stands for that person
+        for c in head.children:
+            if c.dep_ != "appos":
+                continue
+            for ent in ents_in(doc, c.left_edge.i, c.right_edge.i + 1):
+                if ent.label_ == "PERSON" and not self._is_country(ent.text):
+                    p = self._match_person(ent.text) or _Person(
+                        ent.text, None, None, None, None, ent.start_char
+                    )
+                    return self._person_ref(p, start, end, text, score=0.7, method="ner+apposition")
         span_tokens = [doc[k] for k in range(lo, hi + 1)]
         countries = self._scan_countries(lo, hi + 1)
         agents = self._scan_agents(span_tokens)

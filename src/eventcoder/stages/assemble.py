@@ -17,7 +17,7 @@ from ..records import ActorRef, Article, Event, Place, Quantity, Span, TimeValue
 from .actors import ActorResolver
 from .attribution import AttributionIndex, attribution_for, modality_for
 from .dates import event_date
-from .events import TriggerMatch, load_crosswalk, mode_for, roles_for, target_phrase
+from .events import TriggerMatch, load_crosswalk, mode_for, ordering_phrase, roles_for, target_phrase
 from .places import event_location
 from .quantities import event_quantities, fatalities_for
 
@@ -127,6 +127,7 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 confidence=_confidence(m, actor, recipient),
                 method="lexicon+dependency",
                 location_source=location_source,
+                ordered_by=resolver.resolve(orderer) if (orderer := ordering_phrase(m)) is not None else None,
             )
         )
     return events

@@ -465,6 +465,26 @@ def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
     return actor, recipient
 
 
+_ORDER_NOUNS = {"instruction", "order", "request", "direction", "command", "behest", "initiative",
+                "invitation", "decree"}
+
+
+def ordering_phrase(match: TriggerMatch) -> Token | None:
+    """Who ordered the event: "by/on/at/under the instructions/orders/request of X", "on X's orders"
+    attached to the trigger's clause. Returns the head of X."""
+    verb = match.token
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+        verb = verb.head
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"by", "on", "at", "under", "upon", "following"}:
+            continue
+        noun = _first_child(prep, {"pobj"})
+        if noun is None or _lemma(noun) not in _ORDER_NOUNS:
+            continue
+        return _first_child(noun, {"poss"}) or _pobj(noun, {"of", "from"})
+    return None
+
+
 def target_phrase(match: TriggerMatch) -> Token | None:
     """A verb's prepositional target ("fired tear gas at demonstrators"), used when its direct
     object names no actor."""

@@ -192,7 +192,7 @@ class Event(_Record):
     modality: str = "asserted"
     confidence: float = 0.5
     method: str = "lexicon"
-    location_source: str | None = None  # clause | sentence | dateline | None
+    location_source: str | None = None  # clause | sentence | paragraph | dateline | None
     ordered_by: ActorRef | None = None  # "on the instructions of the President, X visited ..."
 
 

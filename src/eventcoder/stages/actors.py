@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any, TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
@@ -45,8 +47,10 @@ class ActorLexicon:
     iso3_to_iso2: dict[str, str]
     iso2_to_iso3: dict[str, str]
     agents: dict[str, tuple[str, bool]]
+    organizations: dict[str, tuple[str, str, str | None]]  # surface (case kept) -> name, sector, iso3
     max_country_words: int
     max_agent_words: int
+    max_org_words: int
 
 
 @lru_cache(maxsize=1)
@@ -72,14 +76,23 @@ def load_lexicon() -> ActorLexicon:
     agents: dict[str, tuple[str, bool]] = {}
     for row in _rows("agents.tsv"):
         agents[row["phrase"].lower()] = (row["sector"], row["title"] == "1")
+    organizations: dict[str, tuple[str, str, str | None]] = {}
+    for row in _rows("organizations.tsv"):
+        entry = (row["name"], row["sector"], row["country"] or None)
+        for form in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            organizations[form] = entry
+            if not form.startswith("the "):
+                organizations["the " + form] = entry
     return ActorLexicon(
         countries=countries,
         country_names=names,
         iso3_to_iso2=iso3_to_iso2,
         iso2_to_iso3={v: k for k, v in iso3_to_iso2.items()},
         agents=agents,
+        organizations=organizations,
         max_country_words=max(len(k.split()) for k in countries),
         max_agent_words=max(len(k.split()) for k in agents),
+        max_org_words=max(len(k.split()) for k in organizations),
     )
 
 
@@ -95,6 +108,14 @@ class _Person:
     country: str | None
     sector: str | None
     start: int
+
+
+_Hit = TypeVar("_Hit", bound=tuple[Any, ...])
+
+
+def _nearest(hits: Sequence[_Hit], i: int) -> _Hit:
+    """The (start, end, ...) token match closest to token ``i`` (0 when it contains it)."""
+    return min(hits, key=lambda h: 0 if h[0] <= i < h[1] else min(abs(h[0] - i), abs(h[1] - 1 - i)))
 
 
 def _phrase(doc: Doc, i: int, j: int) -> str:
@@ -135,6 +156,28 @@ class ActorResolver:
                 if iso:
                     found = (i, i + n, iso)
                     break
+            if found:
+                hits.append(found)
+                i = found[1]
+            else:
+                i += 1
+        return hits
+
+    def _scan_organizations(self, lo: int, hi: int) -> list[tuple[int, int, tuple[str, str, str | None]]]:
+        """Named organizations over tokens [lo, hi), matched with their case ("IS" but not "is")."""
+        doc, orgs = self.doc, self.lex.organizations
+        text = doc_text(doc)
+        hits = []
+        i = lo
+        while i < hi:
+            found = None
+            if doc[i].is_title or doc[i].is_upper or doc[i].lower_ in {"the", "al", "al-"} or doc[i].like_num:
+                for n in range(min(self.lex.max_org_words + 2, hi - i), 0, -1):
+                    j = i + n - 1
+                    entry = orgs.get(text[doc[i].idx : doc[j].idx + len(doc[j])])
+                    if entry:
+                        found = (i, j + 1, entry)
+                        break
             if found:
                 hits.append(found)
                 i = found[1]
@@ -303,14 +346,30 @@ class ActorResolver:
                     )
                     return self._person_ref(p, start, end, text, score=0.7, method="ner+apposition")
         span_tokens = [doc[k] for k in range(lo, hi + 1)]
+        # the match nearest the head names the actor: "Russian forces" in "KYIV, Ukraine - Russian
+        # forces", "positions of the Azerbaijani army"
+        orgs = self._scan_organizations(lo, hi + 1)
+        if orgs:
+            _, _, (o_name, o_sector, o_country) = _nearest(orgs, head.i)
+            return ActorRef(
+                name=o_name,
+                country=o_country,
+                sector=o_sector,
+                title=None,
+                start=start,
+                end=end,
+                text=text,
+                kind="organization",
+                score=0.8,
+                method="dictionary",
+            )
         countries = self._scan_countries(lo, hi + 1)
         agents = self._scan_agents(span_tokens)
-        country = countries[0][2] if countries else None
+        country = _nearest(countries, head.i)[2] if countries else None
         sector = None
         title = None
         if agents:
-            # the agent nearest the head names the sector ("positions of the Azerbaijani army")
-            nearest = min(agents, key=lambda a: 0 if a[0] <= head.i < a[1] else abs(a[0] - head.i) + 1)
+            nearest = _nearest(agents, head.i)
             sector = nearest[2]
             if nearest[3]:
                 title = doc[nearest[0] : nearest[1]].text

@@ -77,9 +77,9 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
         location, location_source = event_location(
             doc, inputs.places, ts, te, dateline_place=inputs.dateline_place
         )
-        local_country = (
-            resolver.iso3(location.country) if location is not None and location_source == "clause" else None
-        )
+        # the event's own setting (not the dateline's) lends its country to unnamed own-side agents
+        local = location is not None and location_source != "dateline"
+        local_country = resolver.iso3(location.country) if local and location is not None else None
         actor_tok, recipient_tok = roles_for(m)
         actor = resolver.resolve(actor_tok, fallback_country=local_country) if actor_tok is not None else None
         if recipient_tok is None and m.trigger.type in _JOINT_TYPES:

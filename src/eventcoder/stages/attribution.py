@@ -147,7 +147,10 @@ def _resolve_definite(doc: Doc, head: Token) -> Span | None:
             context = doc[max(ent.sent.start, ent.start - 6):ent.start]
             if any(t.lemma_.lower() == lemma or t.lower_ == head.lower_ for t in context):
                 best = ent
-    if best is None and lemma in _GENERIC_ORGS:
+    # a bare "the ministry" stands for the last organization named; "the interior ministry"
+    # names its own institution and must not be bound to an unrelated earlier one
+    modified = any(c.dep_ in {"amod", "compound"} for c in head.children)
+    if best is None and lemma in _GENERIC_ORGS and not modified:
         orgs = [e for e in doc_ents(doc) if e.label_ == "ORG" and e.end_char <= head.idx]
         best = orgs[-1] if orgs else None
     return best

@@ -243,6 +243,8 @@ def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool
             if lem & wanted:
                 return True
         return False
+    if key == "notobj":
+        return not any(_lemma(o) in wanted for o in _objects(tok))
     if key == "mod":
         return bool(_modifier_lemmas(tok) & wanted)
     if key == "notmod":
@@ -312,7 +314,8 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             if other is m or other.token.i in absorbed or m.token.i in absorbed:
                 continue
             o = other.token
-            direct_obj = o.head == tok and o.dep_ in _OBJ | _PASS_SUBJ
+            slot = _position(o)  # "agreed a package of sanctions": the package is the object
+            direct_obj = slot.head == tok and slot.dep_ in _OBJ | _PASS_SUBJ
             of_obj = o.dep_ == "pobj" and o.head.head == tok and o.head.lower_ in {"of", "off"}
             in_obj_phrase = o.dep_ == "compound" and o.head.head == tok and o.head.dep_ in _OBJ
             if not (direct_obj or of_obj or in_obj_phrase):
@@ -342,6 +345,19 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             ):
                 host = other
                 break
+        if host is None and m.token.tag_ == "VBG" and m.token.dep_ in {"advcl", "xcomp", "conj"}:
+            # "launched drone strikes on Kharkiv, killing three civilians": the participle
+            # reports the outcome of the same-type event in its governing clause
+            gov = m.token.head
+            for other in kept:
+                if (
+                    other is not m
+                    and other.trigger.type == m.trigger.type
+                    and other.token.pos_ == "NOUN"
+                    and _in_subtree(other.token, gov)
+                ):
+                    host = other
+                    break
         if host is not None and host.token.i not in absorbed:
             host.absorbed.append(m.token)
             absorbed.add(m.token.i)
@@ -411,33 +427,66 @@ def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
     return actor, recipient
 
 
+_CONTAINER_NOUNS = _QUANTIFIER_NOUNS | {
+    "wave",
+    "series",
+    "spate",
+    "barrage",
+    "salvo",
+    "round",
+    "string",
+    "volley",
+    "flurry",
+    "package",
+    "set",
+    "raft",
+    "campaign",
+    "kind",
+    "type",
+    "form",
+}
+
+
+def _position(noun: Token) -> Token:
+    """Where a noun trigger sits in its clause: "a wave of drone strikes" -> "wave"."""
+    while (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ == "of"
+        and _lemma(noun.head.head) in _CONTAINER_NOUNS
+        and noun.head.head.pos_ == "NOUN"
+    ):
+        noun = noun.head.head
+    return noun
+
+
 def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
     actor = _first_child(noun, {"poss"}) or _pobj(noun, {"by", "of", "from"})
     recipient = _pobj(noun, {"on", "against", "at", "upon", "toward", "towards", "with"})
     if actor is not None and actor.lower_ in {"its", "their", "his", "her"}:
         actor = None
-    head = noun.head
+    place = _position(noun)
+    head = place.head
     # the noun as object/complement of a support verb, or under its preposition
     verb = None
-    if noun.dep_ in _OBJ | _PASS_SUBJ | _SUBJ and head.pos_ in {"VERB", "AUX"}:
+    if place.dep_ in _OBJ | _PASS_SUBJ | _SUBJ and head.pos_ in {"VERB", "AUX"}:
         verb = head
     elif (
-        noun.dep_ == "pobj"
+        place.dep_ == "pobj"
         and head.dep_ == "prep"
         and head.head.pos_ == "VERB"
         and (_lemma(head.head) in SUPPORT_VERBS or head.lower_ == "with")
     ):
         verb = head.head
-    if verb is not None and noun.dep_ not in _SUBJ:
+    if verb is not None and place.dep_ not in _SUBJ:
         if actor is None and _is_passive(verb):
             actor = _agent(verb)
-        elif actor is None and (_lemma(verb) in SUPPORT_VERBS or noun.dep_ == "pobj"):
+        elif actor is None and (_lemma(verb) in SUPPORT_VERBS or place.dep_ == "pobj"):
             actor = _verb_roles(verb)[0]
         if recipient is None and _lemma(verb) in SUPPORT_VERBS:
             recipient = _pobj(verb, {"on", "against", "upon", "toward", "towards"})
     # no actor of its own in an adverbial phrase: the clause's subject ("Following its offensive, X ...")
     if actor is None and verb is None:
-        anc = noun
+        anc = place
         while anc.dep_ in {"pobj", "prep", "amod", "compound", "nmod", "npadvmod"} and anc.head != anc:
             anc = anc.head
             if anc.pos_ == "VERB":
@@ -465,8 +514,17 @@ def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
     return actor, recipient
 
 
-_ORDER_NOUNS = {"instruction", "order", "request", "direction", "command", "behest", "initiative",
-                "invitation", "decree"}
+_ORDER_NOUNS = {
+    "instruction",
+    "order",
+    "request",
+    "direction",
+    "command",
+    "behest",
+    "initiative",
+    "invitation",
+    "decree",
+}
 
 
 def ordering_phrase(match: TriggerMatch) -> Token | None:

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import Candidate, Gazetteer, haversine_km
 from ..records import Place
+from .linguistic import doc_text
 
 __all__ = ["ACLED_GEO_PRECISION", "event_location", "extract_places", "resolve_name"]
 
@@ -340,7 +341,7 @@ def _attached_by_prep(tok: Token, verb: Token) -> bool:
 
 def event_location(doc: Doc, places: Sequence[Place], trigger_start: int, trigger_end: int,
                    dateline_place: Place | None = None) -> tuple[Place | None, str | None]:
-    """The event's place and where it came from: ``clause``, ``sentence`` or ``dateline``."""
+    """The event's place and where it came from: ``clause``, ``sentence``, ``paragraph`` or ``dateline``."""
     span = doc.char_span(trigger_start, trigger_end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return (dateline_place, "dateline") if dateline_place else (None, None)
@@ -361,6 +362,14 @@ def event_location(doc: Doc, places: Sequence[Place], trigger_start: int, trigge
     located = [p for p in in_sent if p.role == "place"]
     if located:
         return min(located, key=distance), "sentence"
+    # the nearest place named earlier in the same paragraph ("... protested in Tbilisi. Police
+    # detained 12 demonstrators"): news paragraphs keep their setting until they name another
+    text = doc_text(doc)
+    para_start = text.rfind("\n\n", 0, trigger_start) + 1
+    earlier = [p for p in places if para_start <= p.start and p.end <= sent.start_char and p.role == "place"
+               and p.feature != "country"]
+    if earlier:
+        return max(earlier, key=lambda p: p.start), "paragraph"
     if dateline_place is not None:
         return dateline_place, "dateline"
     return None, None

@@ -32,6 +32,11 @@ _ADVERSARIAL = {"opposing", "enemy", "rival", "hostile", "foreign", "opponent", 
 _CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "cc", "conj", "appos", "parataxis"}
 
 
+def _is_acronym(form: str) -> bool:
+    core = form.removeprefix("the ")
+    return len(core) <= 6 and core.replace(".", "").isupper()
+
+
 def _rows(name: str) -> list[dict[str, str]]:
     text = resources.files("eventcoder.resources").joinpath(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
@@ -47,7 +52,7 @@ class ActorLexicon:
     iso3_to_iso2: dict[str, str]
     iso2_to_iso3: dict[str, str]
     agents: dict[str, tuple[str, bool]]
-    organizations: dict[str, tuple[str, str, str | None]]  # surface (case kept) -> name, sector, iso3
+    organizations: dict[str, tuple[str, str, str | None]]  # acronym as written, or casefolded name
     max_country_words: int
     max_agent_words: int
     max_org_words: int
@@ -80,9 +85,11 @@ def load_lexicon() -> ActorLexicon:
     for row in _rows("organizations.tsv"):
         entry = (row["name"], row["sector"], row["country"] or None)
         for form in [row["name"], *filter(None, row["aliases"].split("|"))]:
-            organizations[form] = entry
+            # acronyms match with their case ("IS", never the verb "is"); names without it
+            key = form if _is_acronym(form) else form.casefold()
+            organizations[key] = entry
             if not form.startswith("the "):
-                organizations["the " + form] = entry
+                organizations["the " + key] = entry
     return ActorLexicon(
         countries=countries,
         country_names=names,
@@ -171,10 +178,19 @@ class ActorResolver:
         i = lo
         while i < hi:
             found = None
-            if doc[i].is_title or doc[i].is_upper or doc[i].lower_ in {"the", "al", "al-"} or doc[i].like_num:
+            tok = doc[i]
+            capital_next = i + 1 < hi and (doc[i + 1].is_title or doc[i + 1].is_upper)
+            if (
+                tok.is_title
+                or tok.is_upper
+                or tok.like_num
+                or tok.lower_ in {"al", "al-"}
+                or (tok.lower_ == "the" and capital_next)
+            ):
                 for n in range(min(self.lex.max_org_words + 2, hi - i), 0, -1):
                     j = i + n - 1
-                    entry = orgs.get(text[doc[i].idx : doc[j].idx + len(doc[j])])
+                    surface = text[doc[i].idx : doc[j].idx + len(doc[j])]
+                    entry = orgs.get(surface) or orgs.get(surface.casefold())
                     if entry:
                         found = (i, j + 1, entry)
                         break

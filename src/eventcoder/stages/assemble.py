@@ -89,7 +89,7 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
             if recipient_tok is not None
             else None
         )
-        if recipient is None and (target := target_phrase(m)) is not None and target is not recipient_tok:
+        if recipient is None and (target := target_phrase(m)) is not None and target != recipient_tok:
             recipient = resolver.resolve(target, fallback_country=local_country)
         if (
             actor is None

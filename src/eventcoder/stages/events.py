@@ -465,6 +465,8 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
     if actor is not None and actor.lower_ in {"its", "their", "his", "her"}:
         actor = None
     place = _position(noun)
+    if recipient is None and place != noun:
+        recipient = _pobj(place, {"on", "against", "at", "upon", "toward", "towards"})
     head = place.head
     # the noun as object/complement of a support verb, or under its preposition
     verb = None
@@ -503,6 +505,15 @@ def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
     # "lost soldiers": the subject suffers the event
     if match.trigger.needs and match.trigger.needs.startswith("obj=") and match.trigger.lemma == "lose":
         return None, actor
+    # a support verb's object is the event noun itself ("agreed a package of sanctions against
+    # Iran"): the noun's own target is the recipient, not the container it sits in
+    if (
+        tok.pos_ == "VERB"
+        and _lemma(tok) in SUPPORT_VERBS
+        and recipient is not None
+        and any(_position(x) == recipient or x == recipient for x in match.absorbed)
+    ):
+        recipient = None
     # absorbed nouns can supply what the head lacks ("the attacks of the Armenian Armed Forces")
     for extra in match.absorbed:
         if extra.pos_ in {"NOUN", "PROPN"}:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Errors
+from ..gazetteer import haversine_km
 from ..records import DateRef, DocumentResult, Event, Place, Quantity, TimeValue
 from .gold import GoldActor, GoldDate, GoldDocument, GoldEvent, GoldQuantity
 
@@ -207,13 +208,6 @@ class Report:
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r1, r2 = math.radians(lat1), math.radians(lat2)
-    dlat, dlon = r2 - r1, math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(r1) * math.cos(r2) * math.sin(dlon / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

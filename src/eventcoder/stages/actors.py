@@ -11,17 +11,16 @@ country's Defense Ministry") takes the document's main country: the most mention
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
 from ..records import ActorRef, Entity
+from ..resources import read_table
 from .linguistic import doc_text, ents_in
 
 __all__ = ["ActorLexicon", "ActorResolver", "extract_entities", "load_lexicon"]
@@ -35,12 +34,6 @@ _CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "cc", "conj"
 def _is_acronym(form: str) -> bool:
     core = form.removeprefix("the ")
     return len(core) <= 6 and core.replace(".", "").isupper()
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("eventcoder.resources").joinpath(name).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +56,7 @@ def load_lexicon() -> ActorLexicon:
     countries: dict[str, str] = {}
     names: dict[str, str] = {}
     iso3_to_iso2: dict[str, str] = {}
-    for row in _rows("countries.tsv"):
+    for row in read_table("countries.tsv"):
         iso3 = row["iso3"]
         names[iso3] = row["name"]
         iso3_to_iso2[iso3] = row["iso2"]
@@ -72,17 +65,17 @@ def load_lexicon() -> ActorLexicon:
             if form:
                 countries.setdefault(form.lower(), iso3)
     # hand-written demonyms win over generated aliases on conflict
-    for row in _rows("demonyms.tsv"):
+    for row in read_table("demonyms.tsv"):
         for form in row["names"].split("|"):
             countries[form.lower()] = row["iso3"]
     for iso3, name in names.items():
         countries[name.lower()] = iso3
         countries.setdefault("the " + name.lower(), iso3)
     agents: dict[str, tuple[str, bool]] = {}
-    for row in _rows("agents.tsv"):
+    for row in read_table("agents.tsv"):
         agents[row["phrase"].lower()] = (row["sector"], row["title"] == "1")
     organizations: dict[str, tuple[str, str, str | None]] = {}
-    for row in _rows("organizations.tsv"):
+    for row in read_table("organizations.tsv"):
         entry = (row["name"], row["sector"], row["country"] or None)
         for form in [row["name"], *filter(None, row["aliases"].split("|"))]:
             # acronyms match with their case ("IS", never the verb "is"); names without it
@@ -123,6 +116,30 @@ _Hit = TypeVar("_Hit", bound=tuple[Any, ...])
 def _nearest(hits: Sequence[_Hit], i: int) -> _Hit:
     """The (start, end, ...) token match closest to token ``i`` (0 when it contains it)."""
     return min(hits, key=lambda h: 0 if h[0] <= i < h[1] else min(abs(h[0] - i), abs(h[1] - 1 - i)))
+
+
+def _organization(
+    name: str,
+    country: str | None,
+    sector: str | None,
+    start: int,
+    end: int,
+    text: str,
+    score: float,
+    method: str,
+) -> ActorRef:
+    return ActorRef(
+        name=name,
+        country=country,
+        sector=sector,
+        title=None,
+        start=start,
+        end=end,
+        text=text,
+        kind="organization",
+        score=score,
+        method=method,
+    )
 
 
 def _phrase(doc: Doc, i: int, j: int) -> str:
@@ -367,18 +384,7 @@ class ActorResolver:
         orgs = self._scan_organizations(lo, hi + 1)
         if orgs:
             _, _, (o_name, o_sector, o_country) = _nearest(orgs, head.i)
-            return ActorRef(
-                name=o_name,
-                country=o_country,
-                sector=o_sector,
-                title=None,
-                start=start,
-                end=end,
-                text=text,
-                kind="organization",
-                score=0.8,
-                method="dictionary",
-            )
+            return _organization(o_name, o_country, o_sector, start, end, text, 0.8, "dictionary")
         countries = self._scan_countries(lo, hi + 1)
         agents = self._scan_agents(span_tokens)
         country = _nearest(countries, head.i)[2] if countries else None
@@ -396,18 +402,7 @@ class ActorResolver:
                 return self._person_ref(p, start, end, text, score=0.6, method="coreference")
         if country is None and sector is None:
             if head.ent_type_ in {"ORG", "NORP"} and head.pos_ == "PROPN":
-                return ActorRef(
-                    name=text,
-                    country=None,
-                    sector=None,
-                    title=None,
-                    start=start,
-                    end=end,
-                    text=text,
-                    kind="organization",
-                    score=0.4,
-                    method="ner",
-                )
+                return _organization(text, None, None, start, end, text, 0.4, "ner")
             return None
         method = "dictionary"
         score = 0.8 if country and sector else 0.6

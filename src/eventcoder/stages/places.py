@@ -339,6 +339,9 @@ def _attached_by_prep(tok: Token, verb: Token) -> bool:
     return False
 
 
+_SPECIFICITY = {"point": 0, "near": 1, "admin1": 2, "region": 3, "country": 4}
+
+
 def event_location(doc: Doc, places: Sequence[Place], trigger_start: int, trigger_end: int,
                    dateline_place: Place | None = None) -> tuple[Place | None, str | None]:
     """The event's place and where it came from: ``clause``, ``sentence``, ``paragraph`` or ``dateline``."""
@@ -358,7 +361,8 @@ def event_location(doc: Doc, places: Sequence[Place], trigger_start: int, trigge
         if pspan is not None and len(pspan) and _attached_by_prep(pspan.root, verb):
             attached.append(p)
     if attached:
-        return min(attached, key=distance), "clause"
+        # the most precise place of the clause ("In Somalia, gunmen attacked a base near Mogadishu")
+        return min(attached, key=lambda p: (_SPECIFICITY.get(p.precision, 9), distance(p))), "clause"
     located = [p for p in in_sent if p.role == "place"]
     if located:
         return min(located, key=distance), "sentence"

@@ -415,7 +415,7 @@ def _governor(tok: Token) -> Token:
     the verb it is subject or object of ("no ceasefire was agreed").
     """
     node = tok
-    while node.dep_ == "conj" and node.head is not node and node.head.pos_ in {"VERB", "AUX", node.pos_}:
+    while node.dep_ == "conj" and node.head.i != node.i and node.head.pos_ in {"VERB", "AUX", node.pos_}:
         node = node.head
     if node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"nsubj", "nsubjpass", "dobj"} and \
             node.head.pos_ in {"VERB", "AUX"}:
@@ -435,7 +435,7 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
     if tok is None:
         return "reported" if cited else "asserted"
     verb = _governor(tok)
-    nodes = [tok] if verb is tok else [tok, verb]
+    nodes = [tok] if verb.i == tok.i else [tok, verb]
     for node in nodes:
         words = _aux_words(node)
         if words & _NEG_WORDS or any(c.dep_ == "det" and c.lower_ == "no" for c in node.children):
@@ -469,7 +469,7 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
     for _ in range(4):
         if node.dep_ in {"ccomp", "parataxis"} and node.head.lemma_.lower() in _SPEECH | _SPEECH_CLAUSAL:
             return "reported"
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     return "asserted"

@@ -472,7 +472,7 @@ def _np_head(anchor: Token) -> Token | None:
         if tok.dep_ not in {"nummod", "quantmod", "compound", "amod", "nmod", "conj", "npadvmod", "det"}:
             return None
         head = tok.head
-        if head is tok or head.pos_ in {"VERB", "AUX"}:
+        if head.i == tok.i or head.pos_ in {"VERB", "AUX"}:
             return None
         if head.i > anchor.i and head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {
                 "compound", "amod", "nmod", "nummod"}:
@@ -549,11 +549,11 @@ def _harm_kind(tok: Token, person: bool) -> str | None:
     for _ in range(4):
         if node is None:
             break
-        if node.lemma_.lower() in {"toll", "fatality", "casualty", "death"} and node is not tok:
+        if node.lemma_.lower() in {"toll", "fatality", "casualty", "death"} and node.i != tok.i:
             return "fatalities"
         if any(c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() == "toll" for c in node.children):
             return "fatalities"
-        node = node.head if node.head is not node else None
+        node = node.head if node.head.i != node.i else None
     return None
 
 
@@ -616,7 +616,7 @@ def _trigger_token(doc: Doc, start: int, end: int) -> Token | None:
 def _clause_tokens(tok: Token) -> set[int]:
     """The trigger's clause: its verb's subtree, minus embedded clauses that are events of their own."""
     verb = tok
-    while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ not in {"ROOT"} and verb.head is not verb:
+    while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ not in {"ROOT"} and verb.head.i != verb.i:
         verb = verb.head
     if verb.pos_ not in {"VERB", "AUX"}:
         verb = tok

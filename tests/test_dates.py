@@ -48,7 +48,7 @@ EXPLICIT = [
     ("Floods hit the valley in the summer of 2014.", "the summer of 2014", "2014-SU"),
     ("Revenue rose in Q3 2021 for the group.", "Q3 2021", "2021-Q3"),
     ("Profits fell in the third quarter of 2020.", "the third quarter of 2020", "2020-Q3"),
-    ("The city grew fast in the 1990s.", "the 1990s", "199X"),
+    ("The city grew fast in the 1990s.", "the 1990s", "199"),
     ("Walls were built in the 15th century.", "the 15th century", "14"),
     ("The 1994 ceasefire agreement held for years.", "1994", "1994"),
     ("Unrest has continued since 2014 in the east.", "2014", "2014"),
@@ -301,3 +301,93 @@ def test_dates_timex3_regex_accepts_valid_values(value: str) -> None:
 @pytest.mark.parametrize("value", ["2020-13-1", "Sept", "20200", "P1", "2020-09-27T"])
 def test_dates_timex3_regex_rejects_invalid_values(value: str) -> None:
     assert not TIMEX3_VALUE.match(value)
+
+
+# ----------------------------------------------------------------- issue 3: relative and vague expressions
+
+NEWS_ANCHORED = [
+    # (text, anchor, surface, value): each line is one phenomenon, in our own words
+    ("Exports rose 4% in February compared to the same period last year.", WED, "the same period last year",
+     "2020-02"),
+    ("Sales fell in January, compared to the same month a year ago.", WED, "the same month a year ago",
+     "2020-01"),
+    ("Car sales rebounded in the last week of March 2009.", WED, "the last week of March 2009", "2009-W13"),
+    ("Shops reopened in the first week of June 2020.", WED, "the first week of June 2020", "2020-W23"),
+    ("Officials hope spring brings relief to farmers.", WED, "spring", "2021-SP"),
+    ("The ministry announced a summit to be held on April 20.", WED, "April 20", "2021-04-20"),
+    ("The sale should close in June, the bank said.", WED, "June", "2021-06"),
+    ("The government has kept all markets closed until Friday.", WED, "Friday", "2021-03-12"),
+    ("Shares rebounded late in the day after falling sharply.", WED, "the day", "2021-03-10"),
+    ("The plant lost money in the fourth quarter of 2005 and for the entire year.", WED, "the entire year",
+     "2005"),
+    ("Talks must end by June 10. If no deal is reached by that time, the plan lapses.",
+     dt.date(2021, 5, 29), "that time", "2021-06-10"),
+    ("The browser shipped nearly a decade ago.", WED, "nearly a decade ago", "2011"),
+    ("The posting appeared just over 24 hours ago.", WED, "just over 24 hours ago", "2021-03-09"),
+    ("Markets to reopen Friday", WED, "Friday", "2021-03-12"),
+    ("Voters reject today's proposal.", WED, "today", "2021-03-10"),
+    ("The jet arrives on March 20, two days later than planned.", WED, "two days later", "2021-03-20"),
+    # a month-year of another sentence does not lend its year; the anchor's does
+    ("Airlines plan to launch service in November 2006. The jet arrives on November 11.",
+     dt.date(2005, 11, 5), "November 11", "2005-11-11"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor", "surface", "value"), NEWS_ANCHORED)
+def test_dates_news_relative_expressions(nlp: Language, text: str, anchor: dt.date, surface: str,
+                                         value: str) -> None:
+    assert _pairs(nlp, text, anchor).get(surface) == value
+
+
+NEWS_VALUES = [
+    ("Deliveries run from 2009 to 2011, the airline said.", "2009 to 2011", "2009/2011"),
+    ("The yen rose after six straight days of losses.", "six straight days", "P6D"),
+    ("Stocks have fallen for the past five trading days.", "the past five trading days", "P5D"),
+    ("Prices hit their highest level in years.", "years", "PXY"),
+    ("The firms settled a decades-long dispute.", "decades", "PXY"),
+    ("Staff were thanked for their work over the years.", "over the years", "PXY"),
+    ("The process would take between 60 and 90 days.", "60", "P60D"),
+    ("Analysts blamed recent losses on the crisis.", "recent", "PAST_REF"),
+    ("Given the current slump, banks are cautious.", "current", "PRESENT_REF"),
+    ("Prospects for growth in the near term look good.", "the near term", "FUTURE_REF"),
+    ("Rates will stay low for the time being.", "the time being", "PRESENT_REF"),
+    ("Emissions fell below 1990 levels.", "1990", "1990"),
+    ("The crisis shaped today's Russia.", "today", "PRESENT_REF"),
+    ("The song is as popular today as it was then.", "today", "PRESENT_REF"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "value"), NEWS_VALUES)
+def test_dates_news_durations_and_vague_values(nlp: Language, text: str, surface: str, value: str) -> None:
+    assert _pairs(nlp, text, None).get(surface) == value
+
+
+NOT_TIMES = [
+    ("The now-defunct party had few members.", "now"),
+    ("The formerly state-owned airline was sold.", "formerly"),
+    ("Farmers planted winter wheat along the river.", "winter"),
+    ("The Arab Spring reshaped the region.", "Spring"),
+    ("Illustrator Johnnie Christmas drew the cover.", "Christmas"),
+    ("A survey of 1709 schoolchildren found gaps.", "1709"),
+    ("The town keeps a 2000 year old tradition.", "2000"),
+    ("There came a day when the river froze.", "a day"),
+    ("The current account deficit widened.", "current"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface"), NOT_TIMES)
+def test_dates_words_that_are_no_time_here(nlp: Language, text: str, surface: str) -> None:
+    assert surface not in {t.text for t in _times(nlp, text, WED)}
+
+
+def test_dates_weekday_title_not_joined_to_dateline(nlp: Language) -> None:
+    text = "Markets to reopen Friday\n\nMarch 10, 2021\n\nTraders waited."
+    got = {t.text: t.value for t in _times(nlp, text, WED)}
+    assert got["March 10, 2021"] == "2021-03-10"
+    assert "Friday" in got
+
+
+def test_dates_minutes_later_after_a_year_has_no_day(nlp: Language) -> None:
+    text = "The stadium opened in 1958. Six minutes later the lights failed."
+    got = {t.text: t.value for t in _times(nlp, text, None)}
+    assert got["Six minutes later"] == "XXXX-XX-XX"

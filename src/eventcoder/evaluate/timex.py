@@ -23,7 +23,8 @@ from ..records import TimeValue
 from ..stages.dates import extract_times
 from ..stages.linguistic import load_nlp, parse
 
-__all__ = ["GoldTimex", "interval", "read_gum", "read_meantime", "score_gum", "score_meantime", "score_spans"]
+__all__ = ["GoldTimex", "interval", "read_gum", "read_meantime", "score_gum", "score_meantime", "score_spans",
+           "split_range"]
 
 _NO_SPACE_BEFORE = re.compile(r"^(?:[,.;:!?)\]}%]|'s|'S|n't|'re|'ve|'ll|'d|'m|''|’s)$")
 _NO_SPACE_AFTER = frozenset({"(", "[", "{", "$", "``", "#"})
@@ -73,6 +74,10 @@ def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
     """Text, creation date (DCT) and TIMEX3 gold of one MEANTIME document.
 
     The DCT's own mention comes back with type "DCT" so that scoring can ignore predictions on it.
+    Two files have no CREATION_TIME markable: their dateline (sentence 1) is annotated as an
+    ordinary TIMEX3 that the relative expressions are anchored to (``anchorTimeID``), so its value
+    is the anchor and the mention stays gold. One CREATION_TIME value is not ISO ("03-02-2009");
+    its own words ("February 03, 2009") settle the day/month order.
     MEANTIME annotated only the title and the first five sentences of each article (every TIMEX3
     of the corpus lies in sentences 0-5), so the text stops there: scoring the unannotated rest
     would count every correct expression in it as a false positive.
@@ -81,10 +86,13 @@ def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
     b = _Builder([])
     spans: dict[str, tuple[int, int]] = {}
     sentence = None
+    dateline_end = 0
     for tok in root.iter("token"):
         sent = tok.get("sentence")
         if sent is not None and sent.isdigit() and int(sent) > MEANTIME_LAST_ANNOTATED_SENTENCE:
             break
+        if sent in ("0", "1"):
+            dateline_end = b.length + 1 + len(tok.text or "")
         if sentence is not None and sent != sentence:
             b.newline(2 if sentence in ("0", "1") else 1)
         sentence = sent
@@ -96,18 +104,41 @@ def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
         ids = [a.get("t_id", "") for a in tx.iter("token_anchor")]
         value = tx.get("value", "")
         kind = tx.get("type", "DATE")
+        pos = [spans[i] for i in ids if i in spans]
         if tx.get("functionInDocument") == "CREATION_TIME":
-            try:
-                dct = dt.date.fromisoformat(value[:10])
-            except ValueError:
-                dct = None
+            dct = _meantime_dct(value, b.text[pos[0][0]:pos[-1][1]] if pos else "")
             kind = "DCT"
         if not ids or not value:
             continue
-        pos = [spans[i] for i in ids if i in spans]
         if pos:
             gold.append(GoldTimex(min(p[0] for p in pos), max(p[1] for p in pos), value, kind))
+    if dct is None:  # no CREATION_TIME markable: the dateline (sentence 1) is the anchor
+        dct = next((d for g in sorted(gold, key=lambda g: g.start) if g.start < dateline_end
+                    and (d := _meantime_dct(g.value, "")) is not None), None)
     return b.text, dct, gold
+
+
+def _meantime_dct(value: str, words: str) -> dt.date | None:
+    """The creation date from a CREATION_TIME value; a non-ISO value ("03-02-2009") is read with
+    the day/month order its own words give ("February 03 , 2009")."""
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    m = re.fullmatch(r"(\d\d)-(\d\d)-(\d{4})", value)
+    mon = re.search(r"[A-Za-z]+", words)
+    if m is None or mon is None or mon.group(0).lower()[:3] not in _MONTH3:
+        return None
+    month = _MONTH3.index(mon.group(0).lower()[:3]) + 1
+    a, b, y = int(m[1]), int(m[2]), int(m[3])
+    day = b if a == month else a if b == month else None
+    try:
+        return dt.date(y, month, day) if day is not None else None
+    except ValueError:
+        return None
+
+
+_MONTH3 = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def read_gum(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
@@ -181,21 +212,35 @@ def interval(value: str) -> tuple[dt.date, dt.date] | None:
 
 def score_spans(pairs: Iterable[tuple[list[GoldTimex], list[GoldTimex]]],
                 same: Callable[[str, str], bool]) -> dict[str, Any]:
-    """TempEval-3 style P/R/F1: strict span, relaxed span, and value (on relaxed matches)."""
+    """TempEval-3 style P/R/F1: strict span, relaxed span, and value (on relaxed matches).
+
+    Matching is one-to-one. Exact-span pairs are fixed first, then each remaining gold takes the
+    unused prediction it overlaps most, so the pairing does not depend on the order of the gold file
+    (MEANTIME lists the duration "from 2009 to 2011" before its nested dates "2009" and "2011"; a
+    first-come pairing gave the prediction "2009" to the duration and left the date unmatched).
+    """
     n_pred = n_gold = strict = relaxed = value_ok = 0
     for gold, pred in pairs:
         n_pred += len(pred)
         n_gold += len(gold)
-        used: set[int] = set()
-        for g in gold:
-            for i, p in enumerate(pred):
-                if i in used or p.end <= g.start or p.start >= g.end:
-                    continue
-                used.add(i)
-                relaxed += 1
-                strict += (p.start, p.end) == (g.start, g.end)
-                value_ok += same(p.value, g.value)
-                break
+        match: dict[int, int] = {}
+        exact = {(p.start, p.end): i for i, p in reversed(list(enumerate(pred)))}
+        for k, g in enumerate(gold):
+            i = exact.get((g.start, g.end))
+            if i is not None and i not in match.values():
+                match[k] = i
+        for k, g in enumerate(gold):
+            if k in match:
+                continue
+            free = [(min(p.end, g.end) - max(p.start, g.start), -i) for i, p in enumerate(pred)
+                    if i not in match.values() and p.end > g.start and p.start < g.end]
+            if free:
+                match[k] = -max(free)[1]
+        for k, i in match.items():
+            g, p = gold[k], pred[i]
+            relaxed += 1
+            strict += (p.start, p.end) == (g.start, g.end)
+            value_ok += same(p.value, g.value)
 
     def prf(hits: int) -> dict[str, float]:
         p = hits / n_pred if n_pred else 0.0
@@ -225,13 +270,34 @@ def _run(files: list[Path], reader: Callable[[Path], tuple[str, dt.date | None, 
         t_parse += t1 - t0
         # the document creation time is metadata, not a mention to find: ignore predictions on it
         dcts = [g for g in gold if g.type == "DCT"]
-        pred = [GoldTimex(t.start, t.end, t.value, t.type) for t in times
-                if keep(t) and not any(t.start < g.end and g.start < t.end for g in dcts)]
+        pred = [p for t in times if keep(t) for p in split_range(t)
+                if not any(p.start < g.end and g.start < p.end for g in dcts)]
         pairs.append(([g for g in gold if g.type != "DCT"], pred))
     out = score_spans(pairs, same)
     out.update(documents=len(files), parse_seconds=round(t_parse, 3), times_seconds=round(t_times, 3),
                overhead=round(t_times / t_parse, 4) if t_parse else 0.0)
     return out
+
+
+_RANGE_WORD = re.compile(r"\s+(?:to|until|till|through|thru|and)\s+", re.I)
+_RANGE_DASH = re.compile(r"(?<=[\d\s.])\s*[-–—]\s*(?=\w)")
+
+
+def split_range(t: TimeValue) -> list[GoldTimex]:
+    """A prediction as TIMEX3 mentions: a range ("from A to B", value "A/B") becomes its two ends.
+
+    TIMEX3 has no interval value; TimeML (and so MEANTIME, GUM and TempEval-3) annotates each end of
+    "from 2009 to 2011" or "November 20 - December 11" as its own TIMEX3. The stage keeps one range
+    record (begin/finish) because events are dated by the whole interval; scoring splits it at the
+    connective, the first end on the left and the second on the right.
+    """
+    if t.precision != "range" or not t.begin or not t.finish:
+        return [GoldTimex(t.start, t.end, t.value, t.type)]
+    m = _RANGE_WORD.search(t.text) or _RANGE_DASH.search(t.text)
+    if m is None or m.start() == 0 or m.end() >= len(t.text):
+        return [GoldTimex(t.start, t.end, t.value, t.type)]
+    return [GoldTimex(t.start, t.start + m.start(), t.begin, t.type),
+            GoldTimex(t.start + m.end(), t.end, t.finish, t.type)]
 
 
 def _same_meantime(pred: str, gold: str) -> bool:

@@ -56,6 +56,7 @@ class _C:
     a: _C | None = None
     b: _C | None = None
     ref_day: dt.date | None = None  # for a bare clock time: the last full date of its paragraph
+    weekof: int | None = None  # "the first (1) / last (0) week of <month>"
 
 
 class _Ctx:
@@ -69,12 +70,20 @@ class _Ctx:
         self.paras = [m.end() for m in L.PARA_BREAK.finditer(self.text)]
         self.tagged = doc.has_annotation("TAG")
         self.parsed = doc.has_annotation("DEP")
+        self.split = doc.has_annotation("SENT_START")
 
     def token_at(self, char: int) -> Token | None:
         if not self.starts:
             return None
         i = bisect.bisect_right(self.starts, char) - 1
         return self.doc[max(i, 0)]
+
+    def sentence(self, char: int) -> int:
+        """Start of the sentence holding ``char`` (the paragraph's start when unparsed)."""
+        tok = self.token_at(char)
+        if tok is None or not self.split:
+            return self.para(char)
+        return tok.sent.start_char
 
     def para(self, char: int) -> int:
         return bisect.bisect_right(self.paras, char)
@@ -136,16 +145,22 @@ def _tense(ctx: _Ctx, char: int) -> str:
     for _ in range(12):
         if verb.pos_ in ("VERB", "AUX") and verb.dep_ not in ("aux", "auxpass"):
             break
-        if verb.head is verb:
+        if verb.head.i == verb.i:
             break
         verb = verb.head
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     lemmas = {c.lower_ for c in aux}
     if lemmas & {"will", "shall", "'ll", "wo", "would"}:
         return "future"
-    if any(c.lower_ == "to" for c in aux) and (verb.head is verb or verb.head.tag_ in ("VBZ", "VBP", "MD")
-                                                or verb.head.lemma_.lower() in L.FUTURE_VERBS | {"go", "be"}):
-        return "future"  # "plans to meet on Monday", headline "Markets to reopen Friday"
+    if lemmas & {"should", "may", "might", "must"} and not lemmas & {"have", "'ve"}:
+        return "future"  # "the sale should close in October" (but "should have closed")
+    head = verb.head
+    noun_clause = verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN")
+    if any(c.lower_ == "to" for c in aux) and (head.i == verb.i or head.tag_ in ("VBZ", "VBP", "MD")
+                                                or noun_clause
+                                                or head.lemma_.lower() in L.FUTURE_VERBS | {"go", "be"}):
+        # "plans to meet on Monday", headline "Markets to reopen Friday", "an event to be held on ..."
+        return "future"
     if verb.lemma_.lower() in L.FUTURE_VERBS and verb.tag_ == "VBN" \
             and any(c.tag_ in ("VBZ", "VBP") for c in aux):
         return "future"  # "talks are scheduled for Monday"
@@ -156,6 +171,31 @@ def _tense(ctx: _Ctx, char: int) -> str:
     if verb.tag_ in ("VBZ", "VBP", "VBG", "VB"):
         return "present"
     return "past"
+
+
+def _generic_today(ctx: _Ctx, s: int, e: int) -> bool:
+    """Does "today" at [s, e) mean "nowadays" ("today's Russia", "as popular today as in 1990")?"""
+    text = ctx.text
+    if text.startswith(("'s", "’s"), e):
+        tok = ctx.token_at(e + 3) if e + 3 < len(text) else None
+        return tok is not None and tok.pos_ == "PROPN" and tok.idx > e
+    return bool(re.search(r"\bas\s+\w+\s+$", text[max(0, s - 30):s], re.I)) \
+        and re.match(r"\s+as\b", text[e:e + 4], re.I) is not None
+
+
+def _perfect(ctx: _Ctx, char: int) -> bool:
+    """Is the token at ``char`` governed by a present-perfect verb ("has continued to hold ...")?"""
+    tok = ctx.token_at(char)
+    if tok is None or not ctx.parsed:
+        return False
+    for _ in range(12):
+        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lemma_ == "have"
+                                              and c.tag_ in ("VBZ", "VBP") for c in tok.children):
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 # ----------------------------------------------------------------- candidate proposal
@@ -172,7 +212,11 @@ def _year_ok(ctx: _Ctx, s: int, e: int) -> bool:
     if tok is not None and tok.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT") \
             and nxt is not None and nxt.tag_ == "NNS":
         return False  # "1500 candidates"
-    if L.YEAR_PREV.search(text[max(0, s - 25):s]):
+    if tok is not None and nxt is not None and tok.dep_ == "nummod" and tok.head.i == nxt.i \
+            and nxt.tag_ == "NNS" and nxt.lower_ not in L.YEAR_HEAD_NOUNS \
+            and (prv is None or (prv.pos_ != "DET" and prv.tag_ != "POS")):
+        return False  # "a survey of 1709 schoolchildren" (but "the 2014 elections", "of 1990 levels")
+    if L.YEAR_PREV.search(text[max(0, s - 25):s]) or L.YEAR_RANGE_PREV.search(text[max(0, s - 30):s]):
         return True
     if text.startswith(("'s", "’s", ")"), e) and text[max(0, s - 1):s] != "$":
         return True
@@ -207,6 +251,10 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
     if name == "slash" and y is not None and y < 100:
         y += 1900 if y > 50 else 2000
     if name == "holiday":
+        before = text[max(0, s - 20):s].split()
+        word = before[-1] if before else ""
+        if word[:1].isupper() and word.isalpha() and word.lower() not in L.DETERMINERS | L.HOLIDAY_BEFORE:
+            return None  # a surname: "illustrator Johnnie Christmas"
         c.m, c.d = L.HOLIDAYS[" ".join(g["h"].lower().replace("’", "'").split())]
         c.y = y
         return c
@@ -336,6 +384,9 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
         return c
     if name == "dayword":
         w = g["w"].lower()
+        if w == "today" and not g.get("bf") and not g.get("pod") and _generic_today(ctx, s, e):
+            c.kind, c.value = "vague", "PRESENT_REF"  # "today's Russia", "as strong today as ever"
+            return c
         off = {"yesterday": -1, "today": 0, "tomorrow": 1}[w]
         if g.get("bf"):
             off += -1 if g["bf"].lower() == "before" else 1
@@ -360,7 +411,7 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
         return c
     if name == "anaphor":
         w = " ".join(g["w"].lower().split())
-        unit = (g.get("u") or g.get("u2") or g.get("u3") or "day").lower().rstrip("s")
+        unit = next((g[k] for k in ("u", "u2", "u3", "u4", "u5") if g.get(k)), "day").lower().rstrip("s")
         if unit in ("morning", "night", "evening"):
             c.kind, c.hh, unit = "time", L.PART_OF_DAY[unit], "day"
         if w.endswith(("after", "later")):
@@ -405,11 +456,19 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
             c.kind, c.value = "vague", "FUTURE_REF" if sign > 0 else "PAST_REF"
             return c
         base = "anchor" if direction in ("ago", "from now", "hence") else "ref"
+        if base == "ref" and L.APPOSED_LATER.search(text, max(0, s - 3), s) and L.THAN_NEXT.match(text, e):
+            # "arrives on May 11, three days later than planned": the apposed date itself
+            c.rel, c.gran = ("ref", "day", 0, direction), "day"
+            return c
         gran = {"second": "day", "minute": "day", "hour": "day", "night": "day", "fortnight": "day",
                 "week": "day", "decade": "year", "century": "year"}.get(unit, unit)
         mult = {"fortnight": 14, "week": 7, "decade": 10, "century": 100}.get(unit, 1)
         if unit in ("second", "minute", "hour"):
-            count = 0
+            # "six minutes later": the day of its reference; "36 hours ago": whole days back
+            count = int(count // 24) if unit == "hour" else 0
+            c.extra = "subday"
+        pre = " ".join((g.get("pre") or "").lower().split())
+        c.mod = L.DURATION_MODS.get(pre) if pre else None  # "nearly a decade ago"
         c.rel, c.gran = (base, gran, sign * int(count) * mult, direction), gran
         return c
     if name in ("set", "setadv"):
@@ -432,9 +491,13 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
             c.kind, c.value = "set", _duration_value(1, u.rstrip("s"))
         return c
     if name in ("duration", "duration_the", "duration_bare"):
+        if name == "duration" and g["n"].lower() in ("a", "an") and L.THING_NOT_SPAN.match(text, e):
+            return None  # "there came a day when ...": a day as a thing, not a length of time
         if name == "duration" and g["n"].lower() in ("a", "an") and re.search(
                 r"\b(?:once|twice|times|per)\s+$", text[max(0, s - 12):s], re.I):
             return None
+        if name == "duration" and g["n"].lower() in ("a", "an") and text[m.end("u"):m.end("u") + 1] == "s":
+            return None  # "a decades-long dispute": the article belongs to the noun after
         count = 1 if name == "duration_the" else None if name == "duration_bare" else _num(g["n"])
         if name == "duration" and count is None and g["n"].lower() not in L.VAGUE_NUMBERS:
             return None
@@ -446,12 +509,47 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
         if name == "duration" and isinstance(count, int) and 1000 <= count <= 2100 \
                 and text[m.end("u"):m.end("u") + 1] != "s":
             return None  # "the 2018 day five": a year, not 2018 days
-        c.kind, c.value = "duration", _duration_value(count, g["u"])
+        c.kind, c.value = "duration", _duration_value(count, g.get("u") or g.get("u2") or g.get("u3") or "")
         pre = (g.get("pre") or "").lower()
         c.mod = L.DURATION_MODS.get(" ".join(pre.split())) if pre else None
         return c
+    if name == "durfirst":  # "between 60 and 90 days": the first count shares the unit
+        c.end = m.end("n")
+        count = _num(g["n"])
+        if count is None:
+            return None
+        c.kind, c.value = "duration", _duration_value(count, g["u"])
+        return c
+    if name == "refadj":  # "recent losses", "the current crisis": indexical adjectives before a noun
+        tok = ctx.token_at(s)
+        nxt = tok.doc[tok.i + 1] if tok is not None and tok.i + 1 < len(tok.doc) else None
+        if tok is None or tok.tag_ not in ("JJ", "JJS") or nxt is None or nxt.pos_ not in ("NOUN", "ADJ") \
+                or nxt.lower_ in ("account", "accounts", "affairs", "events", "flow", "flows"):
+            return None
+        c.kind, c.value = "vague", "PAST_REF" if g["w"].lower() == "recent" else "PRESENT_REF"
+        return c
+    if name == "season":  # a bare season ("spring sales"), its year from context or the anchor
+        tok = ctx.token_at(s)
+        prv = tok.doc[tok.i - 1] if tok is not None and tok.i > 0 else None
+        nxt = tok.doc[tok.i + 1] if tok is not None and tok.i + 1 < len(tok.doc) else None
+        if tok is None or tok.pos_ not in ("NOUN", "PROPN") \
+                or (prv is not None and (prv.pos_ == "PROPN" or prv.lower_ in ("hot", "every", "each"))) \
+                or (nxt is not None and nxt.lower_ in L.SEASON_NOT_TIME):
+            return None  # "Arab Spring", "hot spring", the verb "spring", "winter wheat"
+        c.gran, c.extra = "season", L.SEASONS[g["s"].lower()]
+        return c
+    if name == "same_prior":  # "the same period last year": the period just named, a year back
+        c.rel, c.gran = ("sameprior", g["u"].lower(), -1, "same"), "year"
+        return c
+    if name == "weekof":  # "the last week of March": an ISO week of that month
+        c.gran, c.m, c.y = "month", _month(g["mon"]), y
+        o = g["o"].lower()
+        c.weekof = 0 if o in ("last", "final") else L.ORDINALS[o]
+        return c
     if name == "vague":
         c.kind, c.value = "vague", L.VAGUE[" ".join(g["w"].lower().split())]
+        if text[e:e + 1] == "-":
+            return None  # "the now-cancelled deal", "the soon-to-open terminal": part of a compound
         if g["w"].lower() == "now" and re.match(r"\s*(?:that|on)\b", text[e:e + 6]):
             return None  # "now that ...", "from now on"
         return c
@@ -565,8 +663,8 @@ def _fmt(c: _C) -> str:
     g = c.gran
     if g == "year":
         return y
-    if g == "decade":
-        return f"{c.extra or 'XXX'}X"
+    if g == "decade":  # TIMEX3: a decade is its first three digits ("the 1990s" -> "199")
+        return c.extra or "XXX"
     if g == "century":
         return c.extra or "XX"
     if g == "season":
@@ -601,6 +699,20 @@ def _set_date(c: _C, day: dt.date, gran: str) -> None:
         c.y = day.year
         c.m = day.month if gran in ("month", "day") else None
         c.d = day.day if gran == "day" else None
+
+
+def _week_of_month(c: _C) -> None:
+    """The n-th (or last) Monday-Sunday week of the month, counting weeks whose Thursday lies in it
+    (the ISO rule for a year's weeks, applied to months)."""
+    assert c.y is not None and c.m is not None and c.weekof is not None
+    first = dt.date(c.y, c.m, 1)
+    thursday = first + dt.timedelta(days=(4 - first.isoweekday()) % 7)
+    thursdays = [thursday + dt.timedelta(weeks=k) for k in range(6)
+                 if (thursday + dt.timedelta(weeks=k)).month == c.m]
+    if c.weekof > len(thursdays):
+        return
+    pick = thursdays[-1] if c.weekof == 0 else thursdays[c.weekof - 1]
+    _set_date(c, pick, "week")
 
 
 def _shift(day: dt.date, unit: str, n: int) -> dt.date:
@@ -657,12 +769,12 @@ def _bounds(c: _C, year: int) -> tuple[dt.date, dt.date] | None:
         return None
 
 
-def _yearless(c: _C, ctx: _Ctx, tense: str, years: list[tuple[int, int, int, bool]]) -> None:
+def _yearless(c: _C, ctx: _Ctx, tense: str, years: list[tuple[int, int, int, int]]) -> None:
     """Give a month / month-day / quarter without a year its year.
 
-    With a publication date: a nearby (same paragraph, < 300 chars) explicit month-year or full
-    date lends its year ("On Feb. 24, 2022 ... On March 3"); else past tense takes the latest such
-    date not after the anchor (+7 days slack: datelines lag), future the next one, present the nearest.
+    With a publication date: a nearby (same paragraph, < 300 chars) full date, or a month-year of
+    the same sentence, lends its year ("On Feb. 24, 2022 ... On March 3"); else past tense takes the latest
+    such date not after the anchor (+7 days slack: datelines lag), future the next one, present the nearest.
     Without one: the nearest preceding explicit year of the document, else the nearest following.
     """
     if ctx.anchor is None:
@@ -675,7 +787,8 @@ def _yearless(c: _C, ctx: _Ctx, tense: str, years: list[tuple[int, int, int, boo
         return
     para = ctx.para(c.start)
     near = [yr for pos, yr, p, lends in years
-            if pos < c.start and p == para and lends and c.start - pos < 300]
+            if pos < c.start and p == para and c.start - pos < 300
+            and (lends == 2 or (lends == 1 and ctx.sentence(pos) == ctx.sentence(c.start)))]
     if near:
         c.y, c.src = near[-1], "context"
         return
@@ -732,6 +845,21 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
         else:
             c.src = "none"
         return
+    if base == "sameprior":
+        if last is not None:
+            ref, ref_gran = last
+            c.src = "context"
+        elif ctx.anchor is not None:
+            ref, ref_gran = ctx.anchor, "year"
+            c.src = "publication"
+        else:
+            c.src = "none"
+            return
+        gran = unit if unit in ("month", "quarter", "week", "day") else ref_gran
+        if _GRAN_RANK.get(ref_gran, 6) < _GRAN_RANK.get(gran, 6):
+            gran = ref_gran  # "in 2009 ... the same month last year": no finer than the reference
+        _set_date(c, _shift(ref, "year", n), gran if gran in ("month", "quarter", "week", "day") else "year")
+        return
     if base == "weekday":
         if ctx.anchor is None:
             c.src, c.d = "none", None
@@ -747,7 +875,9 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
             target = a - dt.timedelta(days=(7 - diff) % 7 or 7)
         elif word == "this":
             target = a + dt.timedelta(days=n - a.isoweekday())
-        elif tense == "future":
+        elif tense == "future" \
+                or (L.UNTIL_PREFIX.search(ctx.text, max(0, c.start - 8), c.start) and _perfect(ctx, c.start)):
+            # "has kept markets closed until Friday": a present-perfect state runs on to the coming one
             target = a + dt.timedelta(days=diff)
         else:
             target = a - dt.timedelta(days=(7 - diff) % 7)
@@ -775,6 +905,15 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
         c.src = "none"
         c.y = c.m = c.d = None
         return
+    if unit == "time":  # "by that time": the time last named, at its own precision
+        if c.src != "context":
+            c.src, c.y, c.m, c.d = "none", None, None, None
+            return
+        _set_date(c, ref, ref_gran)
+        return
+    if c.extra == "subday" and ref_gran != "day":
+        c.src, c.y, c.m, c.d = "none", None, None, None  # minutes after a year or month: day unknown
+        return
     target_gran = unit
     if _GRAN_RANK.get(ref_gran, 6) < _GRAN_RANK.get(unit, 6):
         target_gran = ref_gran  # "the following day" after "July 2020": no finer than the reference
@@ -785,13 +924,14 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
 
 
 def _resolve(cands: list[_C], ctx: _Ctx) -> None:
-    years: list[tuple[int, int, int, bool]] = []
+    years: list[tuple[int, int, int, int]] = []
     for c in cands:
         for part in (c.a, c.b) if c.kind == "range" else (c,):
             if part is not None and part.y is not None and part.rel is None:
-                # only a month-year or full date lends its year to a nearby year-less date when
-                # there is an anchor (bare years lent too eagerly on MEANTIME: "since 1983 ... February")
-                lends = part.m is not None
+                # only a full date (2), or a month-year (1) of the same sentence, lends its year to
+                # a nearby year-less date when there is an anchor (bare years lent too eagerly:
+                # "since 1983 ... February"; "service in November 2006. It arrives on November 11")
+                lends = 2 if part.d is not None else 1 if part.m is not None else 0
                 years.append((part.start, part.y, ctx.para(part.start), lends))
     years.sort()
     last: tuple[dt.date, str] | None = None
@@ -820,6 +960,8 @@ def _resolve(cands: list[_C], ctx: _Ctx) -> None:
             _resolve_rel(c, ctx, last, tense, last_day)
         elif c.y is None and (c.m is not None or c.gran in ("quarter", "season")):
             _yearless(c, ctx, tense, years)
+        if c.weekof is not None and c.y is not None and c.m is not None:
+            _week_of_month(c)
         if c.kind == "time" and c.y is None and c.rel is None and last_day is not None \
                 and last_day[1] == ctx.para(c.start):
             c.ref_day = last_day[0]
@@ -886,7 +1028,7 @@ def _clause_head(tok: Token) -> Token:
     for _ in range(40):
         if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("aux", "auxpass"):
             return cur
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return cur
         cur = cur.head
     return cur
@@ -900,7 +1042,7 @@ def _span_root(doc: Doc, start: int, end: int, starts: list[int]) -> Token | Non
         return None
     inside = {t.i for t in toks}
     for t in toks:
-        if t.head.i not in inside or t.head is t:
+        if t.head.i not in inside or t.head.i == t.i:
             return t
     return toks[0]
 
@@ -911,6 +1053,8 @@ _AFTER_WORDS = frozenset({"following", "after"})
 def _precision_of(value: str) -> str:
     if re.fullmatch(r"[\dX]{4}", value):
         return "year"
+    if re.fullmatch(r"[\dX]{3}", value):
+        return "decade"
     if re.fullmatch(r"[\dX]{4}-[\dX]{2}", value):
         return "month"
     if "-W" in value:
@@ -936,7 +1080,7 @@ def _inside_after_phrase(time_root: Token, trig: Token) -> bool:
             return False
         if cur.lower_ in _AFTER_WORDS:
             return True
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return False
         cur = cur.head
     return False
@@ -965,7 +1109,7 @@ def _event_index(doc: Doc, times: Sequence[TimeValue], anchor: dt.date | None) -
     ctx = _Ctx(doc, anchor)
     usable = sorted((t for t in times if t.type in ("DATE", "TIME")), key=lambda t: t.start)
     roots = [_span_root(doc, t.start, t.end, ctx.starts) if ctx.starts else None for t in usable]
-    heads = [-1 if r is None or not ctx.parsed else _clause_head(r.head if r.head is not r else r).i
+    heads = [-1 if r is None or not ctx.parsed else _clause_head(r.head if r.head.i != r.i else r).i
              for r in roots]
     if doc.has_annotation("SENT_START"):
         sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]

@@ -14,6 +14,23 @@ WEEKDAYS: dict[str, int] = {
     "mon": 1, "tue": 2, "tues": 2, "wed": 3, "thu": 4, "thur": 4, "thurs": 4, "fri": 5, "sat": 6, "sun": 7,
 }
 SEASONS: dict[str, str] = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+# nouns a bare season modifies without naming a time: "winter wheat", "summer camp"
+SEASON_NOT_TIME = frozenset({
+    "wheat", "crop", "crops", "barley", "rye", "squash", "coat", "coats", "jacket", "jackets", "tyres",
+    "tires", "clothing", "clothes", "olympics", "games", "palace", "garden", "house", "home", "resort",
+    "solstice", "equinox", "camp", "camps", "school", "time", "storm", "storms", "roll", "rolls",
+    "collection", "water", "onion", "onions"})
+# plural nouns a bare year often modifies: "below 1990 levels", "in constant 2010 dollars"
+YEAR_HEAD_NOUNS = frozenset({
+    "levels", "prices", "figures", "dollars", "rates", "elections", "values", "emissions", "standards",
+    "terms", "numbers", "estimates", "results", "games", "olympics", "polls", "championships", "finals",
+    "midterms", "primaries", "protests", "riots", "talks"})
+# words before a holiday name that keep it a date ("on Christmas", "Merry Christmas"); another capitalized
+# word before it makes it a surname ("illustrator Johnnie Christmas")
+HOLIDAY_BEFORE = frozenset({"on", "at", "by", "since", "until", "before", "after", "merry", "happy", "over",
+                            "during", "for", "from", "till", "through"})
+# "there came a day when ...", "not a day anybody expected": a day as a thing, not a length of time
+THING_NOT_SPAN = re.compile(r"\s+(?:when|where|that|which|anybody|anyone|nobody|everyone|we|i|you)\b", re.I)
 SEASON_MONTH: dict[str, int] = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month
 ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -53,13 +70,15 @@ VAGUE: dict[str, str] = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF",
     "at the moment": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
     "the present": "PRESENT_REF", "at this time": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "in the past": "PAST_REF", "previously": "PAST_REF",
-    "formerly": "PAST_REF", "in recent years": "PAST_REF", "in recent months": "PAST_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "in the past": "PAST_REF",
+    "in recent years": "PAST_REF", "in recent months": "PAST_REF",
     "in recent weeks": "PAST_REF", "in recent days": "PAST_REF", "the past": "PAST_REF",
     "in the future": "FUTURE_REF", "the future": "FUTURE_REF", "the near future": "FUTURE_REF",
     "soon": "FUTURE_REF", "in the coming days": "FUTURE_REF", "in the coming weeks": "FUTURE_REF",
     "in the coming months": "FUTURE_REF", "in the coming years": "FUTURE_REF",
     "in the days ahead": "FUTURE_REF", "in the years ahead": "FUTURE_REF",
+    "the near term": "FUTURE_REF", "the short term": "FUTURE_REF", "the medium term": "FUTURE_REF",
+    "the long term": "FUTURE_REF", "the time being": "PRESENT_REF",
 }
 PART_OF_DAY: dict[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
                                "tonight": "NI", "noon": "12:00", "midnight": "24:00"}
@@ -108,7 +127,11 @@ _VAGUE_NUMS = "|".join(sorted((re.escape(w) for w in VAGUE_NUMBERS), key=len, re
 _NUM = (rf"(?:\d+(?:[.,]\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-"
         rf"(?:one|two|three|four|five|six|seven|eight|nine)|{_NUM_WORDS}|{_VAGUE_NUMS})"
         r"(?:\s+and\s+a\s+half)?")
+_COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
 _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centur(?:y|ie))"
+# words between a count and its unit: "six straight days", "the past five trading days"
+_DUR_ADJ = (r"(?:straight|consecutive|successive|trading|working|business|calendar|more|additional|further"
+            r"|full)")
 _DMOD = "|".join(sorted((re.escape(w) for w in DURATION_MODS), key=len, reverse=True))
 _TZ = (r"(?:\s*\(?(?:(?:GMT|UTC)(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?|Z\b|[ECMP][SD]T|CET|CEST|BST|IST|MSK"
        r"|local\s+time)\)?)")
@@ -142,9 +165,9 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
                      rf"(?:,?\s+(?P<y>{_YEAR}))?"), 1),
     ("dmy_range", _c(rf"\b(?P<d1>{_DAY})\s*(?:-|–|—|to)\s*(?P<d2>{_DAY})\s+(?:of\s+)?(?P<mon>{_MON})"
                      rf"(?:,?\s+(?P<y>{_YEAR}))?"), 1),
-    ("mdy", _c(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON})\s*(?P<d>{_DAY})"
+    ("mdy", _c(rf"\b(?:(?P<wd>{_WD}),?[ \t]+)?(?P<mon>{_MON})\s*(?P<d>{_DAY})"
                rf"(?:,?\s+(?P<y>{_YEAR}))?"), 2),
-    ("dmy", _c(rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MON})"
+    ("dmy", _c(rf"\b(?:(?P<wd>{_WD}),?[ \t]+)?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MON})"
                rf"(?:,?\s+(?P<y>{_YEAR}))?"), 2),
     ("my", _c(rf"\b(?P<mon>{_MON}),?\s+(?:of\s+)?(?P<y>{_YEAR})"), 2),
     ("yqy", _c(rf"\b(?P<y>{_YEAR})\s+Q(?P<q>[1-4])\b"), 2),
@@ -154,6 +177,12 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
     ("my_rel", _c(rf"\b(?P<mon>{_MON})(?:\s+of)?\s+(?P<yrel>last|this|next)\s+year\b"), 2),
     ("season_y", _c(rf"\b(?:the\s+)?(?P<s>{_SEASON})(?:\s+of)?,?\s+(?P<y>{_YEAR})", _I), 3),
     ("season_rel", _c(rf"\b(?P<rel>last|this|next|past)\s+(?P<s>{_SEASON})\b", _I), 4),
+    ("season", _c(r"\b(?P<s>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)\b(?![-'’])"), 7),
+    ("same_prior", _c(r"\bthe\s+same\s+(?P<u>period|month|quarter|week|day|time)\s+(?:of\s+)?"
+                      r"(?:(?:the\s+)?(?:last|previous|prior|preceding)\s+year|a\s+year\s+(?:ago|earlier|before)"
+                      r"|the\s+year\s+before)\b", _I), 2),
+    ("weekof", _c(rf"\b(?:the\s+)?(?P<o>first|second|third|fourth|last|final)\s+week\s+of\s+(?P<mon>{_MON})"
+                  rf"(?:,?\s+(?P<y>{_YEAR}))?"), 2),
     ("decade", _c(r"\b(?:the\s+)?(?:(?P<pm>early|mid|late)[-\s])?(?P<dec>1\d\d|20\d)0(?:'s|s)\b", _I), 3),
     ("decade2", _c(r"(?:\bthe\s+)?(?:(?P<pm>early|mid|late)[-\s])?['’](?P<d2>\d)0s\b", _I), 3),
     ("decade3", _c(r"(?:\bthe\s+|(?<=\band\s)|(?<=\bor\s))(?P<d2>[2-9])0s\b"), 4),
@@ -173,27 +202,36 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
                    r"(?P<u>week|month|year|weekend|quarter|decade|century)\b", _I), 4),
     ("anaphor", _c(r"\b(?P<w>the\s+(?:following|next|previous|preceding|same)\s+"
                    r"(?P<u>days?|weeks?|months?|years?|morning|night|evening)"
+                   r"|the\s+(?:entire|whole|full)\s+(?P<u4>day|week|month|year)"
                    r"|the\s+(?P<u3>day|week|month|year)\s+(?:after|before|earlier|later|previous)"
-                   r"(?!\s+(?:yesterday|tomorrow))|that\s+"
-                   r"(?P<u2>day|week|month|year|night|morning))\b", _I), 4),
+                   r"(?!\s+(?:yesterday|tomorrow|\w+ing\b))|that\s+"
+                   r"(?P<u2>day|week|month|year|night|morning)"
+                   r"|(?:(?<=\bby\s)|(?<=\bat\s)|(?<=\buntil\s))that\s+(?P<u5>time))\b", _I), 4),
     ("weekday", _c(rf"\b(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>{_WDFULL})(?P<pl>s)?\b"
                    r"(?:\s+(?P<pod>morning|afternoon|evening|night))?"), 5),
-    ("ago", _c(rf"\b(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b",
-               _I), 2),
+    ("ago", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\s+"
+               r"(?P<dir>ago|earlier|later|from\s+now|hence)\b", _I), 2),
     ("set", _c(rf"\b(?:(?P<q>every|each)\s+(?:other\s+)?"
                rf"(?P<u>day|week|month|year|morning|night|evening|weekend|{_WDFULL})"
                rf"|(?P<f>once|twice|three\s+times|\d+\s+times)\s+(?:a|per|each|every)\s+(?P<u2>{_UNIT}))\b",
                _I), 3),
     ("setadv", _c(r"\b(?P<w>daily|weekly|monthly|annual|annually|yearly|nightly|hourly|quarterly)\b"), 8),
     ("theday", _c(r"\b(?:end|ended|ending|finish|finished|close|closed|start|for|during|of|in)\s+"
-                  r"(?P<t>the\s+day)\b(?!\s+(?:before|after|earlier|later|previous))", _I), 6),
+                  r"(?P<t>the\s+day)\b"
+                  r"(?!\s+(?:before|after|earlier|later|previous)\b(?!\s+\w+ing\b))", _I), 6),
     ("duration", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?"
                     r"(?:the\s+(?P<rel>past|last|next|coming|previous|first|final)\s+)?"
-                    rf"(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\b(?!-old|\s+old)", _I), 5),
+                    rf"(?P<n>{_NUM})[\s-]+(?:{_DUR_ADJ}[\s-]+)?(?P<u>{_UNIT})s?\b(?!-old|\s+old)", _I), 5),
     ("duration_the", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?the\s+(?P<rel>past|last|next|coming|previous)\s+"
                         rf"(?P<u>{_UNIT})\b",
                         _I), 6),
-    ("duration_bare", _c(r"(?<=\bfor\s)(?P<u>years|months|decades|weeks|days|hours|centuries)\b", _I), 8),
+    ("duration_bare", _c(r"(?:(?<=\bfor\s)|(?<=\bin\s)|(?<=\bwithin\s)|(?<=\bjust\s))"
+                         r"(?P<u>years|months|decades|weeks|days|hours|minutes|centuries)\b(?![-\w])"
+                         r"|\b(?P<u2>years|months|decades|weeks)(?=-long\b)|\bover\s+the\s+(?P<u3>years|decades)\b",
+                         _I), 8),
+    ("durfirst", _c(rf"\b(?P<n>\d+|{_COUNT_WORDS})(?=\s*(?:-|–|to|or|and)\s*(?:\d+|{_COUNT_WORDS})[\s-]+"
+                    rf"(?P<u>{_UNIT})s\b)", _I), 8),
+    ("refadj", _c(r"\b(?P<w>recent|current)\b(?!-)", _I), 9),
     ("vague", _c(r"\b(?P<w>" + "|".join(sorted((re.escape(w) for w in VAGUE), key=len, reverse=True))
                  + r")\b",
                  _I), 6),
@@ -208,11 +246,18 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
 MOD_PREFIX = re.compile(
     r"(?:\b(?P<a>early|mid|late)[-\s]+|\b(?:the\s+)?(?P<b>beginning|start|end|middle|close|early\s+part|"
     r"latter\s+part|first\s+half|second\s+half)\s+of\s+(?:the\s+)?)$", _I)
+APPOSED_LATER = re.compile(r",\s*$")
+THAN_NEXT = re.compile(r"\s+than\b", _I)
+UNTIL_PREFIX = re.compile(r"\b(?:until|till)\s+$", _I)
 SIGNAL_PREFIX = re.compile(r"\b(?P<s>since|before|after|until|till|by)\s+$", _I)
 YEAR_PREV = re.compile(r"(?:\b(?:in|since|by|until|till|before|after|of|from|during|through|throughout|circa|"
                        r"around|early|late|c\.|ca\.|between|year|years|for|spring|summer|autumn|winter)\s+|"
                        r"\bmid-?\s*|\(\s*)$", _I)
-NOT_YEAR_NEXT = re.compile(r"\s*(?:%|percent|per\s*cent|[a-z]*meters?\b|km\b|kilomet|miles?\b|kg\b|tons?\b|"
+# the second year of "from 2009 to 2011", "between 2014 and 2016", "1980 through 2012"
+YEAR_RANGE_PREV = re.compile(rf"\b(?:from|between)\s+{_YEAR}\s*(?:to|and|until|till|through|-|–)\s*$"
+                             rf"|\b{_YEAR}\s+(?:to|until|till|through)\s+$", _I)
+NOT_YEAR_NEXT = re.compile(r"\s*(?:%|percent|years?[-\s]old\b|per\s*cent|"
+                           r"[a-z]*meters?\b|km\b|kilomet|miles?\b|kg\b|tons?\b|"
                            r"tonnes?\b|dollars?\b|euros?\b|people\b|troops\b|soldiers\b|men\b|women\b|"
                            r"children\b|units?\b|votes?\b|times\b|hectares?\b|feet\b|ft\b)", _I)
 PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")

@@ -98,7 +98,7 @@ def test_eval_timex_meantime_value_floor() -> None:
     out = score_meantime(DATA)
     assert out["documents"] == 120 and out["gold"] == 370
     assert out["relaxed"]["f1"] >= 0.92
-    assert out["value"]["f1"] >= 0.84  # measured 0.851 (2026-11-26)
+    assert out["value"]["f1"] >= 0.85  # measured 0.8512 (2026-11-26); issue 3 asks for 0.85
 
 
 def test_eval_timex_read_meantime_stops_after_annotated_sentences(tmp_path: Path) -> None:

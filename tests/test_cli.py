@@ -203,3 +203,20 @@ def test_cli_evaluate_json_on_shared_gold(capsys: pytest.CaptureFixture[str]) ->
     assert main(["evaluate", "--gold", str(gold), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["documents"] >= 1 and "event_f1" in report["scores"]
+
+
+def test_cli_evaluate_data_sets(capsys: pytest.CaptureFixture[str]) -> None:
+    data = Path(
+        os.environ.get("EVENTCODER_DATA", str(Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+    )
+    if not (data / "gum_news").is_dir():
+        pytest.skip(f"evaluation data not found at {data}")
+    assert main(["evaluate", "--data", str(data), "--sets", "gum", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["data"]["gum"]["documents"] == 24 and report["data"]["gum"]["value"]["f1"] > 0.5
+
+
+def test_cli_evaluate_needs_gold_or_data(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate"]) == ExitCode.BAD_ARGUMENTS
+    assert "[EC028]" in capsys.readouterr().err
+    assert main(["evaluate", "--data", ".", "--sets", "nope"]) == ExitCode.BAD_ARGUMENTS

@@ -1,25 +1,103 @@
-"""``eventcoder evaluate``: score the coder against gold files and print the report."""
+"""``eventcoder evaluate``: score the coder against our gold files or the open evaluation sets."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import Errors, ExitCode, InputError
 
-__all__ = ["run_evaluate"]
+__all__ = ["DATA_SETS", "run_evaluate", "score_data_sets"]
+
+
+def _meantime(data: Path) -> dict[str, Any]:
+    from ..evaluate.timex import score_meantime
+
+    return score_meantime(data)
+
+
+def _gum(data: Path) -> dict[str, Any]:
+    from ..evaluate.timex import score_gum
+
+    return score_gum(data)
+
+
+def _geovirus(data: Path) -> dict[str, Any]:
+    from ..evaluate.geovirus import score_geovirus
+    from ..gazetteer import Gazetteer
+    from ..settings import default_cache_dir
+    from ..stages.linguistic import load_nlp
+
+    path = data / "geovirus" / "GeoVirus.xml"
+    return dict(score_geovirus(path, load_nlp(), Gazetteer.open(default_cache_dir())).as_dict())
+
+
+# name -> (scorer, folder it needs under the data directory, what it measures)
+DATA_SETS: dict[str, tuple[Callable[[Path], dict[str, Any]], str, str]] = {
+    "meantime": (_meantime, "meantime", "TIMEX3 recognition and values (MEANTIME, 120 docs)"),
+    "gum": (_gum, "gum_news", "calendar dates (GUM news, 24 docs)"),
+    "geovirus": (_geovirus, "geovirus", "toponym recognition and geocoding (GeoVirus, 229 passages)"),
+}
+
+
+def score_data_sets(data: Path, names: list[str]) -> dict[str, dict[str, Any]]:
+    """Run the named adapters on the data directory (``EVENTCODER_DATA`` layout)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in names:
+        scorer, folder, _ = DATA_SETS[name]
+        if not (data / folder).is_dir():
+            raise InputError(Errors.EC022, what=str(data / folder))
+        out[name] = scorer(data)
+    return out
+
+
+def _table(results: dict[str, dict[str, Any]]) -> str:
+    lines = []
+    for name, res in results.items():
+        lines.append(f"== {name}: {DATA_SETS[name][2]}")
+        for key, value in res.items():
+            if isinstance(value, dict):
+                parts = ", ".join(f"{k} {v}" for k, v in value.items() if not isinstance(v, dict | list))
+                lines.append(f"   {key:<14}{parts}")
+            elif not isinstance(value, list):
+                lines.append(f"   {key:<14}{value}")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from ..evaluate import run_evaluation
+    if args.gold is None and args.data is None:
+        raise InputError(
+            Errors.EC028, value=None, option="evaluate", detail="give --gold DIR and/or --data DIR"
+        )
+    report: dict[str, Any] = {}
+    if args.gold is not None:
+        from ..evaluate import run_evaluation
 
-    gold = Path(args.gold)
-    if not gold.is_dir():
-        raise InputError(Errors.EC022, what=str(gold))
-    report = run_evaluation(gold)
+        gold = Path(args.gold)
+        if not gold.is_dir():
+            raise InputError(Errors.EC022, what=str(gold))
+        gold_report = run_evaluation(gold)
+        if not args.json:
+            print(gold_report.table())
+        report["gold"] = gold_report.to_dict()
+    if args.data is not None:
+        names = args.sets.split(",") if args.sets else list(DATA_SETS)
+        unknown = [n for n in names if n not in DATA_SETS]
+        if unknown:
+            raise InputError(
+                Errors.EC028,
+                value=",".join(unknown),
+                option="--sets",
+                detail=f"choose from {', '.join(DATA_SETS)}",
+            )
+        results = score_data_sets(Path(args.data), names)
+        if not args.json:
+            print(_table(results))
+        report["data"] = results
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print(report.table())
+        print(json.dumps(report["gold"] if set(report) == {"gold"} else report, indent=2, ensure_ascii=False))
     return ExitCode.OK

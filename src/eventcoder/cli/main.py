@@ -81,8 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--width", type=_positive, default=None, help="table width (default: terminal)")
     show.set_defaults(func=_cmd_show)
 
-    ev = sub.add_parser("evaluate", help="score the coder against gold files")
-    ev.add_argument("--gold", required=True, metavar="DIR", help="directory of gold JSON files")
+    ev = sub.add_parser(
+        "evaluate",
+        help="score the coder against gold files or the open evaluation sets",
+        description="Score against our gold files (--gold) and/or the open evaluation sets (--data).",
+    )
+    ev.add_argument("--gold", metavar="DIR", help="directory of gold JSON files (docs/FORMAT-like gold)")
+    ev.add_argument("--data", metavar="DIR", help="evaluation data directory (e.g. ../shared/data)")
+    ev.add_argument(
+        "--sets",
+        metavar="NAMES",
+        help="comma-separated sets for --data (default: all): meantime, gum, geovirus",
+    )
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.set_defaults(func=_cmd_evaluate)
     return ap

@@ -25,6 +25,12 @@ def _gum(data: Path) -> dict[str, Any]:
     return score_gum(data)
 
 
+def _recognizers(data: Path) -> dict[str, Any]:
+    from ..evaluate.timex import score_recognizers
+
+    return score_recognizers(data)
+
+
 def _geovirus(data: Path) -> dict[str, Any]:
     from ..evaluate.geovirus import score_geovirus
     from ..gazetteer import Gazetteer
@@ -39,6 +45,11 @@ def _geovirus(data: Path) -> dict[str, Any]:
 DATA_SETS: dict[str, tuple[Callable[[Path], dict[str, Any]], str, str]] = {
     "meantime": (_meantime, "meantime", "TIMEX3 recognition and values (MEANTIME, 120 docs)"),
     "gum": (_gum, "gum_news", "calendar dates (GUM news, 24 docs)"),
+    "recognizers": (
+        _recognizers,
+        "ms_recognizers_text_specs",
+        "date/time cases of Microsoft Recognizers-Text (chat-style, not news)",
+    ),
     "geovirus": (_geovirus, "geovirus", "toponym recognition and geocoding (GeoVirus, 229 passages)"),
 }
 

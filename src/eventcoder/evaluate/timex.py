@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -21,10 +22,10 @@ from typing import Any
 from ..errors import Errors, InputError
 from ..records import TimeValue
 from ..stages.dates import extract_times
-from ..stages.linguistic import load_nlp, parse
+from ..stages.linguistic import load_nlp, parse, parse_many
 
-__all__ = ["GoldTimex", "interval", "read_gum", "read_meantime", "score_gum", "score_meantime", "score_spans",
-           "split_range"]
+__all__ = ["GoldTimex", "interval", "read_gum", "read_meantime", "read_recognizers", "same_recognizers",
+           "score_all", "score_gum", "score_meantime", "score_recognizers", "score_spans", "split_range"]
 
 _NO_SPACE_BEFORE = re.compile(r"^(?:[,.;:!?)\]}%]|'s|'S|n't|'re|'ve|'ll|'d|'m|''|’s)$")
 _NO_SPACE_AFTER = frozenset({"(", "[", "{", "$", "``", "#"})
@@ -223,19 +224,7 @@ def score_spans(pairs: Iterable[tuple[list[GoldTimex], list[GoldTimex]]],
     for gold, pred in pairs:
         n_pred += len(pred)
         n_gold += len(gold)
-        match: dict[int, int] = {}
-        exact = {(p.start, p.end): i for i, p in reversed(list(enumerate(pred)))}
-        for k, g in enumerate(gold):
-            i = exact.get((g.start, g.end))
-            if i is not None and i not in match.values():
-                match[k] = i
-        for k, g in enumerate(gold):
-            if k in match:
-                continue
-            free = [(min(p.end, g.end) - max(p.start, g.start), -i) for i, p in enumerate(pred)
-                    if i not in match.values() and p.end > g.start and p.start < g.end]
-            if free:
-                match[k] = -max(free)[1]
+        match = _pair(gold, pred)
         for k, i in match.items():
             g, p = gold[k], pred[i]
             relaxed += 1
@@ -250,6 +239,24 @@ def score_spans(pairs: Iterable[tuple[list[GoldTimex], list[GoldTimex]]],
 
     return {"gold": n_gold, "predicted": n_pred, "strict": prf(strict), "relaxed": prf(relaxed),
             "value": prf(value_ok)}
+
+
+def _pair(gold: list[GoldTimex], pred: list[GoldTimex]) -> dict[int, int]:
+    """One-to-one pairing of gold index -> prediction index (see ``score_spans``)."""
+    match: dict[int, int] = {}
+    exact = {(p.start, p.end): i for i, p in reversed(list(enumerate(pred)))}
+    for k, g in enumerate(gold):
+        i = exact.get((g.start, g.end))
+        if i is not None and i not in match.values():
+            match[k] = i
+    for k, g in enumerate(gold):
+        if k in match:
+            continue
+        free = [(min(p.end, g.end) - max(p.start, g.start), -i) for i, p in enumerate(pred)
+                if i not in match.values() and p.end > g.start and p.start < g.end]
+        if free:
+            match[k] = -max(free)[1]
+    return match
 
 
 def _run(files: list[Path], reader: Callable[[Path], tuple[str, dt.date | None, list[GoldTimex]]],
@@ -325,9 +332,209 @@ def score_gum(data_dir: Path) -> dict[str, Any]:
                 keep=lambda t: t.type in ("DATE", "TIME") and not t.value.endswith("_REF"))
 
 
+# ----------------------------------------------------------------- Microsoft Recognizers-Text
+
+RECOGNIZERS_FILE = "DateTimeModel.json"
+RECOGNIZERS_DIR = "ms_recognizers_text_specs"
+_ALT = "|"  # separates a Recognizers gold mention's acceptable values (never inside a TIMEX3 value)
+_PERIOD = re.compile(r"\(([^,()]+),([^,()]+),[^,()]*\)")
+_CLOCK = re.compile(r"(?P<head>(?:^|.*?)T\d\d)(?::(?P<mm>\d\d))?(?::(?P<ss>\d\d(?:\.\d+)?))?")
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _canon(value: str) -> str:
+    """A TIMEX3 value (or "A/B" range) with zero minutes/seconds dropped and "Z" stripped at each end:
+    "2016-11-07T15:00" -> "2016-11-07T15", "T19:56:30" stays, "2022-04-23 14:55:00" -> "2022-04-23T14:55"."""
+    ends = []
+    for part in value.split("/"):
+        part = part.strip().rstrip("Z")
+        if _DAY.match(part):
+            part = part.replace(" ", "T", 1)
+        m = _CLOCK.fullmatch(part)
+        if m is not None:
+            mm, ss = m["mm"] or "00", m["ss"] or "00"
+            part = m["head"] + (f":{mm}" if (mm, ss) != ("00", "00") else "") + (
+                f":{ss}" if ss.strip("0.") else "")
+        ends.append(part)
+    return "/".join(ends)
+
+
+def _clock(value: str) -> str | None:
+    """A resolved clock time ("14:00:00") as a date-less TIMEX3 time ("T14")."""
+    return _canon(f"T{value}") if re.fullmatch(r"\d\d:\d\d(?::\d\d)?", value) else None
+
+
+def _bound(value: str) -> str | None:
+    """A Recognizers period bound as TIMEX3: "2016-11-08" stays, "2016-11-05 06:00:00" ->
+    "2016-11-05T06", "08:00:00" -> "T08"; None when it is not a time."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return value
+    if re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?", value):
+        return _canon(value)
+    return _clock(value)
+
+
+def _recognizers_values(resolution: dict[str, Any]) -> list[str]:
+    """The TIMEX3 strings a Recognizers result accepts (see ``score_recognizers`` for the rules)."""
+    out: list[str] = []
+    for v in resolution.get("values") or []:
+        timex = str(v.get("timex") or "")
+        if m := _PERIOD.fullmatch(timex):
+            out.append(_canon(f"{m[1]}/{m[2]}"))
+        elif timex:  # a year-less season is written bare ("SU"); TIMEX3 writes "XXXX-SU"
+            out.append(_canon(f"XXXX-{timex}" if timex in ("SP", "SU", "FA", "WI") else timex))
+        value = str(v.get("value") or "")
+        if v.get("type") in ("date", "datetime") and _DAY.match(value):
+            out.append(_canon(value))
+        elif v.get("type") == "time" and (c := _clock(value)):
+            out.append(c)
+        lo, hi = str(v.get("start") or ""), str(v.get("end") or "")
+        if lo and hi and (a := _bound(lo)) and (b := _bound(hi)):
+            out.append(f"{a}/{b}")
+    return list(dict.fromkeys(x for x in out if x and _ALT not in x))
+
+
+def read_recognizers(path: Path) -> list[tuple[str, dt.date | None, list[GoldTimex]]]:
+    """Cases of a Recognizers-Text ``DateTimeModel.json``: (input, reference date, gold mentions).
+
+    A gold mention's span is [Start, End + 1) (Recognizers' End is inclusive), its type the
+    TypeName without "datetimeV2." (date, daterange, time, timerange, datetime, datetimerange,
+    duration, set, timezone), and its value every acceptable TIMEX3 string joined by "|".
+    """
+    cases = json.loads(path.read_text(encoding="utf-8-sig"))
+    out: list[tuple[str, dt.date | None, list[GoldTimex]]] = []
+    for case in cases:
+        ref = str((case.get("Context") or {}).get("ReferenceDateTime") or "")
+        anchor = dt.date.fromisoformat(ref[:10]) if _DAY.match(ref) else None
+        gold = []
+        for r in case.get("Results") or []:
+            kind = str(r.get("TypeName") or r.get("Typename") or "").removeprefix("datetimeV2.")
+            values = _recognizers_values(r.get("Resolution") or {})
+            gold.append(GoldTimex(int(r["Start"]), int(r["End"]) + 1, _ALT.join(values), kind))
+        out.append((str(case.get("Input") or ""), anchor, gold))
+    return out
+
+
+def same_recognizers(pred: str, gold: str) -> bool:
+    """Does our value ``pred`` match a Recognizers gold ("|"-joined accepted values)? The
+    normalizations are listed in ``score_recognizers``."""
+    ours = _canon(pred)
+    clock = re.sub(r"[\dX]{4}-[\dX]{2}-[\dX]{2}(?=T)", "", ours)  # time of day, for date-less gold ("T15")
+    days = interval(ours) if "T" not in ours else None
+    wants = gold.split(_ALT)
+    unresolved = all("X" in w for w in wants)  # "XXXX-SU": Recognizers gives no reading of its year
+    for want in wants:
+        if ours == want or (want.startswith("T") and clock == want):
+            return True
+        if unresolved and want.startswith("XXXX-") and re.fullmatch(r"\d{4}" + re.escape(want[4:]), ours):
+            return True
+        span = interval(want) if days is not None and "T" not in want else None
+        if span is not None and (days in (span, (span[0], span[1] - dt.timedelta(days=1)))
+                                 or ("/" in ours + want and _first_days(ours) == _first_days(want))):
+            return True
+    return False
+
+
+def _first_days(value: str) -> tuple[dt.date | None, ...]:
+    """The first day of each end of a range: "2014/2018" -> (2014-01-01, 2018-01-01)."""
+    return tuple((iv[0] if (iv := interval(end)) else None) for end in value.split("/", 1))
+
+
+def _recognizers_path(data_dir: Path) -> Path:
+    if data_dir.is_file():
+        return data_dir
+    if (data_dir / RECOGNIZERS_FILE).is_file():
+        return data_dir / RECOGNIZERS_FILE
+    return data_dir / RECOGNIZERS_DIR / RECOGNIZERS_FILE
+
+
+def score_recognizers(data_dir: Path) -> dict[str, Any]:
+    """Score on the Microsoft Recognizers-Text English ``DateTimeModel.json`` specs.
+
+    ``data_dir`` is the data root, the ``ms_recognizers_text_specs`` folder or the file. Each Input
+    is coded with ``extract_times`` anchored on its ReferenceDateTime's date; every case is kept
+    (``NotSupported`` names language ports, not the spec). These are chat-style unit-test sentences,
+    not news: the figures are reported, not fitted to. Spans as TempEval-3 (strict, relaxed); our
+    ranges stay whole (Recognizers marks "from A to B" as one mention, unlike TimeML).
+
+    A prediction's value matches when, after normalization, it equals one of the gold's accepted
+    values. Normalizations:
+
+    - times: zero minutes/seconds are dropped and "Z" stripped on both sides ("T15:00" = "T15"),
+      and Recognizers' resolved "2022-04-23 14:55:00" is read as "2022-04-23T14:55";
+    - accepted values of a result: each resolution's ``timex``; a period "(A,B,PnD)" as our range
+      "A/B"; the resolved ``value`` of a date/datetime (a year-less "XXXX-05-09" lists the past and
+      future readings, so our anchored "2018-05-09" can match) or of a time ("14:00:00" -> "T14");
+      ``start``/``end`` as the range "start/end"; a bare year-less season "SU" as "XXXX-SU";
+    - a date-less gold time ("T15", "T14/T16", "TNI") is compared with our value's time of day only
+      (we give a bare clock time the anchor's date, or "XXXX-XX-XX" in a set);
+    - when every accepted value keeps X placeholders (Recognizers did not resolve it: "XXXX-SU"),
+      any year filling its "XXXX" matches ("2020-SU"); other placeholders must be equal;
+    - values without a clock time are also equal when they cover the same calendar days
+      (``interval``: our decade "199" = "1990-01-01/1999-12-31"), the gold's last day read as
+      inclusive or exclusive: Recognizers' ``end`` is exclusive for a computed period ("2007":
+      2007-01-01..2008-01-01; "the next two days" ends the day after) but the written day for
+      "Feb 28th to March 1st";
+    - a written range's end is the first day of its last unit in Recognizers ("between 2007 and
+      2009" -> "(2007-01-01,2009-01-01,P2Y)", "9 to 12 of June" ends 06-12 exclusive), where
+      TimeML (and we) cover the whole last unit ("2007/2009"): ranges also match when the first
+      days of their two ends agree;
+    - mods ("mid", "more", "before") and set frequencies are not compared: only the TIMEX3 value.
+
+    Per-type figures (gold TypeName) give recall and value accuracy on found mentions; precision is
+    overall only, as an unmatched prediction has no gold type.
+    """
+    path = _recognizers_path(data_dir)
+    if not path.is_file():
+        raise InputError(Errors.EC022, what=str(path))
+    cases = read_recognizers(path)
+    nlp = load_nlp()
+    pairs: list[tuple[list[GoldTimex], list[GoldTimex]]] = []
+    t0 = time.perf_counter()
+    t_times = 0.0
+    for doc, (anchor, gold) in parse_many(nlp, ((text, (anchor, gold)) for text, anchor, gold in cases)):
+        t1 = time.perf_counter()
+        times = extract_times(doc, anchor)
+        t_times += time.perf_counter() - t1
+        pairs.append((gold, [GoldTimex(t.start, t.end, t.value, t.type) for t in times]))
+    t_total = time.perf_counter() - t0
+    out = score_spans(pairs, same_recognizers)
+    counts: dict[str, list[int]] = {}
+    for gold, pred in pairs:
+        match = _pair(gold, pred)
+        for k, g in enumerate(gold):
+            c = counts.setdefault(g.type, [0, 0, 0, 0])
+            c[0] += 1
+            if k in match:
+                p = pred[match[k]]
+                c[1] += 1
+                c[2] += (p.start, p.end) == (g.start, g.end)
+                c[3] += same_recognizers(p.value, g.value)
+    out["by_type"] = {
+        kind: {"gold": n, "strict_recall": round(s / n, 4), "relaxed_recall": round(r / n, 4),
+               "value_recall": round(v / n, 4), "value_accuracy": round(v / r, 4) if r else 0.0}
+        for kind, (n, r, s, v) in sorted(counts.items(), key=lambda kv: -kv[1][0])}
+    out.update(documents=len(cases), parse_seconds=round(t_total - t_times, 3),
+               times_seconds=round(t_times, 3))
+    return out
+
+
+def score_all(data_dir: Path) -> dict[str, dict[str, Any] | None]:
+    """Every TIMEX set found under the data root ``data_dir``: {"meantime", "gum", "recognizers"},
+    each None when its folder is absent (``meantime/``, ``gum_news/``,
+    ``ms_recognizers_text_specs/DateTimeModel.json``); EC022 when none is there."""
+    found = {"meantime": (data_dir / "meantime").is_dir(), "gum": (data_dir / "gum_news").is_dir(),
+             "recognizers": (data_dir / RECOGNIZERS_DIR / RECOGNIZERS_FILE).is_file()}
+    if not any(found.values()):
+        raise InputError(Errors.EC022, what=str(data_dir))
+    scorers: dict[str, Callable[[Path], dict[str, Any]]] = {
+        "meantime": score_meantime, "gum": score_gum, "recognizers": score_recognizers}
+    return {name: scorers[name](data_dir) if ok else None for name, ok in found.items()}
+
+
 if __name__ == "__main__":  # pragma: no cover - manual benchmark
-    import json
     import sys
 
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
-    print(json.dumps({"meantime": score_meantime(root), "gum": score_gum(root)}, indent=1))
+    print(json.dumps(score_all(root), indent=1))

@@ -93,3 +93,134 @@ def test_events_dateline_is_not_the_subject(code) -> None:
     )
     shelled = _by_trigger(doc, "shelled")
     assert shelled.actor is not None and shelled.actor.country == "RUS"
+
+
+def _top(doc: DocumentResult) -> Event:
+    assert doc.events, "no event"
+    return max(doc.events, key=lambda e: e.confidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # REJECT
+        ("The minister denied the allegations.", "REJECT"),
+        ("The president rebuffed calls for his resignation.", "REJECT"),
+        ("Officials declined to comment on the report.", "REJECT"),
+        # SANCTION: reduce or stop aid, withdraw envoys
+        ("Japan halted economic aid to Myanmar.", "SANCTION"),
+        ("The European Union froze the assets of three officials.", "SANCTION"),
+        ("Serbia recalled its ambassador from Croatia.", "SANCTION"),
+        ("The UN reduced food aid to the camps.", "SANCTION"),
+        # AID: provide, send, grant
+        ("Germany sent humanitarian aid to Sudan.", "AID"),
+        ("Peru granted political asylum to two opposition politicians.", "AID"),
+        ("The agency delivered 300 tonnes of food to the camps.", "AID"),
+        # CONCEDE: ease restrictions, call off protests
+        ("The authorities lifted the curfew in Dhaka on Monday.", "CONCEDE"),
+        ("The union called off the strike after talks with the ministry.", "CONCEDE"),
+        ("The government eased restrictions on foreign travel.", "CONCEDE"),
+        # COOPERATE: share information, extradite
+        ("Greece and Italy share intelligence on migrant smuggling.", "COOPERATE"),
+        ("Spain extradited the suspect to France.", "COOPERATE"),
+        # SUPPORT
+        ("The president praised the police.", "SUPPORT"),
+        ("Bhutan and Nepal established diplomatic ties in March.", "SUPPORT"),
+        # ACCUSE
+        ("The court indicted the former mayor on corruption charges.", "ACCUSE"),
+        ("Lebanon complained to the United Nations over the air strikes.", "ACCUSE"),
+        # COERCE
+        ("The army demolished four houses in the village.", "COERCE"),
+        ("The border guards denied entry to the journalists.", "COERCE"),
+        ("The government outlawed the opposition party.", "COERCE"),
+        ("Police cracked down on protesters in the capital.", "COERCE"),
+        # ASSAULT: destroy property
+        ("Rioters set fire to a police station in the north.", "ASSAULT"),
+        # MOBILIZE
+        ("Troops were put on high alert along the border.", "MOBILIZE"),
+        # RETREAT
+        ("The rebels released two hostages on Friday.", "RETREAT"),
+    ],
+)
+def test_events_plover_triggers_on_short_sentences(code, text: str, expected: str) -> None:
+    assert _top(code(text)).type == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the governing verb's type is the event's; the governed act yields no event of its own
+        ("Kenya threatened to expel the Somali ambassador.", ["THREATEN"]),
+        ("The rebels threatened to attack the capital.", ["THREATEN"]),
+        ("The opposition urged the government to release all political prisoners.", ["REQUEST"]),
+        ("Hungary refused to lift its restrictions on imports from Poland.", ["REJECT"]),
+        ("Chile has agreed to cooperate with the inquiry.", ["AGREE"]),
+        ("The opposition demanded the release of the detained activists.", ["REQUEST"]),
+        ("Activists called for sanctions against the junta.", ["REQUEST"]),
+        ("The government conceded to demands from the unions.", ["CONCEDE"]),
+        # a promise of a hostile act is a threat; of a cooperative act, an agreement
+        ("The militia vowed to fight until the last man.", ["THREATEN"]),
+        ("The rebels promised to free all hostages by Friday.", ["AGREE"]),
+        # intentions and announced acts (PLOVER: future cooperative acts are AGREE)
+        ("Brazil is ready to send 500 peacekeepers to Haiti.", ["AGREE"]),
+        ("The government plans to impose new restrictions on foreign media.", ["THREATEN"]),
+        ("The UN will withdraw its inspectors from Iraq.", ["THREATEN"]),
+        # a refusal of a cooperative act
+        ("Poland will not accept any more migrants.", ["REJECT"]),
+        # commissive and refusal verbs need a complement or a political object
+        ("Hundreds of vendors offered products new and old.", []),
+        ("Ozone levels declined by 25 percent across the region.", []),
+        ("The opposition offered to mediate between the two factions.", ["AGREE"]),
+        # a compound naming a kind of agent is no event
+        ("Aid workers distributed food in Gaza.", []),
+        ("Border patrol agents detained 40 migrants near El Paso.", ["COERCE"]),
+    ],
+)
+def test_events_complement_structure(code, text: str, expected: list[str]) -> None:
+    assert [e.type for e in code(text).events] == expected
+
+
+def test_events_threat_takes_the_threatened_acts_target(code) -> None:
+    doc = code("Kenya threatened to expel the Somali ambassador.")
+    ev = doc.events[0]
+    assert ev.actor is not None and ev.actor.country == "KEN"
+    assert ev.recipient is not None and ev.recipient.country == "SOM"
+
+
+def test_events_reported_obligation_is_a_demand_on_the_complement_subject(code) -> None:
+    doc = code("Egypt said Israel must withdraw its troops from the border.")
+    assert [e.type for e in doc.events] == ["REQUEST"]
+    ev = doc.events[0]
+    assert ev.actor is not None and ev.actor.country == "EGY"
+    assert ev.recipient is not None and ev.recipient.country == "ISR"
+
+
+def test_events_conditional_announcement_is_a_threat(code) -> None:
+    doc = code("The army said it would withdraw from the town unless the rebels disarmed.")
+    assert _top(doc).type == "THREATEN" and _top(doc).trigger.text == "withdraw"
+
+
+@pytest.mark.parametrize(
+    ("text", "main"),
+    [
+        # a purpose or manner adjunct ranks below the event it serves
+        ("Thousands of students demonstrated in Dhaka on Sunday calling for new elections.", "PROTEST"),
+        # background in temporal adjuncts and relative clauses ranks below the main clause
+        ("Police arrested 12 people after a bombing in the market.", "COERCE"),
+        ("The president resigned after weeks of protests.", "RETREAT"),
+        ("The army lifted the curfew in the town where five people were killed last week.", "CONCEDE"),
+        # the aim of an effort has not happened yet
+        ("Japan halted economic aid to Serbia as part of efforts to end the fighting there.", "SANCTION"),
+    ],
+)
+def test_events_main_clause_event_ranks_first(code, text: str, main: str) -> None:
+    doc = code(text)
+    assert _top(doc).type == main, [(e.trigger.text, e.type, e.confidence) for e in doc.events]
+    assert len(doc.events) >= 2  # the other event is kept, only ranked lower
+
+
+@pytest.mark.parametrize("text", ["Attack on army convoy near Gao", "Ceasefire in Idlib", "Protests."])
+def test_events_verbless_headlines_are_coded(code, text: str) -> None:
+    """A sentence whose root is a noun (a headline) must not send the clause walks into a loop."""
+    doc = code(text)
+    assert doc.status == "ok"

@@ -15,18 +15,25 @@ A trigger is a verb or noun whose lemma is in ``resources/triggers.tsv`` and who
 Triggers of one event are merged: a noun inside another trigger's phrase ("violated the
 ceasefire", "cessation of hostilities") belongs to it; same-type triggers where one lies in the
 other's subtree ("silenced as a result of X's retaliation") are one event.
+
+Complement structure decides the type (``_govern``): a governing verb's type wins over the act it
+governs, which yields no event of its own ("threatened to attack" is THREATEN, "urged X to
+withdraw" REQUEST, "refused to lift the curfew" REJECT); a promise of a hostile act is a threat;
+intentions and announced acts follow PLOVER (future cooperative acts are AGREE, announced
+sanctions or restrictions THREATEN); a negated cooperative act is a REJECT; "X said Y must Z" is
+a REQUEST on Y. Events in background clauses (relative clauses, "after"/"following" adjuncts)
+and purpose adjuncts keep a lower confidence than the main clause's event.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from ..resources import read_table
 from .actors import ActorResolver
 from .linguistic import ents_in
 
@@ -74,6 +81,8 @@ SUPPORT_VERBS = {
     "agree",
     "join",
     "lead",
+    "lodge",
+    "file",
     "organize",
     "organise",
     "claim",
@@ -111,12 +120,6 @@ _WEAPON_MODES = [
 ]
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("eventcoder.resources").joinpath(name).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
-
-
 @dataclass(frozen=True, slots=True)
 class Trigger:
     lemma: str
@@ -139,7 +142,7 @@ class Crosswalk:
 @lru_cache(maxsize=1)
 def load_triggers() -> dict[str, tuple[Trigger, ...]]:
     by_lemma: dict[str, list[Trigger]] = {}
-    for row in _rows("triggers.tsv"):
+    for row in read_table("triggers.tsv"):
         trig = Trigger(
             row["lemma"].lower(),
             row["pos"],
@@ -155,7 +158,7 @@ def load_triggers() -> dict[str, tuple[Trigger, ...]]:
 @lru_cache(maxsize=1)
 def load_crosswalk() -> Crosswalk:
     table: dict[tuple[str, str], tuple[str, str | None]] = {}
-    for row in _rows("crosswalk.tsv"):
+    for row in read_table("crosswalk.tsv"):
         table[(row["type"], row["mode"])] = (row["cameo"], row["acled"] or None)
     return Crosswalk(table)
 
@@ -206,9 +209,28 @@ _QUANTIFIER_NOUNS = {
 }
 
 
+_MEASURE_NOUNS = {
+    "ton",
+    "tonne",
+    "kilogram",
+    "kg",
+    "million",
+    "billion",
+    "shipment",
+    "consignment",
+    "batch",
+    "part",
+    "amount",
+    "quantity",
+    "load",
+    "worth",
+}
+
+
 def _content_head(tok: Token) -> Token:
-    """'a number of soldiers' -> soldiers: look through quantifier nouns."""
-    if _lemma(tok) in _QUANTIFIER_NOUNS:
+    """'a number of soldiers' -> soldiers, '25,000 tons of food' -> food: look through
+    quantifier and measure nouns."""
+    if _lemma(tok) in _QUANTIFIER_NOUNS | _MEASURE_NOUNS:
         inner = _pobj(tok, {"of"})
         if inner is not None:
             return inner
@@ -235,6 +257,13 @@ def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool
         return True
     key, _, values = trig.needs.partition("=")
     wanted = {v.strip() for v in values.split(",")}
+    if key == "noobj":
+        return not any(c.dep_ in _OBJ for c in tok.children)
+    if key == "xcomp":
+        return any(c.dep_ in {"xcomp", "ccomp"} for c in tok.children)
+    if key == "ofobj":
+        inner = _pobj(tok, {"of"})
+        return inner is not None and _lemma(inner) in wanted
     if key == "obj":
         objs = _objects(tok)
         for o in objs:
@@ -258,6 +287,25 @@ def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool
     return False
 
 
+_NAME_ENTS = {"ORG", "FAC", "WORK_OF_ART", "LAW", "PRODUCT", "PERSON", "GPE"}
+_KIND_HEADS = {
+    "helicopter", "aircraft", "plane", "jet", "vehicle", "convoy", "ship", "boat", "zone", "area", "camp",
+    "site", "route", "group", "team", "unit", "agency", "organization", "organisation", "force", "dog",
+    "agent", "worker", "officer", "official", "leader", "member", "staff", "volunteer", "activist", "guard",
+}
+
+
+def _kind_modifier(tok: Token, lexicon: dict[str, tuple[Trigger, ...]], resolver: ActorResolver) -> bool:
+    """A compound modifier naming a kind of agent or thing, not an event: "border patrol agents",
+    "aid workers", "attack helicopters" (but "the surrender document" keeps its event)."""
+    head = tok.head
+    if tok.dep_ != "compound" or head.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    if _lemma(head) in lexicon or head.lower_ in lexicon:
+        return False
+    return _lemma(head) in _KIND_HEADS or resolver.resolve(head) is not None
+
+
 def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
     """Trigger tokens of the document, merged so that one event has one match."""
     lexicon = load_triggers()
@@ -266,6 +314,10 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
         if tok.pos_ not in {"VERB", "NOUN", "PROPN"}:
             continue
         if tok.pos_ == "VERB" and tok.dep_ == "amod":  # "the liberated territories"
+            continue
+        if tok.pos_ == "PROPN" and tok.ent_type_ in _NAME_ENTS:  # "the Agency for Development and Aid"
+            continue
+        if _kind_modifier(tok, lexicon, resolver):
             continue
         cands = lexicon.get(_lemma(tok)) or lexicon.get(tok.lower_)
         if not cands:
@@ -277,7 +329,222 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
             if _condition_holds(tok, trig, resolver):
                 matches.append(TriggerMatch(tok, trig, []))
                 break
+    found = {m.token.i for m in matches}
+    for sent in doc.sents:
+        matches.extend(m for m in _speech_demands(doc, sent.start, sent.end) if m.token.i not in found)
+    matches.sort(key=lambda m: m.token.i)
     return _merge(matches)
+
+
+# Complement structure. A verb that governs another act ("threatened to attack", "urged X to
+# withdraw", "refused to meet", "agreed to cooperate", "accused X of attacking", "called for
+# sanctions") is the event: the governed act has not happened, so it yields no event of its own.
+_GOVERNING = {"THREATEN", "REQUEST", "REJECT", "AGREE", "ACCUSE"}
+# the content of a governing verb or noun in a prepositional phrase ("called for sanctions",
+# "agreed to mediation", "complained over the raids", "opposed to talks")
+_GOVERNED_PREPS = {"for", "to", "over", "about"}
+# commissive verbs: a promise of a hostile act is a threat ("vowed to fight on")
+_COMMISSIVE = {"promise", "pledge", "vow", "swear", "offer", "commit"}
+_HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST", "THREATEN"}
+_COOPERATIVE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
+# "ready/willing/prepared to X", "plans to X", "swore to X": an intention to act, not the act
+_WILLING = {"ready", "willing", "prepared", "determined", "eager", "keen", "set"}
+_INTEND = {"plan", "intend", "vow", "aim", "promise", "pledge", "swear", "threaten"}
+_FUTURE = {"will", "would", "shall", "'ll", "wo"}
+_NEG = {"not", "n't", "never"}
+# "X said that Y must Z": a demand by the speaker on Y
+_DEMAND_SPEECH = {"say", "declare", "insist", "state", "conclude", "tell", "reiterate", "announce", "stress"}
+_OBLIGATION = {"must", "should"}
+_NOT_ADDRESSEE = {"we", "i", "it", "there", "this", "that", "you", "one"}
+# background: events in relative clauses and temporal or causal adjuncts ("where 28 people were
+# killed", "after a coup toppled", "following the killing of") rank below the main clause's event
+_BACKGROUND_MARKS = {
+    "after", "since", "as", "when", "while", "because", "before", "until", "once", "though", "although",
+    "if", "unless",
+}
+_BACKGROUND_PREPS = {"after", "following", "since", "amid", "during", "despite", "before", "until"}
+
+
+def _retyped(trig: Trigger, type_: str) -> Trigger:
+    mode = "violence" if type_ == "THREATEN" and trig.type == "ASSAULT" else None
+    return replace(trig, type=type_, mode=mode)
+
+
+def _intent_type(type_: str) -> str | None:
+    """PLOVER: an announced cooperative act is AGREE (an intention), a hostile one THREATEN.
+    Announced deployments stay MOBILIZE (a show of force either way)."""
+    if type_ in _HOSTILE - {"MOBILIZE"}:
+        return "THREATEN"
+    if type_ in _COOPERATIVE:
+        return "AGREE"
+    return None
+
+
+def _clause_governor(tok: Token) -> Token | None:
+    """The word governing the clause of ``tok``: the head of its xcomp/ccomp (through
+    coordination: "promised to democratize X and establish Y"), of the preposition whose
+    gerund it is ("accused X of attacking"), or the noun whose complement clause it is
+    ("its demand that Israel ease restrictions", "its call for X to release")."""
+    node = tok
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    if node.dep_ in {"xcomp", "ccomp"}:
+        return node.head
+    if node.dep_ == "pcomp" and node.head.dep_ == "prep":
+        return node.head.head
+    if node.dep_ in {"acl", "relcl", "advcl"} and node.head.pos_ == "NOUN" and any(
+        (c.dep_ == "mark" and c.lower_ == "that") or (c.dep_ == "aux" and c.lower_ == "to")
+        for c in node.children
+    ):
+        return node.head
+    return None
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    """The verb whose clause states the act: the trigger itself, or the verb whose object the
+    noun trigger is ("impose martial law", "continue military aid")."""
+    if tok.pos_ == "VERB":
+        return tok
+    place = _position(tok)
+    if place.dep_ in _OBJ | _PASS_SUBJ and place.head.pos_ == "VERB":
+        return place.head
+    return None
+
+
+def _aux(tok: Token) -> set[str]:
+    return {c.lower_ for c in tok.children if c.dep_ in {"aux", "neg"}}
+
+
+def _conditional(verb: Token) -> bool:
+    """'... unless X': the act is held over the addressee, a threat or ultimatum."""
+    return any(
+        c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "unless" for g in c.children)
+        for c in verb.children
+    )
+
+
+def _background(tok: Token) -> bool:
+    node = tok
+    for _ in range(40):
+        if node.dep_ == "relcl" or (node.dep_ == "acl" and node.tag_ in {"VBN", "VBG"}):
+            return True
+        if node.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+            return True  # "efforts to end the fighting": the aim of something else
+        marks = {c.lower_ for c in node.children if c.dep_ == "mark"}
+        if node.dep_ == "advcl" and marks & _BACKGROUND_MARKS:
+            return True
+        if node.dep_ == "pobj" and node.head.lower_ in _BACKGROUND_PREPS:
+            return True
+        if node.lower_ in {"wake", "aftermath"} and node.dep_ == "pobj":
+            return True
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return False
+
+
+def _speech_demands(doc: Doc, start: int, end: int) -> list[TriggerMatch]:
+    """'Russia said Sudan must return the helicopter': REQUEST on the speech verb."""
+    out = []
+    for tok in doc[start:end]:
+        if tok.pos_ != "VERB" or _lemma(tok) not in _DEMAND_SPEECH:
+            continue
+        for comp in tok.children:
+            modals = {c.lower_ for c in comp.children if c.dep_ == "aux"}
+            if comp.dep_ != "ccomp" or not modals & _OBLIGATION:
+                continue
+            subj = _first_child(comp, _SUBJ | _PASS_SUBJ)
+            speaker = _first_child(tok, _SUBJ) or (tok if tok.tag_ == "VBG" and tok.dep_ == "advcl" else None)
+            if subj is None or subj.lower_ in _NOT_ADDRESSEE or speaker is None:
+                continue
+            out.append(TriggerMatch(tok, Trigger(_lemma(tok), "VERB", "REQUEST", None, None, 0.6), []))
+            break
+    return out
+
+
+def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+    """One sentence: fold governed acts into their governing trigger, and type intentions,
+    refusals and announced acts (see ``_GOVERNING``); rank background events lower."""
+    by_token = {m.token.i: m for m in matches}
+    dropped: set[int] = set()
+    for m in matches:
+        # what is demanded, rejected or threatened has not happened: "rejected calls for his
+        # resignation", "demanded the release of the prisoners"
+        tok = m.token
+        if tok.pos_ != "VERB" or m.trigger.type not in {"REQUEST", "REJECT", "THREATEN"} or tok.i in dropped:
+            continue
+        for obj in (c for c in tok.children if c.dep_ in _OBJ):
+            for other in matches:
+                o = other.token
+                if other is not m and o.i not in dropped and o != obj and _in_subtree(o, obj):
+                    m.absorbed.extend([o, *other.absorbed])
+                    dropped.add(o.i)
+    for m in matches:
+        if m.token.i in dropped:
+            continue
+        verb = _clause_verb(m.token)
+        if verb is None:
+            continue
+        gov = _clause_governor(verb)
+        host = by_token.get(gov.i) if gov is not None else None
+        if host is not None and host is not m and host.token.i not in dropped and (
+            host.trigger.type in _GOVERNING or _lemma(host.token) in _COMMISSIVE
+        ):
+            if _lemma(host.token) in _COMMISSIVE - {"offer", "commit"} and m.trigger.type in _HOSTILE:
+                host.trigger = _retyped(host.trigger, "THREATEN")
+            # the governed clause, with every act inside it, belongs to the governing event
+            for other in matches:
+                o = other.token
+                if other is not host and o.i not in dropped and (o == verb or _in_subtree(o, verb)):
+                    host.absorbed.extend([o, *other.absorbed])
+                    dropped.add(o.i)
+            continue
+        if verb.i != m.token.i and verb.i in by_token:
+            continue  # the verb's own match decides ("lift the curfew")
+        words = _aux(verb)
+        intent = gov is not None and host is None and (
+            (gov.pos_ == "ADJ" and _lemma(gov) in _WILLING) or _lemma(gov) in _INTEND
+        )
+        if words & _NEG:
+            # "will not accept", "did not support": a refusal of the cooperative act
+            if m.trigger.type in {"AGREE", "SUPPORT", "COOPERATE", "CONCEDE", "AID"} or (
+                m.trigger.type in {"CONSULT", "RETREAT"} and words & (_FUTURE | {"can", "could"})
+            ):
+                m.trigger = _retyped(m.trigger, "REJECT")
+            continue
+        future = bool(words & _FUTURE) and host is None
+        if future and _conditional(verb):
+            m.trigger = _retyped(m.trigger, "THREATEN")
+        elif intent or future:
+            # PLOVER: "all cooperative actions reported in future tense are taken to imply
+            # intentions" (AGREE); an announced hostile act is a threat. An announced attack
+            # stays an attack ("troops will storm the town") unless an intention verb governs it.
+            new = _intent_type(m.trigger.type)
+            if new is not None and (intent or m.trigger.type != "ASSAULT"):
+                m.trigger = _retyped(m.trigger, new)
+    kept = [m for m in matches if m.token.i not in dropped]
+    foreground = [m for m in kept if not _background(m.token)]
+    for m in kept:
+        tok = m.token
+        lower = 1.0
+        if foreground and m not in foreground:
+            lower = 0.7
+        # a purpose or manner adjunct of another event ("staged rallies to demand reforms",
+        # "protested, calling for X") ranks below the event it serves
+        if tok.pos_ == "VERB" and tok.dep_ in {"advcl", "xcomp"} and (
+            tok.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+        ):
+            head = tok.head
+            if any(
+                o is not m
+                and o.trigger.type != m.trigger.type
+                and (o.token == head or (o.token.head == head and _position(o.token).dep_ in _OBJ))
+                for o in kept
+            ):
+                lower *= 0.6
+        if lower < 1.0:
+            m.trigger = replace(m.trigger, confidence=round(m.trigger.confidence * lower, 3))
+    return kept
 
 
 def _in_subtree(tok: Token, root: Token) -> bool:
@@ -304,6 +571,7 @@ def _merge(matches: list[TriggerMatch]) -> list[TriggerMatch]:
 def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     """Absorb nouns that are another trigger's object or of-phrase; fold same-type triggers
     where one lies in the other's subtree."""
+    matches = _govern(matches)
     absorbed: set[int] = set()
     by_token = {m.token.i: m for m in matches}
     for m in matches:
@@ -316,14 +584,25 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             o = other.token
             slot = _position(o)  # "agreed a package of sanctions": the package is the object
             direct_obj = slot.head == tok and slot.dep_ in _OBJ | _PASS_SUBJ
+            governed = (
+                o.dep_ == "pobj"
+                and o.head.head == tok
+                and o.head.lower_ in _GOVERNED_PREPS
+                and (m.trigger.type in _GOVERNING or (m.trigger.type == "CONCEDE" and o.head.lower_ == "to"))
+            )  # "conceded to demands": what is yielded to
             of_obj = o.dep_ == "pobj" and o.head.head == tok and o.head.lower_ in {"of", "off"}
             in_obj_phrase = o.dep_ == "compound" and o.head.head == tok and o.head.dep_ in _OBJ
-            if not (direct_obj or of_obj or in_obj_phrase):
+            if not (direct_obj or of_obj or in_obj_phrase or governed):
                 continue
-            if _lemma(tok) in SUPPORT_VERBS and other.trigger.type != m.trigger.type:
+            if _lemma(tok) in SUPPORT_VERBS and other.trigger.type != m.trigger.type and not governed:
                 m.trigger = other.trigger
             m.absorbed.append(o)
             absorbed.add(o.i)
+            if governed:  # the governed phrase with its modifiers ("opposed to mediation in the talks")
+                for inner in matches:
+                    if inner.token.i not in absorbed and inner is not m and _in_subtree(inner.token, o):
+                        m.absorbed.append(inner.token)
+                        absorbed.add(inner.token.i)
         head = by_token.get(tok.head.i)
         # coordinated nouns of one type: "a ceasefire and a cessation of hostilities"
         if tok.dep_ == "conj" and head is not None and head.trigger.type == m.trigger.type:
@@ -520,6 +799,18 @@ def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
             a2, r2 = _noun_roles(extra)
             actor = actor or a2
             recipient = recipient or r2
+    if recipient is None and match.trigger.type == "REQUEST" and tok.pos_ == "VERB":
+        # "said (that) Sudan must return ...", "urged that X ...": the complement's subject
+        comp = _first_child(tok, {"ccomp"})
+        if comp is not None:
+            recipient = _first_child(comp, _SUBJ | _PASS_SUBJ)
+    if recipient is None and match.trigger.type in {"THREATEN", "REJECT"}:
+        # "threatened to shell Iraqi towns", "refused to meet the king": the governed act's target
+        for extra in match.absorbed:
+            if extra.pos_ == "VERB":
+                recipient = _verb_roles(extra)[1]
+                if recipient is not None:
+                    break
     if recipient is None and match.trigger.type == "ASSAULT":
         recipient = _direction_target(tok)
     return actor, recipient
@@ -542,7 +833,7 @@ def ordering_phrase(match: TriggerMatch) -> Token | None:
     """Who ordered the event: "by/on/at/under the instructions/orders/request of X", "on X's orders"
     attached to the trigger's clause. Returns the head of X."""
     verb = match.token
-    while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
         verb = verb.head
     for prep in verb.children:
         if prep.dep_ != "prep" or prep.lower_ not in {"by", "on", "at", "under", "upon", "following"}:

@@ -31,6 +31,12 @@ def _recognizers(data: Path) -> dict[str, Any]:
     return score_recognizers(data)
 
 
+def _plover(data: Path) -> dict[str, Any]:
+    from ..evaluate.plover import score_plover
+
+    return score_plover(data)
+
+
 def _geovirus(data: Path) -> dict[str, Any]:
     from ..evaluate.geovirus import score_geovirus
     from ..gazetteer import Gazetteer
@@ -51,6 +57,7 @@ DATA_SETS: dict[str, tuple[Callable[[Path], dict[str, Any]], str, str]] = {
         "date/time cases of Microsoft Recognizers-Text (chat-style, not news)",
     ),
     "geovirus": (_geovirus, "geovirus", "toponym recognition and geocoding (GeoVirus, 229 passages)"),
+    "plover": (_plover, "plover_gsr", "PLOVER event types and actor countries (322 gold sentences)"),
 }
 
 

@@ -224,3 +224,11 @@ def test_events_verbless_headlines_are_coded(code, text: str) -> None:
     """A sentence whose root is a noun (a headline) must not send the clause walks into a loop."""
     doc = code(text)
     assert doc.status == "ok"
+
+
+def test_events_violation_target_from_direction_phrase(code) -> None:
+    doc = code("Eritrean troops violated the truce in the direction of Ethiopia's Tigray region.")
+    violated = _by_trigger(doc, "violated")
+    assert violated.type == "ASSAULT"
+    assert violated.actor is not None and violated.actor.country == "ERI"
+    assert violated.recipient is not None and violated.recipient.country == "ETH"

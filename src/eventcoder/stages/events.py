@@ -784,11 +784,10 @@ def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
     # "lost soldiers": the subject suffers the event
     if match.trigger.needs and match.trigger.needs.startswith("obj=") and match.trigger.lemma == "lose":
         return None, actor
-    # a support verb's object is the event noun itself ("agreed a package of sanctions against
-    # Iran"): the noun's own target is the recipient, not the container it sits in
+    # an object that is itself the event noun is no participant ("agreed a package of sanctions
+    # against Iran", "violated the ceasefire in the direction of X"): look for the real target
     if (
         tok.pos_ == "VERB"
-        and _lemma(tok) in SUPPORT_VERBS
         and recipient is not None
         and any(_position(x) == recipient or x == recipient for x in match.absorbed)
     ):

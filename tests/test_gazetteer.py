@@ -60,6 +60,15 @@ def test_gazetteer_country_by_iso2_has_a_point_inside_the_country(gaz: Gazetteer
     assert gaz.country("ZZ") is None
 
 
+def test_gazetteer_large_countries_take_their_conventional_point(gaz: Gazetteer) -> None:
+    # Not the middle of where the towns are: geographic centres (Kansas for the contiguous US,
+    # Siberia for Russia, the north for Canada).
+    us, ru, ca = gaz.country("US"), gaz.country("RU"), gaz.country("CA")
+    assert us is not None and haversine_km(us.lat, us.lon, 39.8, -98.6) < 300
+    assert ru is not None and ru.lon > 80
+    assert ca is not None and ca.lat > 55
+
+
 @pytest.mark.parametrize(("name", "iso"), [("Kherson oblast", "UA"), ("Tovuz district", "AZ"),
                                            ("Herat province", "AF"), ("Texas", "US")])
 def test_gazetteer_admin1_with_unit_word_comes_first(gaz: Gazetteer, name: str, iso: str) -> None:

@@ -51,6 +51,7 @@ _CLAUSE_PREPS = {"in", "near", "at", "on", "along", "across", "from", "into", "i
 _ACTOR_DEPS = {"nsubj", "agent"}
 _STRONG_FEATURES = {"country", "admin1", "region"}
 _POPULOUS = 100_000
+_WORLD_CITY = 1_000_000
 _SHARPNESS = 2.0  # softmax temperature: a tenfold population gap alone gives about 0.73 vs 0.27
 
 
@@ -191,7 +192,7 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
 
 def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
          anchors: Sequence[tuple[float, float]], home: str | None, publisher: str | None,
-         namesake_city: bool) -> float:
+         namesake_city: bool, part_named: bool = False) -> float:
     # Curated regions carry no population; rate them like a million-people unit.
     pop = max(c.population, 1_000_000) if c.feature == "region" else c.population
     s = _BASE[c.feature] + math.log10(pop + 10) / 2
@@ -199,6 +200,10 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
         s += 0.5 if c.feature in {"admin1", "region"} else -0.5
     elif c.feature == "admin1" and namesake_city:
         s -= 1.5  # "Moscow" is the city; "Moscow oblast" is the unit
+    elif part_named:
+        s -= 1.5  # "Scotland" is a short form of its country but the primary name of its part
+    if c.feature == "city" and c.population >= _WORLD_CITY:
+        s += 1.0  # a bare "Cairo" or "London" is the world city even where a namesake's country is named
     if c.match == "primary":
         s += 0.5
     elif c.feature == "city":
@@ -226,11 +231,16 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
     for c in m.candidates:
         if c.feature == "city" and c.match == "primary":
             big_towns[c.country] = max(big_towns.get(c.country, 0), c.population)
+    # A country reached only through an alternate name that is the primary name of one of its
+    # own first-level units ("England", "Wales") means that unit: same country, closer point.
+    parts = {c.country for c in m.candidates
+             if c.feature == "admin1" and c.match == "primary" and not c.generic}
     scored = []
     for c in m.candidates:
         town = big_towns.get(c.country, 0)
         namesake = c.feature == "admin1" and (town >= 50_000 or town >= c.population // 5)
-        scored.append((_raw(c, countries, admins, anchors, home, publisher, namesake), -c.pid, c))
+        part = c.feature == "country" and c.match == "alternate" and c.country in parts
+        scored.append((_raw(c, countries, admins, anchors, home, publisher, namesake, part), -c.pid, c))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     best = scored[0][0]
     total = sum(math.exp(_SHARPNESS * (s - best)) for s, _, _ in scored)
@@ -256,6 +266,17 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
         return c.country in countries and c.population >= 1000
     small = 10_000 if m.label == "ORG" else 1000  # "Congress" is also a hamlet in Arizona
     return c.population >= _POPULOUS or (c.country in countries and c.population >= small)
+
+
+def _foreign_hamlet(c: Candidate, countries: set[str], anchors: Sequence[tuple[float, float]],
+                   home: str | None) -> bool:
+    """A small town abroad, far from every other place of a document that names its countries
+    ("Suffolk" in a report on England finds only a Virginia town): a likelier miss than a hit."""
+    if c.feature != "city" or c.population >= _POPULOUS or not countries or c.country in countries:
+        return False
+    if home is not None and c.country == home:
+        return False
+    return all(haversine_km(c.lat, c.lon, lat, lon) >= 1000 for lat, lon in anchors)
 
 
 def _to_place(doc: Doc, m: _Mention, c: Candidate, share: float) -> Place:
@@ -299,6 +320,8 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
                    if j != i and share > 0.5 and c.feature != "country"
                    and mentions[j].text != m.text and _accept(mentions[j], c, countries)]
         c, share = _rank(m, countries, admins, anchors, home, publisher_country)
+        if _foreign_hamlet(c, countries, anchors, home):
+            continue
         if _accept(m, c, countries):
             places.append(_to_place(doc, m, c, share))
     return places

@@ -232,3 +232,23 @@ def test_events_violation_target_from_direction_phrase(code) -> None:
     assert violated.type == "ASSAULT"
     assert violated.actor is not None and violated.actor.country == "ERI"
     assert violated.recipient is not None and violated.recipient.country == "ETH"
+
+
+def test_events_joint_subject_of_a_clash_splits_into_two_sides(code) -> None:
+    doc = code("Chinese and Indian troops clashed along the disputed border, officials said.")
+    clashed = _by_trigger(doc, "clashed")
+    assert clashed.actor is not None and clashed.recipient is not None
+    assert {clashed.actor.country, clashed.recipient.country} == {"CHN", "IND"}
+    assert clashed.actor.sector == clashed.recipient.sector == "MIL"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The central bank will keep fighting inflation.", []),
+        ("Thousands of workers went on strike in Lyon on Thursday.", ["PROTEST"]),
+        ("Rebels fought government troops near Goma.", ["ASSAULT"]),
+    ],
+)
+def test_events_fight_and_strike_senses(code, text: str, expected: list[str]) -> None:
+    assert [e.type for e in code(text).events] == expected

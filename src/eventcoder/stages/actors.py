@@ -457,8 +457,37 @@ class ActorResolver:
             rank=p.rank,
         )
 
-    def countries_in(self, start_tok: int, end_tok: int) -> list[str]:
-        return [iso for s, e, iso in self._country_hits if s >= start_tok and e <= end_tok]
+    def split_joint(self, ref: ActorRef) -> tuple[ActorRef, ActorRef] | None:
+        """ "Chinese and Indian troops", "Israel and Hamas": two sides named in one phrase ->
+        (first side, second side), each with the phrase's sector; None when it names one country."""
+        hits = [
+            (s, e, iso)
+            for s, e, iso in self._country_hits
+            if self.doc[s].idx >= ref.start and self.doc[e - 1].idx + len(self.doc[e - 1]) <= ref.end
+        ]
+        isos = list(dict.fromkeys(iso for _, _, iso in hits))
+        if len(isos) < 2 or ref.kind == "person":
+            return None
+        sides = []
+        for iso in isos[:2]:
+            s, e, _ = next(h for h in hits if h[2] == iso)
+            start, end = self.doc[s].idx, self.doc[e - 1].idx + len(self.doc[e - 1])
+            name = f"{self.lex.country_names.get(iso, iso)} {ref.sector or ''}".strip()
+            sides.append(
+                ActorRef(
+                    name=name,
+                    country=iso,
+                    sector=ref.sector,
+                    title=None,
+                    start=start,
+                    end=end,
+                    text=doc_text(self.doc)[start:end],
+                    kind="country" if ref.sector is None else "organization",
+                    score=ref.score,
+                    method=ref.method + "+split",
+                )
+            )
+        return sides[0], sides[1]
 
     def iso2(self, iso3: str | None) -> str | None:
         return self.lex.iso3_to_iso2.get(iso3) if iso3 else None

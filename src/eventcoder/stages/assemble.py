@@ -24,6 +24,7 @@ from .quantities import event_quantities, fatalities_for
 __all__ = ["EventInputs", "assemble_events"]
 
 _JOINT_TYPES = {"AGREE", "CONSULT", "COOPERATE"}
+_SYMMETRIC_TYPES = _JOINT_TYPES | {"ASSAULT"}  # joint subjects of clashes, talks, deals
 _CIVILIAN = {"CVL", "EDU", "MED", "HLH", "REF", "LAB", "REL", "BUS"}
 
 
@@ -91,6 +92,11 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
         )
         if recipient is None and (target := target_phrase(m)) is not None and target != recipient_tok:
             recipient = resolver.resolve(target, fallback_country=local_country)
+        if recipient is None and actor is not None and m.trigger.type in _SYMMETRIC_TYPES:
+            # "Chinese and Indian troops clashed": one side is the actor, the other the recipient
+            sides = resolver.split_joint(actor)
+            if sides is not None:
+                actor, recipient = sides
         if (
             actor is None
             and m.trigger.type == "MOBILIZE"

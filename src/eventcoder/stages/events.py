@@ -184,6 +184,9 @@ def _modifier_lemmas(tok: Token) -> set[str]:
         out.add(_lemma(tok.head))
     if tok.dep_ == "compound":
         out.add(_lemma(tok.head))
+    if tok.dep_ == "pobj" and tok.head.head.pos_ in {"VERB", "AUX"}:
+        # "went on strike", "came under fire": the verb that governs the phrase
+        out.add(_lemma(tok.head.head))
     return out
 
 

@@ -42,6 +42,8 @@ class Errors(StrEnum):
     EC026 = "[EC026] Evaluation score {name}={score:.3f} fell below its floor {floor:.3f}."
     EC027 = "[EC027] Cannot build the gazetteer index at {path}: {detail}."
     EC028 = "[EC028] Invalid value {value!r} for {option}: {detail}."
+    EC029 = ("[EC029] Cannot read actor dictionary {path}: {detail}. Expected tab-separated columns "
+             "name, aliases, country, sector, start, end.")
 
     def format(self, *args: object, **kwargs: object) -> str:
         return self.value.format(*args, **kwargs)

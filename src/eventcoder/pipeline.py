@@ -15,6 +15,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from . import __version__
+from .actordict import load_actor_dictionary
 from .errors import Errors
 from .gazetteer import Gazetteer
 from .records import Article, DocumentResult, Place, content_id
@@ -47,6 +48,7 @@ class Pipeline:
         self.settings = settings or Settings()
         self.nlp = load_nlp(self.settings.model)
         self.gazetteer = Gazetteer.open(self.settings.cache_dir)
+        self.actors = load_actor_dictionary(self.settings.actors)
 
     def code(self, article: Article) -> DocumentResult:
         return next(self.pipe([article]))
@@ -63,8 +65,15 @@ class Pipeline:
     ) -> DocumentResult:
         """Convenience for library users: code one string with optional metadata."""
         return self.code(
-            Article(id=id or content_id(text), text=text, url=url, publisher=publisher, published=published,
-                    title=title, published_source="option" if published else None)
+            Article(
+                id=id or content_id(text),
+                text=text,
+                url=url,
+                publisher=publisher,
+                published=published,
+                title=title,
+                published_source="option" if published else None,
+            )
         )
 
     def pipe(
@@ -113,7 +122,7 @@ class Pipeline:
 
     def _code_doc(self, doc: Doc, article: Article) -> DocumentResult:
         anchor = _anchor(article)
-        resolver = ActorResolver(doc)
+        resolver = ActorResolver(doc, dictionary=self.actors, on=anchor)
         entities = extract_entities(doc)
         times = extract_times(doc, anchor)
         places = extract_places(doc, self.gazetteer, dateline_place=article.dateline_place)

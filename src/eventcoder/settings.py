@@ -36,6 +36,7 @@ class Settings:
     batch_size: int = 32
     published: str | None = None  # default publication date when a document has none
     publisher: str | None = None  # default publisher when a document names none
+    actors: Path | None = None  # a user actor dictionary (same columns as resources/actors.csv)
 
     def __post_init__(self) -> None:
         if self.max_chars <= 0:

@@ -7,7 +7,9 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
+from ..actordict import load_actor_dictionary
 from ..batch import BatchSummary, code_parallel, default_workers
 from ..errors import Errors, ExitCode
 from ..ingest import input_kind, iter_articles
@@ -55,7 +57,14 @@ def _progress(
 
 
 def run_code(args: argparse.Namespace) -> int:
-    settings = Settings(max_chars=args.max_chars, published=args.published, publisher=args.publisher)
+    settings = Settings(
+        max_chars=args.max_chars,
+        published=args.published,
+        publisher=args.publisher,
+        actors=Path(args.actors) if args.actors else None,
+    )
+    if settings.actors is not None:
+        load_actor_dictionary(settings.actors)  # a bad file stops the command before any work (EC029)
     fmt = format_from_path(args.output, args.format)
     existing = [p for p in args.paths if p == "-" or os.path.exists(p)]
     if not existing:

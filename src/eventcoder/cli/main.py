@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1_000_000,
         help="documents longer than this fail with EC007 (default 1,000,000)",
     )
+    code.add_argument(
+        "--actors",
+        metavar="FILE",
+        help="your own actor dictionary (tab-separated: name, "
+        "aliases, country, sector, start, end); its rows replace the bundled ones by name",
+    )
     code.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     code.set_defaults(func=_cmd_code)
 

@@ -11,6 +11,7 @@ country's Defense Ministry") takes the document's main country: the most mention
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
+from ..actordict import ActorDictionary
 from ..records import ActorRef, Entity
 from ..resources import read_table
 from .linguistic import doc_text, ents_in
@@ -149,9 +151,18 @@ def _phrase(doc: Doc, i: int, j: int) -> str:
 class ActorResolver:
     """Resolves actor phrases of one document; built once per document."""
 
-    def __init__(self, doc: Doc, lexicon: ActorLexicon | None = None) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        lexicon: ActorLexicon | None = None,
+        *,
+        dictionary: ActorDictionary | None = None,
+        on: dt.date | None = None,
+    ) -> None:
         self.doc = doc
         self.lex = lexicon or load_lexicon()
+        self.dictionary = dictionary
+        self.on = on  # the date roles are looked up at (the publication date)
         self._country_hits = self._scan_countries(0, len(doc))
         counts = Counter(iso for _, _, iso in self._country_hits)
         first: dict[str, int] = {}
@@ -258,8 +269,28 @@ class ActorResolver:
                 title = title or known.title
                 country = country or known.country
                 name = known.name if len(known.name) > len(name) else name
+            listed = self._listed(name)
+            if listed is not None:  # the actor dictionary fills what the text leaves out
+                country = country or listed.country
+                sector = sector or listed.sector
             persons.append(_Person(name, title, rank, country, sector, ent.start_char))
         return persons
+
+    def _listed(self, name: str) -> _Person | None:
+        """A person of the actor dictionary, with the role held at the document's date."""
+        if self.dictionary is None:
+            return None
+        hit = self.dictionary.lookup(name, self.on)
+        if hit is None:
+            return None
+        canonical, role = hit
+        return _Person(canonical, None, None, role.country, role.sector, -1)
+
+    def _new_person(self, name: str, start: int) -> _Person:
+        listed = self._listed(name)
+        return _Person(
+            name, None, None, listed.country if listed else None, listed.sector if listed else None, start
+        )
 
     def _is_country(self, text: str) -> bool:
         t = text.lower()
@@ -360,7 +391,7 @@ class ActorResolver:
         for ent in ents_in(doc, lo, hi + 1):
             if ent.label_ == "PERSON" and not self._is_country(ent.text):
                 name = ent.text[:-2] if ent.text.endswith("'s") else ent.text
-                p = self._match_person(name) or _Person(name, None, None, None, None, ent.start_char)
+                p = self._match_person(name) or self._new_person(name, ent.start_char)
                 return self._person_ref(p, start, end, text, score=0.8, method="ner+dictionary")
         # a later mention by surname the model did not tag ("Ruiz met ...")
         if head.pos_ == "PROPN" and not head.ent_type_ and lo == hi:
@@ -374,9 +405,7 @@ class ActorResolver:
                 continue
             for ent in ents_in(doc, c.left_edge.i, c.right_edge.i + 1):
                 if ent.label_ == "PERSON" and not self._is_country(ent.text):
-                    p = self._match_person(ent.text) or _Person(
-                        ent.text, None, None, None, None, ent.start_char
-                    )
+                    p = self._match_person(ent.text) or self._new_person(ent.text, ent.start_char)
                     return self._person_ref(p, start, end, text, score=0.7, method="ner+apposition")
         span_tokens = [doc[k] for k in range(lo, hi + 1)]
         # the match nearest the head names the actor: "Russian forces" in "KYIV, Ukraine - Russian

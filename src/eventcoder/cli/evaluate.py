@@ -37,6 +37,18 @@ def _plover(data: Path) -> dict[str, Any]:
     return score_plover(data)
 
 
+def _re3d(data: Path) -> dict[str, Any]:
+    from ..evaluate.re3d import score_re3d
+
+    return score_re3d(data)
+
+
+def _quantulum(data: Path) -> dict[str, Any]:
+    from ..evaluate.quantulum import score_quantulum
+
+    return score_quantulum(data)
+
+
 def _geovirus(data: Path) -> dict[str, Any]:
     from ..evaluate.geovirus import score_geovirus
     from ..gazetteer import Gazetteer
@@ -58,6 +70,8 @@ DATA_SETS: dict[str, tuple[Callable[[Path], dict[str, Any]], str, str]] = {
     ),
     "geovirus": (_geovirus, "geovirus", "toponym recognition and geocoding (GeoVirus, 229 passages)"),
     "plover": (_plover, "plover_gsr", "PLOVER event types and actor countries (322 gold sentences)"),
+    "re3d": (_re3d, "re3d", "defence-domain entities: Person, Organisation, Location, Nationality, Quantity"),
+    "quantulum": (_quantulum, "quantulum3_tests", "numbers with units (quantulum3 test sentences)"),
 }
 
 

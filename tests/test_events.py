@@ -252,3 +252,19 @@ def test_events_joint_subject_of_a_clash_splits_into_two_sides(code) -> None:
 )
 def test_events_fight_and_strike_senses(code, text: str, expected: list[str]) -> None:
     assert [e.type for e in code(text).events] == expected
+
+
+def test_events_forced_act_is_the_event_and_the_forcer_its_recipient(code) -> None:
+    doc = code("The army forced the rebels to surrender their weapons near Goma.")
+    assert [e.type for e in doc.events] == ["CONCEDE"]
+    ev = doc.events[0]
+    assert ev.actor is not None and ev.actor.sector == "REB"
+    assert ev.recipient is not None and ev.recipient.sector == "MIL"
+
+
+def test_events_coercion_without_a_coded_act_is_coercion(code) -> None:
+    doc = code("Police forced the protesters to leave the square in Minsk.")
+    assert [e.type for e in doc.events] == ["COERCE"]
+    ev = doc.events[0]
+    assert ev.actor is not None and ev.actor.sector == "COP"
+    assert ev.recipient is not None and ev.recipient.sector == "CVL"

@@ -17,7 +17,7 @@ from ..records import ActorRef, Article, Event, Place, Quantity, Span, TimeValue
 from .actors import ActorResolver
 from .attribution import AttributionIndex, attribution_for, modality_for
 from .dates import event_date
-from .events import TriggerMatch, load_crosswalk, mode_for, ordering_phrase, roles_for, target_phrase
+from .events import TriggerMatch, coercer, load_crosswalk, mode_for, ordering_phrase, roles_for, target_phrase
 from .places import event_location
 from .quantities import event_quantities, fatalities_for
 
@@ -92,6 +92,8 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
         )
         if recipient is None and (target := target_phrase(m)) is not None and target != recipient_tok:
             recipient = resolver.resolve(target, fallback_country=local_country)
+        if recipient is None and (forcer := coercer(m)) is not None:
+            recipient = resolver.resolve(forcer, fallback_country=local_country)
         if recipient is None and actor is not None and m.trigger.type in _SYMMETRIC_TYPES:
             # "Chinese and Indian troops clashed": one side is the actor, the other the recipient
             sides = resolver.split_joint(actor)

@@ -275,6 +275,17 @@ def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool
             if lem & wanted:
                 return True
         return False
+    if key == "comp":
+        # governs an act: "forced X to withdraw", "pushed X to sign" (the parser may call the
+        # to-infinitive an xcomp, a ccomp or an advcl)
+        return any(
+            c.pos_ in {"VERB", "AUX"}
+            and (
+                c.dep_ in {"xcomp", "ccomp"}
+                or (c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children))
+            )
+            for c in tok.children
+        )
     if key == "notobj":
         return not any(_lemma(o) in wanted for o in _objects(tok))
     if key == "mod":
@@ -292,9 +303,37 @@ def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool
 
 _NAME_ENTS = {"ORG", "FAC", "WORK_OF_ART", "LAW", "PRODUCT", "PERSON", "GPE"}
 _KIND_HEADS = {
-    "helicopter", "aircraft", "plane", "jet", "vehicle", "convoy", "ship", "boat", "zone", "area", "camp",
-    "site", "route", "group", "team", "unit", "agency", "organization", "organisation", "force", "dog",
-    "agent", "worker", "officer", "official", "leader", "member", "staff", "volunteer", "activist", "guard",
+    "helicopter",
+    "aircraft",
+    "plane",
+    "jet",
+    "vehicle",
+    "convoy",
+    "ship",
+    "boat",
+    "zone",
+    "area",
+    "camp",
+    "site",
+    "route",
+    "group",
+    "team",
+    "unit",
+    "agency",
+    "organization",
+    "organisation",
+    "force",
+    "dog",
+    "agent",
+    "worker",
+    "officer",
+    "official",
+    "leader",
+    "member",
+    "staff",
+    "volunteer",
+    "activist",
+    "guard",
 }
 
 
@@ -348,6 +387,8 @@ _GOVERNING = {"THREATEN", "REQUEST", "REJECT", "AGREE", "ACCUSE"}
 _GOVERNED_PREPS = {"for", "to", "over", "about"}
 # commissive verbs: a promise of a hostile act is a threat ("vowed to fight on")
 _COMMISSIVE = {"promise", "pledge", "vow", "swear", "offer", "commit"}
+# coercive verbs: "forced X to withdraw" is the coercion; the forced act is its content
+_COERCIVE = {"force", "compel", "push", "coerce", "oblige"}
 _HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST", "THREATEN"}
 _COOPERATIVE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
 # "ready/willing/prepared to X", "plans to X", "swore to X": an intention to act, not the act
@@ -362,8 +403,19 @@ _NOT_ADDRESSEE = {"we", "i", "it", "there", "this", "that", "you", "one"}
 # background: events in relative clauses and temporal or causal adjuncts ("where 28 people were
 # killed", "after a coup toppled", "following the killing of") rank below the main clause's event
 _BACKGROUND_MARKS = {
-    "after", "since", "as", "when", "while", "because", "before", "until", "once", "though", "although",
-    "if", "unless",
+    "after",
+    "since",
+    "as",
+    "when",
+    "while",
+    "because",
+    "before",
+    "until",
+    "once",
+    "though",
+    "although",
+    "if",
+    "unless",
 }
 _BACKGROUND_PREPS = {"after", "following", "since", "amid", "during", "despite", "before", "until"}
 
@@ -393,11 +445,21 @@ def _clause_governor(tok: Token) -> Token | None:
         node = node.head
     if node.dep_ in {"xcomp", "ccomp"}:
         return node.head
+    if (
+        node.dep_ == "advcl"
+        and _lemma(node.head) in _COERCIVE
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+    ):
+        return node.head  # "pushed Armenia to sign": the parser's advcl is the forced act
     if node.dep_ == "pcomp" and node.head.dep_ == "prep":
         return node.head.head
-    if node.dep_ in {"acl", "relcl", "advcl"} and node.head.pos_ == "NOUN" and any(
-        (c.dep_ == "mark" and c.lower_ == "that") or (c.dep_ == "aux" and c.lower_ == "to")
-        for c in node.children
+    if (
+        node.dep_ in {"acl", "relcl", "advcl"}
+        and node.head.pos_ == "NOUN"
+        and any(
+            (c.dep_ == "mark" and c.lower_ == "that") or (c.dep_ == "aux" and c.lower_ == "to")
+            for c in node.children
+        )
     ):
         return node.head
     return None
@@ -490,9 +552,17 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             continue
         gov = _clause_governor(verb)
         host = by_token.get(gov.i) if gov is not None else None
-        if host is not None and host is not m and host.token.i not in dropped and (
-            host.trigger.type in _GOVERNING or _lemma(host.token) in _COMMISSIVE
+        if (
+            host is not None
+            and host is not m
+            and host.token.i not in dropped
+            and (host.trigger.type in _GOVERNING or _lemma(host.token) in _COMMISSIVE | _COERCIVE)
         ):
+            if _lemma(host.token) in _COERCIVE:
+                # the forced act is the event ("pushed X to sign the surrender": X concedes to the
+                # pusher); the coercive verb is an event of its own only with no act under it
+                dropped.add(host.token.i)
+                continue
             if _lemma(host.token) in _COMMISSIVE - {"offer", "commit"} and m.trigger.type in _HOSTILE:
                 host.trigger = _retyped(host.trigger, "THREATEN")
             # the governed clause, with every act inside it, belongs to the governing event
@@ -505,8 +575,10 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
         if verb.i != m.token.i and verb.i in by_token:
             continue  # the verb's own match decides ("lift the curfew")
         words = _aux(verb)
-        intent = gov is not None and host is None and (
-            (gov.pos_ == "ADJ" and _lemma(gov) in _WILLING) or _lemma(gov) in _INTEND
+        intent = (
+            gov is not None
+            and host is None
+            and ((gov.pos_ == "ADJ" and _lemma(gov) in _WILLING) or _lemma(gov) in _INTEND)
         )
         if words & _NEG:
             # "will not accept", "did not support": a refusal of the cooperative act
@@ -534,8 +606,10 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             lower = 0.7
         # a purpose or manner adjunct of another event ("staged rallies to demand reforms",
         # "protested, calling for X") ranks below the event it serves
-        if tok.pos_ == "VERB" and tok.dep_ in {"advcl", "xcomp"} and (
-            tok.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+        if (
+            tok.pos_ == "VERB"
+            and tok.dep_ in {"advcl", "xcomp"}
+            and (tok.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children))
         ):
             head = tok.head
             if any(
@@ -706,6 +780,9 @@ def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
         if people:
             actor = people[-1].root
     recipient = _first_child(verb, _OBJ) or _pobj(verb, _TARGET_PREPS)
+    governor = _clause_governor(verb)
+    if governor is not None and _lemma(governor) in _COERCIVE and not _is_passive(verb):
+        actor = _first_child(governor, _OBJ) or actor  # "pushed Armenia to sign": Armenia signs
     return actor, recipient
 
 
@@ -845,6 +922,16 @@ def ordering_phrase(match: TriggerMatch) -> Token | None:
             continue
         return _first_child(noun, {"poss"}) or _pobj(noun, {"of", "from"})
     return None
+
+
+def coercer(match: TriggerMatch) -> Token | None:
+    """Who forced the act ("Azerbaijan pushed Armenia to sign"): the recipient of a forced act
+    when the act names no participant of its own."""
+    tok = match.token
+    gov = _clause_governor(tok) if tok.pos_ == "VERB" else None
+    if gov is None or _lemma(gov) not in _COERCIVE:
+        return None
+    return _first_child(gov, _SUBJ)
 
 
 def target_phrase(match: TriggerMatch) -> Token | None:

@@ -43,6 +43,11 @@ class EventInputs:
     dateline_place: Place | None
 
 
+def _extent(tok: Token) -> tuple[int, int]:
+    """Character extent of the phrase a role token heads."""
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+
+
 def _first_conjunct(tok: Token | None) -> Token | None:
     if tok is None:
         return None
@@ -75,13 +80,24 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
         tok = m.token
         ts, te = tok.idx, tok.idx + len(tok)
         sent = tok.sent
+        actor_tok, recipient_tok = roles_for(m)
         location, location_source = event_location(
             doc, inputs.places, ts, te, dateline_place=inputs.dateline_place
         )
+        if location is not None and location_source in {"sentence", "paragraph"}:
+            # a place named as a participant ("Azerbaijan's retaliation", "pushed Armenia to ...")
+            # is no setting: look again without the participants' places
+            spans = [_extent(t) for t in (actor_tok, recipient_tok) if t is not None]
+            if any(lo <= location.start and location.end <= hi for lo, hi in spans):
+                others = [
+                    p for p in inputs.places if not any(lo <= p.start and p.end <= hi for lo, hi in spans)
+                ]
+                location, location_source = event_location(
+                    doc, others, ts, te, dateline_place=inputs.dateline_place
+                )
         # the event's own setting (not the dateline's) lends its country to unnamed own-side agents
         local = location is not None and location_source != "dateline"
         local_country = resolver.iso3(location.country) if local and location is not None else None
-        actor_tok, recipient_tok = roles_for(m)
         actor = resolver.resolve(actor_tok, fallback_country=local_country) if actor_tok is not None else None
         if recipient_tok is None and m.trigger.type in _JOINT_TYPES:
             recipient_tok = _first_conjunct(actor_tok)

@@ -49,6 +49,12 @@ def _quantulum(data: Path) -> dict[str, Any]:
     return score_quantulum(data)
 
 
+def _roles(data: Path) -> dict[str, Any]:
+    from ..evaluate.roles import score_roles
+
+    return score_roles(data)
+
+
 def _geovirus(data: Path) -> dict[str, Any]:
     from ..evaluate.geovirus import score_geovirus
     from ..gazetteer import Gazetteer
@@ -72,6 +78,7 @@ DATA_SETS: dict[str, tuple[Callable[[Path], dict[str, Any]], str, str]] = {
     "plover": (_plover, "plover_gsr", "PLOVER event types and actor countries (322 gold sentences)"),
     "re3d": (_re3d, "re3d", "defence-domain entities: Person, Organisation, Location, Nationality, Quantity"),
     "quantulum": (_quantulum, "quantulum3_tests", "numbers with units (quantulum3 test sentences)"),
+    "roles": (_roles, "meantime", "actor/recipient against MEANTIME Arg0/Arg1 participants (indicative)"),
 }
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Errors, InputError
 from ..records import Article, DocumentResult
-from .timex import MEANTIME_LAST_ANNOTATED_SENTENCE, _Builder, read_meantime
+from .timex import meantime_tokens, read_meantime
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -61,22 +61,6 @@ class RolesDocument:
     events: tuple[GoldEvent, ...]
 
 
-def _token_spans(root: ET.Element) -> dict[str, tuple[int, int]]:
-    """Token id -> character span, in the text ``read_meantime`` builds (same joining rules)."""
-    b = _Builder([])
-    spans: dict[str, tuple[int, int]] = {}
-    sentence = None
-    for tok in root.iter("token"):
-        sent = tok.get("sentence")
-        if sent is not None and sent.isdigit() and int(sent) > MEANTIME_LAST_ANNOTATED_SENTENCE:
-            break
-        if sentence is not None and sent != sentence:
-            b.newline(2 if sentence in ("0", "1") else 1)
-        sentence = sent
-        spans[tok.get("t_id", "")] = b.add(tok.text or "")
-    return spans
-
-
 def read_roles(path: Path) -> RolesDocument:
     """The annotated text of one MEANTIME document and its event mentions with Arg0/Arg1.
 
@@ -86,14 +70,18 @@ def read_roles(path: Path) -> RolesDocument:
     """
     text, dct, _ = read_meantime(path)
     root = ET.parse(path).getroot()
-    tokens = _token_spans(root)
+    tokens = meantime_tokens(root)[1]
     mentions: dict[str, tuple[str, int, int, str]] = {}
     markables = root.find("Markables")
     for m in markables if markables is not None else []:
         pos = [tokens[a.get("t_id", "")] for a in m.iter("token_anchor") if a.get("t_id", "") in tokens]
         if pos:
-            mentions[m.get("m_id", "")] = (m.tag, min(p[0] for p in pos), max(p[1] for p in pos),
-                                           m.get("pred", ""))
+            mentions[m.get("m_id", "")] = (
+                m.tag,
+                min(p[0] for p in pos),
+                max(p[1] for p in pos),
+                m.get("pred", ""),
+            )
     roles: dict[str, dict[str, list[tuple[int, int]]]] = {}
     relations = root.find("Relations")
     for rel in relations.iter("HAS_PARTICIPANT") if relations is not None else []:
@@ -111,8 +99,15 @@ def read_roles(path: Path) -> RolesDocument:
     for mid, by_role in roles.items():
         _, start, end, pred = mentions[mid]
         pred = pred or text[start:end].lower()  # many mentions leave ``pred`` empty
-        events.append(GoldEvent(start, end, pred, tuple(sorted(by_role.get("Arg0", []))),
-                                tuple(sorted(by_role.get("Arg1", [])))))
+        events.append(
+            GoldEvent(
+                start,
+                end,
+                pred,
+                tuple(sorted(by_role.get("Arg0", []))),
+                tuple(sorted(by_role.get("Arg1", []))),
+            )
+        )
     events.sort(key=lambda e: (e.start, e.end))
     return RolesDocument(root.get("doc_name") or path.stem, text, dct, tuple(events))
 
@@ -125,8 +120,13 @@ def _prf(hits_p: int, n_pred: int, hits_r: int, n_gold: int) -> dict[str, Any]:
     p = hits_p / n_pred if n_pred else 0.0
     r = hits_r / n_gold if n_gold else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"predicted": n_pred, "gold": n_gold, "precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(f1, 4)}
+    return {
+        "predicted": n_pred,
+        "gold": n_gold,
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f1, 4),
+    }
 
 
 def score_predictions(docs: list[RolesDocument], results: list[DocumentResult]) -> dict[str, Any]:
@@ -147,17 +147,24 @@ def score_predictions(docs: list[RolesDocument], results: list[DocumentResult]) 
         our_events += len(ours)
         used: set[int] = set()
         for g in doc.events:
-            i = next((i for i, e in enumerate(ours) if i not in used
-                      and e.trigger.start < g.end and g.start < e.trigger.end), None)
+            i = next(
+                (
+                    i
+                    for i, e in enumerate(ours)
+                    if i not in used and e.trigger.start < g.end and g.start < e.trigger.end
+                ),
+                None,
+            )
             if i is None:
                 missed[g.pred.lower()] += 1
                 continue
             used.add(i)
             covered += 1
             ev = ours[i]
-            for name, ref, gold, other, cross in (("actor", ev.actor, g.arg0, g.arg1, "actor_is_arg1"),
-                                                  ("recipient", ev.recipient, g.arg1, g.arg0,
-                                                   "recipient_is_arg0")):
+            for name, ref, gold, other, cross in (
+                ("actor", ev.actor, g.arg0, g.arg1, "actor_is_arg1"),
+                ("recipient", ev.recipient, g.arg1, g.arg0, "recipient_is_arg0"),
+            ):
                 c = counts[name]
                 hit = ref is not None and _overlaps((ref.start, ref.end), gold)
                 c[0] += ref is not None
@@ -166,12 +173,16 @@ def score_predictions(docs: list[RolesDocument], results: list[DocumentResult]) 
                 c[3] += hit
                 crossed[cross] += ref is not None and not hit and _overlaps((ref.start, ref.end), other)
     return {
-        "documents": len(docs), "failed": failed, "our_events": our_events,
-        "gold_events": gold_events, "covered": covered,
+        "documents": len(docs),
+        "failed": failed,
+        "our_events": our_events,
+        "gold_events": gold_events,
+        "covered": covered,
         "coverage": round(covered / gold_events, 4) if gold_events else 0.0,
         "actor_vs_arg0": _prf(counts["actor"][1], counts["actor"][0], counts["actor"][3], counts["actor"][2]),
-        "recipient_vs_arg1": _prf(counts["recipient"][1], counts["recipient"][0], counts["recipient"][3],
-                                  counts["recipient"][2]),
+        "recipient_vs_arg1": _prf(
+            counts["recipient"][1], counts["recipient"][0], counts["recipient"][3], counts["recipient"][2]
+        ),
         **crossed,
         "missed_predicates": dict(missed.most_common(15)),
     }
@@ -196,8 +207,15 @@ def score_roles(data_dir: Path, pipeline: Pipeline | None = None) -> dict[str, A
         from ..pipeline import Pipeline
 
         pipeline = Pipeline()
-    articles = [Article(id=d.id, text=d.text, published=d.dct.isoformat() if d.dct else None,
-                        published_source="metadata" if d.dct else None) for d in docs]
+    articles = [
+        Article(
+            id=d.id,
+            text=d.text,
+            published=d.dct.isoformat() if d.dct else None,
+            published_source="metadata" if d.dct else None,
+        )
+        for d in docs
+    ]
     return score_predictions(docs, list(pipeline.pipe(articles)))
 
 

@@ -24,8 +24,20 @@ from ..records import TimeValue
 from ..stages.dates import extract_times
 from ..stages.linguistic import load_nlp, parse, parse_many
 
-__all__ = ["GoldTimex", "interval", "read_gum", "read_meantime", "read_recognizers", "same_recognizers",
-           "score_all", "score_gum", "score_meantime", "score_recognizers", "score_spans", "split_range"]
+__all__ = [
+    "GoldTimex",
+    "interval",
+    "read_gum",
+    "read_meantime",
+    "read_recognizers",
+    "same_recognizers",
+    "score_all",
+    "score_gum",
+    "score_meantime",
+    "score_recognizers",
+    "score_spans",
+    "split_range",
+]
 
 _NO_SPACE_BEFORE = re.compile(r"^(?:[,.;:!?)\]}%]|'s|'S|n't|'re|'ve|'ll|'d|'m|''|’s)$")
 _NO_SPACE_AFTER = frozenset({"(", "[", "{", "$", "``", "#"})
@@ -48,8 +60,12 @@ class _Builder:
     prev: str = ""
 
     def add(self, token: str) -> tuple[int, int]:
-        if self.parts and not self.parts[-1].endswith("\n") and not _NO_SPACE_BEFORE.match(token) \
-                and self.prev not in _NO_SPACE_AFTER:
+        if (
+            self.parts
+            and not self.parts[-1].endswith("\n")
+            and not _NO_SPACE_BEFORE.match(token)
+            and self.prev not in _NO_SPACE_AFTER
+        ):
             self.parts.append(" ")
             self.length += 1
         start = self.length
@@ -71,19 +87,9 @@ class _Builder:
 MEANTIME_LAST_ANNOTATED_SENTENCE = 5
 
 
-def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
-    """Text, creation date (DCT) and TIMEX3 gold of one MEANTIME document.
-
-    The DCT's own mention comes back with type "DCT" so that scoring can ignore predictions on it.
-    Two files have no CREATION_TIME markable: their dateline (sentence 1) is annotated as an
-    ordinary TIMEX3 that the relative expressions are anchored to (``anchorTimeID``), so its value
-    is the anchor and the mention stays gold. One CREATION_TIME value is not ISO ("03-02-2009");
-    its own words ("February 03, 2009") settle the day/month order.
-    MEANTIME annotated only the title and the first five sentences of each article (every TIMEX3
-    of the corpus lies in sentences 0-5), so the text stops there: scoring the unannotated rest
-    would count every correct expression in it as a false positive.
-    """
-    root = ET.parse(path).getroot()
+def meantime_tokens(root: ET.Element) -> tuple[_Builder, dict[str, tuple[int, int]], int]:
+    """The annotated text of a MEANTIME document rebuilt from its tokens: the builder, token id ->
+    character span, and the end of the title/dateline lines (sentences 0-1)."""
     b = _Builder([])
     spans: dict[str, tuple[int, int]] = {}
     sentence = None
@@ -98,6 +104,23 @@ def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
             b.newline(2 if sentence in ("0", "1") else 1)
         sentence = sent
         spans[tok.get("t_id", "")] = b.add(tok.text or "")
+    return b, spans, dateline_end
+
+
+def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
+    """Text, creation date (DCT) and TIMEX3 gold of one MEANTIME document.
+
+    The DCT's own mention comes back with type "DCT" so that scoring can ignore predictions on it.
+    Two files have no CREATION_TIME markable: their dateline (sentence 1) is annotated as an
+    ordinary TIMEX3 that the relative expressions are anchored to (``anchorTimeID``), so its value
+    is the anchor and the mention stays gold. One CREATION_TIME value is not ISO ("03-02-2009");
+    its own words ("February 03, 2009") settle the day/month order.
+    MEANTIME annotated only the title and the first five sentences of each article (every TIMEX3
+    of the corpus lies in sentences 0-5), so the text stops there: scoring the unannotated rest
+    would count every correct expression in it as a false positive.
+    """
+    root = ET.parse(path).getroot()
+    b, spans, dateline_end = meantime_tokens(root)
     gold: list[GoldTimex] = []
     dct: dt.date | None = None
     markables = root.find("Markables")
@@ -107,15 +130,21 @@ def read_meantime(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
         kind = tx.get("type", "DATE")
         pos = [spans[i] for i in ids if i in spans]
         if tx.get("functionInDocument") == "CREATION_TIME":
-            dct = _meantime_dct(value, b.text[pos[0][0]:pos[-1][1]] if pos else "")
+            dct = _meantime_dct(value, b.text[pos[0][0] : pos[-1][1]] if pos else "")
             kind = "DCT"
         if not ids or not value:
             continue
         if pos:
             gold.append(GoldTimex(min(p[0] for p in pos), max(p[1] for p in pos), value, kind))
     if dct is None:  # no CREATION_TIME markable: the dateline (sentence 1) is the anchor
-        dct = next((d for g in sorted(gold, key=lambda g: g.start) if g.start < dateline_end
-                    and (d := _meantime_dct(g.value, "")) is not None), None)
+        dct = next(
+            (
+                d
+                for g in sorted(gold, key=lambda g: g.start)
+                if g.start < dateline_end and (d := _meantime_dct(g.value, "")) is not None
+            ),
+            None,
+        )
     return b.text, dct, gold
 
 
@@ -211,8 +240,9 @@ def interval(value: str) -> tuple[dt.date, dt.date] | None:
     return None
 
 
-def score_spans(pairs: Iterable[tuple[list[GoldTimex], list[GoldTimex]]],
-                same: Callable[[str, str], bool]) -> dict[str, Any]:
+def score_spans(
+    pairs: Iterable[tuple[list[GoldTimex], list[GoldTimex]]], same: Callable[[str, str], bool]
+) -> dict[str, Any]:
     """TempEval-3 style P/R/F1: strict span, relaxed span, and value (on relaxed matches).
 
     Matching is one-to-one. Exact-span pairs are fixed first, then each remaining gold takes the
@@ -237,8 +267,13 @@ def score_spans(pairs: Iterable[tuple[list[GoldTimex], list[GoldTimex]]],
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
 
-    return {"gold": n_gold, "predicted": n_pred, "strict": prf(strict), "relaxed": prf(relaxed),
-            "value": prf(value_ok)}
+    return {
+        "gold": n_gold,
+        "predicted": n_pred,
+        "strict": prf(strict),
+        "relaxed": prf(relaxed),
+        "value": prf(value_ok),
+    }
 
 
 def _pair(gold: list[GoldTimex], pred: list[GoldTimex]) -> dict[int, int]:
@@ -252,16 +287,23 @@ def _pair(gold: list[GoldTimex], pred: list[GoldTimex]) -> dict[int, int]:
     for k, g in enumerate(gold):
         if k in match:
             continue
-        free = [(min(p.end, g.end) - max(p.start, g.start), -i) for i, p in enumerate(pred)
-                if i not in match.values() and p.end > g.start and p.start < g.end]
+        free = [
+            (min(p.end, g.end) - max(p.start, g.start), -i)
+            for i, p in enumerate(pred)
+            if i not in match.values() and p.end > g.start and p.start < g.end
+        ]
         if free:
             match[k] = -max(free)[1]
     return match
 
 
-def _run(files: list[Path], reader: Callable[[Path], tuple[str, dt.date | None, list[GoldTimex]]],
-         same: Callable[[str, str], bool], what: str,
-         keep: Callable[[TimeValue], bool] = lambda t: True) -> dict[str, Any]:
+def _run(
+    files: list[Path],
+    reader: Callable[[Path], tuple[str, dt.date | None, list[GoldTimex]]],
+    same: Callable[[str, str], bool],
+    what: str,
+    keep: Callable[[TimeValue], bool] = lambda t: True,
+) -> dict[str, Any]:
     if not files:
         raise InputError(Errors.EC022, what=what)
     nlp = load_nlp()
@@ -277,12 +319,21 @@ def _run(files: list[Path], reader: Callable[[Path], tuple[str, dt.date | None, 
         t_parse += t1 - t0
         # the document creation time is metadata, not a mention to find: ignore predictions on it
         dcts = [g for g in gold if g.type == "DCT"]
-        pred = [p for t in times if keep(t) for p in split_range(t)
-                if not any(p.start < g.end and g.start < p.end for g in dcts)]
+        pred = [
+            p
+            for t in times
+            if keep(t)
+            for p in split_range(t)
+            if not any(p.start < g.end and g.start < p.end for g in dcts)
+        ]
         pairs.append(([g for g in gold if g.type != "DCT"], pred))
     out = score_spans(pairs, same)
-    out.update(documents=len(files), parse_seconds=round(t_parse, 3), times_seconds=round(t_times, 3),
-               overhead=round(t_times / t_parse, 4) if t_parse else 0.0)
+    out.update(
+        documents=len(files),
+        parse_seconds=round(t_parse, 3),
+        times_seconds=round(t_times, 3),
+        overhead=round(t_times / t_parse, 4) if t_parse else 0.0,
+    )
     return out
 
 
@@ -303,8 +354,10 @@ def split_range(t: TimeValue) -> list[GoldTimex]:
     m = _RANGE_WORD.search(t.text) or _RANGE_DASH.search(t.text)
     if m is None or m.start() == 0 or m.end() >= len(t.text):
         return [GoldTimex(t.start, t.end, t.value, t.type)]
-    return [GoldTimex(t.start, t.start + m.start(), t.begin, t.type),
-            GoldTimex(t.start + m.end(), t.end, t.finish, t.type)]
+    return [
+        GoldTimex(t.start, t.start + m.start(), t.begin, t.type),
+        GoldTimex(t.start + m.end(), t.end, t.finish, t.type),
+    ]
 
 
 def _same_meantime(pred: str, gold: str) -> bool:
@@ -328,8 +381,13 @@ def score_gum(data_dir: Path) -> dict[str, Any]:
     base = data_dir / "gum_news" if (data_dir / "gum_news").is_dir() else data_dir
     files = sorted((base / "xml").glob("GUM_news_*.xml"))
     # GUM tags calendar dates only: durations, sets and vague references are not its targets
-    return _run(files, read_gum, _same_interval, str(base / "xml"),
-                keep=lambda t: t.type in ("DATE", "TIME") and not t.value.endswith("_REF"))
+    return _run(
+        files,
+        read_gum,
+        _same_interval,
+        str(base / "xml"),
+        keep=lambda t: t.type in ("DATE", "TIME") and not t.value.endswith("_REF"),
+    )
 
 
 # ----------------------------------------------------------------- Microsoft Recognizers-Text
@@ -353,8 +411,11 @@ def _canon(value: str) -> str:
         m = _CLOCK.fullmatch(part)
         if m is not None:
             mm, ss = m["mm"] or "00", m["ss"] or "00"
-            part = m["head"] + (f":{mm}" if (mm, ss) != ("00", "00") else "") + (
-                f":{ss}" if ss.strip("0.") else "")
+            part = (
+                m["head"]
+                + (f":{mm}" if (mm, ss) != ("00", "00") else "")
+                + (f":{ss}" if ss.strip("0.") else "")
+            )
         ends.append(part)
     return "/".join(ends)
 
@@ -430,8 +491,10 @@ def same_recognizers(pred: str, gold: str) -> bool:
         if unresolved and want.startswith("XXXX-") and re.fullmatch(r"\d{4}" + re.escape(want[4:]), ours):
             return True
         span = interval(want) if days is not None and "T" not in want else None
-        if span is not None and (days in (span, (span[0], span[1] - dt.timedelta(days=1)))
-                                 or ("/" in ours + want and _first_days(ours) == _first_days(want))):
+        if span is not None and (
+            days in (span, (span[0], span[1] - dt.timedelta(days=1)))
+            or ("/" in ours + want and _first_days(ours) == _first_days(want))
+        ):
             return True
     return False
 
@@ -512,11 +575,18 @@ def score_recognizers(data_dir: Path) -> dict[str, Any]:
                 c[2] += (p.start, p.end) == (g.start, g.end)
                 c[3] += same_recognizers(p.value, g.value)
     out["by_type"] = {
-        kind: {"gold": n, "strict_recall": round(s / n, 4), "relaxed_recall": round(r / n, 4),
-               "value_recall": round(v / n, 4), "value_accuracy": round(v / r, 4) if r else 0.0}
-        for kind, (n, r, s, v) in sorted(counts.items(), key=lambda kv: -kv[1][0])}
-    out.update(documents=len(cases), parse_seconds=round(t_total - t_times, 3),
-               times_seconds=round(t_times, 3))
+        kind: {
+            "gold": n,
+            "strict_recall": round(s / n, 4),
+            "relaxed_recall": round(r / n, 4),
+            "value_recall": round(v / n, 4),
+            "value_accuracy": round(v / r, 4) if r else 0.0,
+        }
+        for kind, (n, r, s, v) in sorted(counts.items(), key=lambda kv: -kv[1][0])
+    }
+    out.update(
+        documents=len(cases), parse_seconds=round(t_total - t_times, 3), times_seconds=round(t_times, 3)
+    )
     return out
 
 
@@ -524,12 +594,18 @@ def score_all(data_dir: Path) -> dict[str, dict[str, Any] | None]:
     """Every TIMEX set found under the data root ``data_dir``: {"meantime", "gum", "recognizers"},
     each None when its folder is absent (``meantime/``, ``gum_news/``,
     ``ms_recognizers_text_specs/DateTimeModel.json``); EC022 when none is there."""
-    found = {"meantime": (data_dir / "meantime").is_dir(), "gum": (data_dir / "gum_news").is_dir(),
-             "recognizers": (data_dir / RECOGNIZERS_DIR / RECOGNIZERS_FILE).is_file()}
+    found = {
+        "meantime": (data_dir / "meantime").is_dir(),
+        "gum": (data_dir / "gum_news").is_dir(),
+        "recognizers": (data_dir / RECOGNIZERS_DIR / RECOGNIZERS_FILE).is_file(),
+    }
     if not any(found.values()):
         raise InputError(Errors.EC022, what=str(data_dir))
     scorers: dict[str, Callable[[Path], dict[str, Any]]] = {
-        "meantime": score_meantime, "gum": score_gum, "recognizers": score_recognizers}
+        "meantime": score_meantime,
+        "gum": score_gum,
+        "recognizers": score_recognizers,
+    }
     return {name: scorers[name](data_dir) if ok else None for name, ok in found.items()}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -113,6 +113,7 @@ class _Person:
 
 
 _Hit = TypeVar("_Hit", bound=tuple[Any, ...])
+_V = TypeVar("_V")
 
 
 def _nearest(hits: Sequence[_Hit], i: int) -> _Hit:
@@ -172,55 +173,29 @@ class ActorResolver:
         self.persons: list[_Person] = self._collect_persons()
 
     # ---- scanning -------------------------------------------------------------------
-    def _scan_countries(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        """Longest-match country names/demonyms over tokens [lo, hi): (start_tok, end_tok, iso3)."""
-        doc, lex = self.doc, self.lex
-        hits: list[tuple[int, int, str]] = []
-        i = lo
-        while i < hi:
-            tok = doc[i]
-            if not (tok.is_title or tok.is_upper or tok.lower_ == "the") or tok.is_punct:
-                i += 1
-                continue
-            found = None
-            for n in range(min(lex.max_country_words + 2, hi - i), 0, -1):
-                key = _phrase(doc, i, i + n - 1)
-                iso = lex.countries.get(key)
-                if iso is None and key.endswith("'s"):
-                    iso = lex.countries.get(key[:-2].rstrip())
-                if iso:
-                    found = (i, i + n, iso)
-                    break
-            if found:
-                hits.append(found)
-                i = found[1]
-            else:
-                i += 1
-        return hits
+    def _longest_matches(
+        self,
+        lo: int,
+        hi: int,
+        max_words: int,
+        starts: Callable[[int], bool],
+        lookup: Callable[[str], _V | None],
+    ) -> list[tuple[int, int, _V]]:
+        """Left-to-right longest matches over tokens [lo, hi): (start_tok, end_tok, value).
 
-    def _scan_organizations(self, lo: int, hi: int) -> list[tuple[int, int, tuple[str, str, str | None]]]:
-        """Named organizations over tokens [lo, hi), matched with their case ("IS" but not "is")."""
-        doc, orgs = self.doc, self.lex.organizations
-        text = doc_text(doc)
-        hits = []
+        ``starts(i)`` says whether a match may begin at token i; ``lookup`` gets the surface text.
+        """
+        doc, text = self.doc, doc_text(self.doc)
+        hits: list[tuple[int, int, _V]] = []
         i = lo
         while i < hi:
             found = None
-            tok = doc[i]
-            capital_next = i + 1 < hi and (doc[i + 1].is_title or doc[i + 1].is_upper)
-            if (
-                tok.is_title
-                or tok.is_upper
-                or tok.like_num
-                or tok.lower_ in {"al", "al-"}
-                or (tok.lower_ == "the" and capital_next)
-            ):
-                for n in range(min(self.lex.max_org_words + 2, hi - i), 0, -1):
+            if starts(i):
+                for n in range(min(max_words + 2, hi - i), 0, -1):
                     j = i + n - 1
-                    surface = text[doc[i].idx : doc[j].idx + len(doc[j])]
-                    entry = orgs.get(surface) or orgs.get(surface.casefold())
-                    if entry:
-                        found = (i, j + 1, entry)
+                    value = lookup(text[doc[i].idx : doc[j].idx + len(doc[j])])
+                    if value is not None:
+                        found = (i, j + 1, value)
                         break
             if found:
                 hits.append(found)
@@ -228,6 +203,43 @@ class ActorResolver:
             else:
                 i += 1
         return hits
+
+    def _scan_countries(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Country names/demonyms (case-insensitive, possessive "'s" allowed): (start, end, iso3)."""
+        doc, countries = self.doc, self.lex.countries
+
+        def starts(i: int) -> bool:
+            tok = doc[i]
+            return (tok.is_title or tok.is_upper or tok.lower_ == "the") and not tok.is_punct
+
+        def lookup(surface: str) -> str | None:
+            key = surface.lower()
+            iso = countries.get(key)
+            if iso is None and key.endswith("'s"):
+                iso = countries.get(key[:-2].rstrip())
+            return iso
+
+        return self._longest_matches(lo, hi, self.lex.max_country_words, starts, lookup)
+
+    def _scan_organizations(self, lo: int, hi: int) -> list[tuple[int, int, tuple[str, str, str | None]]]:
+        """Named organizations, matched with their case ("IS" but not "is")."""
+        doc, orgs = self.doc, self.lex.organizations
+
+        def starts(i: int) -> bool:
+            tok = doc[i]
+            capital_next = i + 1 < hi and (doc[i + 1].is_title or doc[i + 1].is_upper)
+            return (
+                tok.is_title
+                or tok.is_upper
+                or tok.like_num
+                or tok.lower_ in {"al", "al-"}
+                or (tok.lower_ == "the" and capital_next)
+            )
+
+        def lookup(surface: str) -> tuple[str, str, str | None] | None:
+            return orgs.get(surface) or orgs.get(surface.casefold())
+
+        return self._longest_matches(lo, hi, self.lex.max_org_words, starts, lookup)
 
     def _scan_agents(self, tokens: list[Token]) -> list[tuple[int, int, str, bool]]:
         """Agent phrases among ``tokens`` (contiguous run), longest first: (i, j, sector, is_title)."""

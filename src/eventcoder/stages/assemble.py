@@ -17,7 +17,16 @@ from ..records import ActorRef, Article, Event, Place, Quantity, Span, TimeValue
 from .actors import ActorResolver
 from .attribution import AttributionIndex, attribution_for, modality_for
 from .dates import event_date
-from .events import TriggerMatch, coercer, load_crosswalk, mode_for, ordering_phrase, roles_for, target_phrase
+from .events import (
+    GOVERNED_MODALITY,
+    TriggerMatch,
+    coercer,
+    load_crosswalk,
+    mode_for,
+    ordering_phrase,
+    roles_for,
+    target_phrase,
+)
 from .places import event_location
 from .quantities import event_quantities, fatalities_for
 
@@ -62,6 +71,14 @@ def _acled(type_: str, mode: str | None, recipient: ActorRef | None, default: st
     if type_ == "ASSAULT" and mode is None and recipient is not None and recipient.sector in _CIVILIAN:
         return "Violence against civilians/Attack"
     return default
+
+
+def _modality(match: TriggerMatch, syntactic: str) -> str:
+    """A governed act ("threatened to attack", "refused to withdraw", "agreed to talks") takes its
+    modality from its governor unless its own syntax already marks it."""
+    if match.governed_by is None or syntactic not in {"asserted", "reported"}:
+        return syntactic
+    return GOVERNED_MODALITY.get(match.governed_by, "hypothetical")
 
 
 def _confidence(match: TriggerMatch, actor: ActorRef | None, recipient: ActorRef | None) -> float:
@@ -147,7 +164,7 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 quantities=event_quantities(doc, inputs.quantities, ts, te),
                 fatalities=fatalities_for(doc, inputs.quantities, ts, te),
                 attribution=attribution,
-                modality=modality_for(doc, ts, te, attribution),
+                modality=_modality(m, modality_for(doc, ts, te, attribution)),
                 confidence=_confidence(m, actor, recipient),
                 method="lexicon+dependency",
                 location_source=location_source,

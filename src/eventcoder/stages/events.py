@@ -168,6 +168,7 @@ class TriggerMatch:
     token: Token
     trigger: Trigger
     absorbed: list[Token]
+    governed_by: str | None = None  # type of the event that governs this act ("threatened to attack")
 
 
 def _lemma(tok: Token) -> str:
@@ -527,6 +528,23 @@ def _speech_demands(doc: Doc, start: int, end: int) -> list[TriggerMatch]:
     return out
 
 
+def _mark_governed(match: TriggerMatch, governor_type: str) -> None:
+    """A demanded, threatened, refused or promised act: kept, ranked well below its governor."""
+    if match.governed_by is None:
+        match.governed_by = governor_type
+        match.trigger = replace(match.trigger, confidence=round(match.trigger.confidence * 0.4, 3))
+
+
+# what a governed act's modality is, by the type of the event that governs it
+GOVERNED_MODALITY = {
+    "THREATEN": "hypothetical",
+    "REQUEST": "hypothetical",
+    "REJECT": "negated",
+    "AGREE": "planned",
+    "ACCUSE": "reported",
+}
+
+
 def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     """One sentence: fold governed acts into their governing trigger, and type intentions,
     refusals and announced acts (see ``_GOVERNING``); rank background events lower."""
@@ -543,9 +561,9 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 o = other.token
                 if other is not m and o.i not in dropped and o != obj and _in_subtree(o, obj):
                     m.absorbed.extend([o, *other.absorbed])
-                    dropped.add(o.i)
+                    _mark_governed(other, m.trigger.type)
     for m in matches:
-        if m.token.i in dropped:
+        if m.token.i in dropped or m.governed_by is not None:
             continue
         verb = _clause_verb(m.token)
         if verb is None:
@@ -565,12 +583,13 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 continue
             if _lemma(host.token) in _COMMISSIVE - {"offer", "commit"} and m.trigger.type in _HOSTILE:
                 host.trigger = _retyped(host.trigger, "THREATEN")
-            # the governed clause, with every act inside it, belongs to the governing event
+            # the governed clause, with every act inside it, is the governing event's content: it
+            # lends the event its roles, and stays an event of its own, marked as not (yet) real
             for other in matches:
                 o = other.token
                 if other is not host and o.i not in dropped and (o == verb or _in_subtree(o, verb)):
                     host.absorbed.extend([o, *other.absorbed])
-                    dropped.add(o.i)
+                    _mark_governed(other, host.trigger.type)
             continue
         if verb.i != m.token.i and verb.i in by_token:
             continue  # the verb's own match decides ("lift the curfew")

@@ -220,3 +220,13 @@ def test_cli_evaluate_needs_gold_or_data(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["evaluate"]) == ExitCode.BAD_ARGUMENTS
     assert "[EC028]" in capsys.readouterr().err
     assert main(["evaluate", "--data", ".", "--sets", "nope"]) == ExitCode.BAD_ARGUMENTS
+
+
+def test_cli_help_names_every_evaluation_set(capsys: pytest.CaptureFixture[str]) -> None:
+    from eventcoder.cli.evaluate import DATA_SETS
+
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for name in DATA_SETS:
+        assert name in out

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..errors import Errors, EventcoderError, ExitCode, InputError
+from .evaluate import DATA_SETS
 
 __all__ = ["build_parser", "main"]
 
@@ -97,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--sets",
         metavar="NAMES",
-        help="comma-separated sets for --data (default: all): meantime, gum, geovirus",
+        help=f"comma-separated sets for --data (default: all): {', '.join(DATA_SETS)}",
     )
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.set_defaults(func=_cmd_evaluate)

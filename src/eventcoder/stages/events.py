@@ -741,10 +741,6 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     return [m for m in final if m.token.i not in absorbed]
 
 
-def _conjuncts(tok: Token) -> list[Token]:
-    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
-
-
 def _first_child(tok: Token, deps: set[str]) -> Token | None:
     """The child with one of ``deps``; of several subjects, the one nearest the verb
     (a dateline parsed as a second subject stands further away)."""

@@ -28,7 +28,7 @@ def test_project_readme_has_two_fresh_machine_commands() -> None:
     install, tests = _readme_commands()
     assert "pip install --no-deps -r requirements/model.txt" in install
     assert "eventcoder code examples/" in install and (REPO / "examples" / "article.txt").is_file()
-    assert 'pip install -e ".[test]"' in tests and tests.endswith("python -m pytest")
+    assert 'pip install -e ".[all]"' in tests and tests.endswith("python -m pytest")
 
 
 def test_project_ci_runs_exactly_the_readme_test_command() -> None:

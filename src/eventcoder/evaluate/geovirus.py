@@ -7,6 +7,8 @@ whose predicted point lies within 161 km (100 miles) of the gold point, the cust
 
 from __future__ import annotations
 
+import itertools
+import math
 import statistics
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -20,7 +22,8 @@ from ..gazetteer import Gazetteer, haversine_km
 from ..stages.linguistic import parse_many
 from ..stages.places import extract_places
 
-__all__ = ["GeoVirusArticle", "GeoVirusScore", "country_point_report", "read_geovirus", "score_geovirus"]
+__all__ = ["GeoVirusArticle", "GeoVirusScore", "country_point_report", "log_error_auc", "read_geovirus",
+           "score_geovirus"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,9 @@ class GeoVirusScore:
     correct_predictions: int  # predictions overlapping some gold toponym
     within_161: int
     median_km: float | None
+    mean_km: float | None = None
+    auc: float | None = None  # area under the curve of log error (Gritta et al. 2018); lower is better
+    by_feature: dict[str, tuple[int, int]] | None = None  # feature -> (recognized, within 161 km)
 
     @property
     def recall(self) -> float:
@@ -61,10 +67,37 @@ class GeoVirusScore:
     def acc161(self) -> float:
         return self.within_161 / self.recognized if self.recognized else 0.0
 
-    def as_dict(self) -> dict[str, float | int | None]:
-        return {"articles": self.articles, "gold": self.gold, "predicted": self.predicted,
-                "recall": round(self.recall, 3), "precision": round(self.precision, 3),
-                "acc161": round(self.acc161, 3), "median_km": self.median_km}
+    @property
+    def recall161(self) -> float:
+        """Share of all gold toponyms recognized and resolved within 161 km."""
+        return self.within_161 / self.gold if self.gold else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "articles": self.articles, "gold": self.gold, "predicted": self.predicted,
+            "recall": round(self.recall, 3), "precision": round(self.precision, 3),
+            "acc161": round(self.acc161, 3), "recall161": round(self.recall161, 3),
+            "median_km": self.median_km, "mean_km": self.mean_km, "auc": self.auc}
+        if self.by_feature:
+            feats = sorted(self.by_feature.items())
+            out["recognized_by_feature"] = {f: n for f, (n, _) in feats}
+            out["acc161_by_feature"] = {f: round(w / n, 3) if n else 0.0 for f, (n, w) in feats}
+        return out
+
+
+_MAX_KM = 20039.0  # half the Earth's circumference: the largest possible error
+
+
+def log_error_auc(errors: list[float]) -> float:
+    """Gritta et al.'s AUC: the area under the sorted curve of ln(1 + error km) / ln(20039),
+    over the unit interval of toponyms (0 = every point exact, 1 = every point antipodal)."""
+    if not errors:
+        return 0.0
+    ys = [math.log1p(e) / math.log1p(_MAX_KM) for e in sorted(errors)]
+    if len(ys) == 1:
+        return round(ys[0], 4)
+    area = sum((a + b) / 2 for a, b in itertools.pairwise(ys)) / (len(ys) - 1)
+    return round(area, 4)
 
 
 def read_geovirus(path: Path) -> Iterator[GeoVirusArticle]:
@@ -88,6 +121,7 @@ def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
     articles = list(read_geovirus(path))[:limit]
     gold = predicted = recognized = correct = within = 0
     errors: list[float] = []
+    by_feature: dict[str, tuple[int, int]] = {}
     for doc, art in parse_many(nlp, ((a.text, a) for a in articles)):
         places = extract_places(doc, gazetteer)
         gold += len(art.toponyms)
@@ -103,8 +137,12 @@ def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
             km = haversine_km(t.lat, t.lon, p.lat, p.lon)
             errors.append(km)
             within += km <= 161
+            n, w = by_feature.get(p.feature or "unknown", (0, 0))
+            by_feature[p.feature or "unknown"] = (n + 1, w + (km <= 161))
     return GeoVirusScore(len(articles), gold, predicted, recognized, correct, within,
-                         round(statistics.median(errors), 1) if errors else None)
+                         round(statistics.median(errors), 1) if errors else None,
+                         round(statistics.mean(errors), 1) if errors else None,
+                         log_error_auc(errors), by_feature)
 
 
 def country_point_report(path: Path) -> dict[str, dict[str, float]]:

@@ -11,14 +11,14 @@ the publisher's country, and a primary-name match over an alternate-name match. 
 winner's share of a softmax over candidate scores, times the confidence of recognition.
 
 Mapping of ``precision`` to ACLED ``geo_precision``: ``point`` (a town or city) -> 1;
-``near``/second-order units -> 2 (the gazetteer has no admin2 units, so we never emit it);
+``near`` and ``admin2`` (a county or district) -> 2;
 ``admin1``, ``region`` and ``country`` -> 3 (the event is known only to a larger area).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -29,16 +29,17 @@ from .linguistic import doc_text
 
 __all__ = ["ACLED_GEO_PRECISION", "event_location", "extract_places", "resolve_name"]
 
-ACLED_GEO_PRECISION = {"point": 1, "near": 2, "admin1": 3, "region": 3, "country": 3}
-_PRECISION = {"city": "point", "admin1": "admin1", "region": "region", "country": "country"}
-_BASE = {"country": 3.0, "admin1": 2.0, "region": 2.2, "city": 1.0}
+ACLED_GEO_PRECISION = {"point": 1, "near": 2, "admin2": 2, "admin1": 3, "region": 3, "country": 3}
+_PRECISION = {"city": "point", "admin2": "admin2", "admin1": "admin1", "region": "region",
+              "country": "country"}
+_BASE = {"country": 3.0, "admin1": 2.0, "region": 2.2, "admin2": 1.5, "city": 1.0}
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _SKIP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
                 "LANGUAGE", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
 # Unit words folded into a preceding name: "Tovuz district", "Kherson oblast".
 _UNIT_WORDS = {"district", "province", "region", "oblast", "governorate", "rayon", "raion", "county",
-               "prefecture", "municipality", "districts", "provinces", "regions"}
+               "prefecture", "municipality", "districts", "provinces", "regions", "state", "parish"}
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "prime", "gen", "general", "col", "colonel",
            "lt", "capt", "captain", "sgt", "sen", "senator", "rep", "gov", "governor", "king", "queen",
            "prince", "princess", "sheikh", "pope", "judge", "spokesman", "spokeswoman", "mayor", "chancellor",
@@ -150,14 +151,26 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         end = _extend_unit(doc, start, name_end)
         if start >= end or any(taken[start:end]):
             return False
-        cands = gazetteer.lookup(doc[start:end].text)
+        name = doc[start:name_end].text
+        # "Tovuz district", "the state of Washington": the unit word asks for the unit; but a
+        # country followed by one ("Iran state TV", "the Darfur region of Sudan") stays the country.
+        unit_word = doc[name_end].lower_ if end > name_end else None
+        if unit_word is None and start >= 2 and doc[start - 1].lower_ == "of" \
+                and doc[start - 2].lower_ in _UNIT_WORDS and not doc[start - 2].is_title:
+            unit_word = doc[start - 2].lower_
+        plain = gazetteer.lookup(name)
+        cands = plain
+        if unit_word and not (plain and plain[0].feature == "country"):
+            cands = gazetteer.lookup(f"{name} {unit_word}") or plain
+        if cands is plain:
+            end = name_end
         if not cands or (in_org and cands[0].feature != "country"):
             return False
         for k in range(start, end):
             taken[k] = True
         role = "actor" if in_org else _role(doc, start, end)
-        found.append(_Mention(start, end, cands, from_entity, label, role, text=doc[start:name_end].text,
-                              unit=end > name_end, in_org=in_org))
+        found.append(_Mention(start, end, cands, from_entity, label, role, text=name,
+                              unit=cands is not plain, in_org=in_org))
         return True
 
     # Surnames of people named in full elsewhere ("John Dunn ... Dunn said") are not towns.
@@ -198,7 +211,7 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
     s = _BASE[c.feature] + math.log10(pop + 10) / 2
     if c.generic:
         s += 0.5 if c.feature in {"admin1", "region"} else -0.5
-    elif c.feature == "admin1" and namesake_city:
+    elif c.feature in {"admin1", "admin2"} and namesake_city:
         s -= 1.5  # "Moscow" is the city; "Moscow oblast" is the unit
     elif part_named:
         s -= 1.5  # "Scotland" is a short form of its country but the primary name of its part
@@ -210,7 +223,7 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
         s -= 1.0  # a town known by this name only as an alternate is rarely the one meant
     if c.country and c.country in countries:
         s += 2.0
-    if c.feature == "city" and c.match == "primary" and (c.country, c.admin1) in admins:
+    if c.feature in {"city", "admin2"} and c.match == "primary" and (c.country, c.admin1) in admins:
         s += 1.0
     if anchors:
         near = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon in anchors)
@@ -224,23 +237,35 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
 
 def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
           anchors: Sequence[tuple[float, float]], home: str | None,
-          publisher: str | None) -> tuple[Candidate, float]:
-    # A sizeable town of the same name in the same country ("Moscow", "Sanaa") is what a bare
-    # name usually means; the unit needs its unit word ("Moscow oblast").
+          publisher: str | None,
+          bonus: Callable[[Candidate], float] | None = None) -> tuple[Candidate, float]:
+    # A sizeable town of the same name inside the unit ("Moscow", "New York"), or a big city of
+    # that name anywhere in the country ("Washington"), is what a bare name usually means; the
+    # unit needs its unit word ("Moscow oblast"). A small namesake elsewhere ("Wyoming",
+    # Michigan) does not displace a state.
+    inside: dict[tuple[str | None, str | None], int] = {}
     big_towns: dict[str | None, int] = {}
     for c in m.candidates:
         if c.feature == "city" and c.match == "primary":
+            inside[(c.country, c.admin1)] = max(inside.get((c.country, c.admin1), 0), c.population)
             big_towns[c.country] = max(big_towns.get(c.country, 0), c.population)
     # A country reached only through an alternate name that is the primary name of one of its
     # own first-level units ("England", "Wales") means that unit: same country, closer point.
     parts = {c.country for c in m.candidates
              if c.feature == "admin1" and c.match == "primary" and not c.generic}
+    # "New York City" names the city exactly; the unit found by dropping "City" is a weaker reading.
+    exact = any(c.match == "primary" and not c.generic for c in m.candidates)
     scored = []
     for c in m.candidates:
-        town = big_towns.get(c.country, 0)
-        namesake = c.feature == "admin1" and (town >= 50_000 or town >= c.population // 5)
+        if exact and c.generic:
+            scored.append((_raw(c, countries, admins, anchors, home, publisher, False) - 2.0, -c.pid, c))
+            continue
+        town = inside.get((c.country, c.admin1), 0)
+        namesake = c.feature in {"admin1", "admin2"} and (
+            town >= 50_000 or town >= c.population // 5 or big_towns.get(c.country, 0) >= 500_000)
         part = c.feature == "country" and c.match == "alternate" and c.country in parts
-        scored.append((_raw(c, countries, admins, anchors, home, publisher, namesake, part), -c.pid, c))
+        raw = _raw(c, countries, admins, anchors, home, publisher, namesake, part)
+        scored.append((raw + (bonus(c) if bonus else 0.0), -c.pid, c))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     best = scored[0][0]
     total = sum(math.exp(_SHARPNESS * (s - best)) for s, _, _ in scored)
@@ -258,8 +283,8 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     if c.generic and m.label == "ORG" and not m.unit:
         return False  # "Defense Department" is no place even if some town is called "Defense"
     text = m.text
-    if text.isupper() and len(text.replace(".", "")) <= 5:  # acronyms: "US" yes, "FAO" no
-        return c.feature in {"country", "region"} and not c.generic
+    if text.isupper() and len(text.replace(".", "")) <= 5:  # acronyms: "US", "NSW" yes, "FAO" no
+        return c.feature in {"country", "region", "admin1"} and not c.generic
     if c.feature in _STRONG_FEATURES and not (c.feature == "admin1" and c.match == "alternate"):
         return True
     if c.match == "alternate":  # "Marburg" (virus) is also a name of Maribor: need the country named
@@ -277,6 +302,55 @@ def _foreign_hamlet(c: Candidate, countries: set[str], anchors: Sequence[tuple[f
     if home is not None and c.country == home:
         return False
     return all(haversine_km(c.lat, c.lon, lat, lon) >= 1000 for lat, lon in anchors)
+
+
+def _coordinated(doc: Doc, mentions: Sequence[_Mention]) -> list[list[int]]:
+    """Mention indices grouped into coordinated lists ("Utah, Virginia, Washington and Wyoming"):
+    consecutive mentions separated only by commas and conjunctions."""
+    groups: list[list[int]] = []
+    for i, m in enumerate(mentions):
+        if groups and all(tok.text in {",", "and", "or", "&"}
+                          for tok in doc[mentions[groups[-1][-1]].end:m.start]) \
+                and m.start > mentions[groups[-1][-1]].end:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return [g for g in groups if len(g) > 1]
+
+
+def _structure_bonus(doc: Doc, mentions: Sequence[_Mention], first: Sequence[tuple[Candidate, float]],
+                     lists: Sequence[Sequence[int]], i: int) -> Callable[[Candidate], float] | None:
+    """Preferences the sentence's structure gives a mention's candidates.
+
+    - "Buffalo, New York": a name after "<town>," is the unit that contains one of that town's
+      candidates (New York state, not New York City).
+    - "Texas, Utah, Washington and Wyoming": members of a list are usually of one kind, so a
+      candidate of the kind most of its siblings resolved to is preferred (Washington state).
+    """
+    m = mentions[i]
+    kind: str | None = None
+    for group in lists:
+        if i in group:
+            kinds = [first[j][0].feature for j in group if j != i]
+            top = max(set(kinds), key=kinds.count)
+            if kinds.count(top) * 2 > len(kinds) and top in {"admin1", "country"}:
+                kind = top
+    container: set[tuple[str | None, str]] = set()
+    if kind is None and i > 0 and m.start == mentions[i - 1].end + 1 and doc[m.start - 1].text == "," \
+            and first[i - 1][0].feature in {"city", "admin2"}:
+        container = {(c.country, c.admin1) for c in mentions[i - 1].candidates
+                     if c.feature in {"city", "admin2"} and c.admin1}
+    if not container and kind is None:
+        return None
+
+    def bonus(c: Candidate) -> float:
+        if container and c.feature == "admin1" and (c.country, c.name) in container:
+            return 2.0
+        if kind is not None and c.feature == kind:
+            return 1.5
+        return 0.0
+
+    return bonus
 
 
 def _to_place(doc: Doc, m: _Mention, c: Candidate, share: float) -> Place:
@@ -312,6 +386,7 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         if c.feature in {"admin1", "region"} and c.country and share > 0.5 and _accept(m, c, others(m)):
             support.setdefault(c.country, set()).add(m.text.casefold())
     admins = {(c.country, c.name) for c, share in first if c.feature == "admin1" and c.country}
+    lists = _coordinated(doc, mentions)
     # Pass 2: add closeness to the other places resolved in pass 1.
     places: list[Place] = []
     for i, m in enumerate(mentions):
@@ -319,7 +394,8 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         anchors = [(c.lat, c.lon) for j, (c, share) in enumerate(first)
                    if j != i and share > 0.5 and c.feature != "country"
                    and mentions[j].text != m.text and _accept(mentions[j], c, countries)]
-        c, share = _rank(m, countries, admins, anchors, home, publisher_country)
+        bonus = _structure_bonus(doc, mentions, first, lists, i)
+        c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
         if _foreign_hamlet(c, countries, anchors, home):
             continue
         if _accept(m, c, countries):
@@ -362,7 +438,7 @@ def _attached_by_prep(tok: Token, verb: Token) -> bool:
     return False
 
 
-_SPECIFICITY = {"point": 0, "near": 1, "admin1": 2, "region": 3, "country": 4}
+_SPECIFICITY = {"point": 0, "near": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 
 
 def event_location(doc: Doc, places: Sequence[Place], trigger_start: int, trigger_end: int,

@@ -178,17 +178,63 @@ def country_point_report(path: Path) -> dict[str, dict[str, float]]:
     return report
 
 
-if __name__ == "__main__":  # python -m eventcoder.evaluate.geovirus [--country-points] [PATH] [LIMIT]
+def admin1_point_report(path: Path) -> dict[str, dict[str, float]]:
+    """Error (km) of each way of placing a first-level unit, against GeoVirus's admin1 toponyms
+    whose name is unique among admin1 units. Reproduces the measurement behind
+    ``gazetteer.LARGE_UNIT_DEG`` (slow: reads cities500)."""
+    import json
+    from collections import Counter, defaultdict
+
+    from .. import gazetteer as gz
+
+    with (gz._gnc_dir() / "cities500.json").open(encoding="utf-8") as fh:
+        cities = json.load(fh)
+    names = gz._admin1_names(cities)
+    members: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    for c in cities.values():
+        members[(c["countrycode"], c["admin1code"])].append((c["latitude"], c["longitude"], c["population"]))
+    by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, name in names.items():
+        by_name[gz.normalize_name(name)].append(key)
+    refs: dict[tuple[str, str], tuple[float, float]] = {}
+    mentions: Counter[tuple[str, str]] = Counter()
+    for art in read_geovirus(path):
+        for t in art.toponyms:
+            keys = by_name.get(gz.normalize_name(t.name))
+            if keys and len(keys) == 1:
+                refs.setdefault(keys[0], (t.lat, t.lon))
+                mentions[keys[0]] += 1
+    methods = {
+        "cells": lambda pts: gz._cell_centroid(pts, gz.ADMIN1_CELL_DEG),
+        "extent": gz._extent_middle,
+        "population": gz._weighted_centroid,
+        "chosen": lambda pts: gz._admin_point(pts, gz.ADMIN1_CELL_DEG),
+    }
+    report: dict[str, dict[str, float]] = {}
+    for method, place in methods.items():
+        errs = {k: haversine_km(*ref, *place(members[k])) for k, ref in refs.items()}
+        report[method] = {
+            "units": len(errs), "median_km": round(statistics.median(errs.values())),
+            "within_161": round(sum(e <= 161 for e in errs.values()) / len(errs), 3),
+            "mentions_within_161": round(sum(mentions[k] * (e <= 161) for k, e in errs.items())
+                                         / sum(mentions.values()), 3)}
+    return report
+
+
+# python -m eventcoder.evaluate.geovirus [--country-points | --admin1-points] [PATH] [LIMIT]
+if __name__ == "__main__":
     import json
     import sys
 
     from ..settings import default_cache_dir, default_data_dir
     from ..stages.linguistic import load_nlp
 
-    args = [a for a in sys.argv[1:] if a != "--country-points"]
+    args = [a for a in sys.argv[1:] if a not in {"--country-points", "--admin1-points"}]
     target = Path(args[0]) if args else default_data_dir() / "geovirus" / "GeoVirus.xml"
     if "--country-points" in sys.argv:
         print(json.dumps(country_point_report(target), indent=1))
+    elif "--admin1-points" in sys.argv:
+        print(json.dumps(admin1_point_report(target), indent=1))
     else:
         lim = int(args[1]) if len(args) > 1 else None
         score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim)

@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import sys
 import time
@@ -201,6 +202,8 @@ def benchmark(texts: list[str], repeat: int = 1, batch_size: int = 32, warmup: i
         "eventcoder": coder_side,
         "eventcoder_failed_docs": failed if pipeline is not None else None,
         "ratio_eventcoder_over_spacy": None,
+        # one process holds the model and the pipeline: its high-water mark is one worker's peak RSS
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
     if pipeline is not None:
         out["load_seconds"]["eventcoder"] = round(load_pipeline, 2)
@@ -236,6 +239,7 @@ def render(result: dict[str, Any], sources: dict[str, int]) -> str:
             f"ratio eventcoder/spaCy: {result['ratio_eventcoder_over_spacy']:.3f}"
             f"  (failed documents: {result['eventcoder_failed_docs']})",
         ]
+    lines.append(f"peak RSS of the process (one worker): {result['peak_rss_mb']} MB")
     return "\n".join(lines)
 
 

@@ -7,8 +7,12 @@ chunks of items out to worker processes and yields results in input order.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
+import signal
+import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -45,7 +49,22 @@ def code_partition(items: Iterable[Article | DocumentResult], settings: Settings
     yield from _pipeline(settings).pipe(items)
 
 
-def _init_worker(settings: Settings) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to end this worker when its parent dies: a SIGKILLed parent would otherwise leave
+    workers waiting forever on a task pipe their siblings keep open."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _init_worker(settings: Settings, parent: int) -> None:
+    _die_with_parent(parent)
     _pipeline(settings)
 
 
@@ -68,14 +87,19 @@ def code_parallel(
         yield from code_partition(items, settings)
         return
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings, os.getpid())) as pool:
         jobs = ((chunk, settings) for chunk in _chunks(items, chunk_size))
         for results in pool.imap(_code_chunk, jobs):
             yield from results
 
 
 class BatchSummary:
-    """Counts what went in and what came out, and why documents failed."""
+    """Counts what went in and what came out, why documents failed, and what was skipped.
+
+    ``skipped`` counts input records that are not documents (WARC requests, revisits, non-HTML
+    responses) and, in a resumed batch, documents already coded, each by reason; they are not
+    in ``documents``.
+    """
 
     def __init__(self) -> None:
         self.documents = 0
@@ -83,6 +107,7 @@ class BatchSummary:
         self.failed = 0
         self.events = 0
         self.by_code: dict[str, int] = {}
+        self.skipped: Counter[str] = Counter()
 
     def add(self, doc: DocumentResult) -> None:
         self.documents += 1
@@ -101,9 +126,14 @@ class BatchSummary:
             "failed": self.failed,
             "failed_by_code": dict(sorted(self.by_code.items())),
             "events": self.events,
+            "skipped": dict(sorted(self.skipped.items())),
         }
 
     def text(self) -> str:
         reasons = ", ".join(f"{c}: {n}" for c, n in sorted(self.by_code.items()))
         failed = f"{self.failed}" + (f" ({reasons})" if reasons else "")
-        return f"documents in: {self.documents}, ok: {self.ok}, failed: {failed}, events found: {self.events}"
+        out = f"documents in: {self.documents}, ok: {self.ok}, failed: {failed}, events found: {self.events}"
+        if self.skipped:
+            why = ", ".join(f"{r}: {n}" for r, n in sorted(self.skipped.items()))
+            out += f", skipped: {sum(self.skipped.values())} ({why})"
+        return out

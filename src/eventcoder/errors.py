@@ -44,6 +44,41 @@ class Errors(StrEnum):
     EC028 = "[EC028] Invalid value {value!r} for {option}: {detail}."
     EC029 = ("[EC029] Cannot read actor dictionary {path}: {detail}. Expected tab-separated columns "
              "name, aliases, country, sector, start, end.")
+    # event store and its query options (store/, cli/events.py)
+    EC030 = "[EC030] Cannot open the event store {target}: {detail}."
+    EC031 = (
+        "[EC031] Unsupported store {target!r}: give a DuckDB file path (events.duckdb) "
+        "or a postgresql:// URL."
+    )
+    EC032 = "[EC032] Invalid --near {value!r}: {detail}; use LAT,LON,KM (e.g. 40.18,44.51,50)."
+    EC033 = "[EC033] Invalid date {value!r} for {option}: use YYYY-MM-DD, YYYY-MM or YYYY{detail}."
+    EC034 = "[EC034] Unknown event type {value!r}: choose one of {choices}."
+    EC035 = "[EC035] Invalid country {value!r}: use an ISO 3166 alpha-3 code such as AZE (or alpha-2 AZ)."
+    EC036 = (
+        "[EC036] The event store {target} has schema version {found}, newer than this eventcoder "
+        "knows ({known}); upgrade eventcoder."
+    )
+    EC037 = "[EC037] Event store operation failed on {target}: {detail}."
+    EC038 = "[EC038] Invalid {option} {value!r}: {detail}."
+    # HTTP API (eventcoder serve): the "code" of the JSON error shape; the HTTP status says the class
+    EC040 = "[EC040] Malformed request body: {detail}."
+    EC041 = "[EC041] Invalid request: {detail}."
+    EC042 = "[EC042] Request body too large: {size} exceeds the limit of {limit} bytes."
+    EC043 = "[EC043] Not found: {what}."
+    EC044 = "[EC044] Method {method} is not allowed on {path}."
+    EC045 = "[EC045] A valid API key is required (header X-API-Key or Authorization: Bearer)."
+    EC046 = "[EC046] No store is configured: start the server with --db to {action}."
+    EC047 = "[EC047] The document could not be coded: {detail}"
+    EC048 = "[EC048] HTTP {status}: {detail}."
+    EC049 = "[EC049] Internal server error ({detail}); the server goes on serving."
+    # WARC input, resumable batches, Spark (issue 7)
+    EC050 = ("[EC050] Corrupt WARC file {what} at byte {offset}: {detail}; the {records} records "
+             "before it were read, the rest of the file is lost.")
+    EC051 = ("[EC051] Output directory {path} is not an empty directory or a batch of eventcoder's; "
+             "choose a new directory, or pass --resume to continue the batch in it.")
+    EC052 = "[EC052] Cannot resume the batch in {path}: {detail}."
+    EC053 = "[EC053] Spark could not run: {detail}. Spark needs Java 17 or later (java on PATH or JAVA_HOME)."
+    EC054 = "[EC054] Spark cannot read input {what}: {detail}."
 
     def format(self, *args: object, **kwargs: object) -> str:
         return self.value.format(*args, **kwargs)

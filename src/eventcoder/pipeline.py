@@ -159,4 +159,5 @@ class Pipeline:
                 "model": self.settings.model,
                 "main_country": resolver.main_country,
             },
+            fetched=article.fetched,
         )

@@ -63,6 +63,7 @@ class Article(_Record):
     publisher_span: tuple[int, int] | None = None  # where a byline named the publisher
     dateline_span: tuple[int, int] | None = None  # where the dateline sits in text
     dateline_place: str | None = None
+    fetched: str | None = None  # when a crawler fetched the page (WARC-Date); never the publication date
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +215,7 @@ class DocumentResult(_Record):
     source: str | None = None
     published_source: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    fetched: str | None = None  # crawl time of a WARC record (ISO 8601), carried from Article
 
     @classmethod
     def failed(
@@ -291,6 +293,7 @@ class DocumentResult(_Record):
             source=data.get("source"),
             published_source=data.get("published_source"),
             meta=dict(data.get("meta", {})),
+            fetched=data.get("fetched"),
         )
 
 

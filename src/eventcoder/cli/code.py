@@ -11,17 +11,18 @@ from pathlib import Path
 
 from ..actordict import load_actor_dictionary
 from ..batch import BatchSummary, code_parallel, default_workers
-from ..errors import Errors, ExitCode
+from ..errors import Errors, ExitCode, InputError
 from ..ingest import input_kind, iter_articles
-from ..output import format_from_path, open_writer
+from ..output import format_from_path
 from ..records import DocumentResult
 from ..settings import Settings
+from .events import open_store_writer
 
 __all__ = ["count_documents", "run_code"]
 
 
 def count_documents(paths: Sequence[str]) -> int | None:
-    """Number of documents when it is known without reading them (files, not JSONL or stdin)."""
+    """Number of documents when it is known without reading them (files, not JSONL, WARC or stdin)."""
     total = 0
     for p in paths:
         if p == "-":
@@ -32,10 +33,10 @@ def count_documents(paths: Sequence[str]) -> int | None:
                 for f in files:
                     if f.startswith("."):
                         continue
-                    if input_kind(f)[0] == "jsonl":
+                    if input_kind(f)[0] in ("jsonl", "warc"):
                         return None
                     total += 1
-        elif input_kind(p)[0] == "jsonl":
+        elif input_kind(p)[0] in ("jsonl", "warc"):
             return None
         else:
             total += 1
@@ -76,12 +77,19 @@ def run_code(args: argparse.Namespace) -> int:
     workers = args.workers or default_workers()
     if total is not None and total <= 2:
         workers = 1  # loading a pipeline per worker costs more than it saves
-    writer = open_writer(args.output, fmt)
+    if getattr(args, "db", None) and (args.output_dir or args.resume or args.retry_failed):
+        raise InputError(Errors.EC038, option="--db", value=args.db,
+                         detail="a resumable batch (--output-dir) does not write to a store")
+    if args.output_dir or args.resume or args.retry_failed:
+        return _run_batch_dir(args, settings, workers)
+    # --db: the store (and -o when given, no stdout); else -o/stdout. Opened before coding (EC030).
+    writer = open_store_writer(getattr(args, "db", None), args.output, fmt, quiet=args.quiet)
     summary = BatchSummary()
     started = time.perf_counter()
     show_progress = sys.stderr.isatty() and not args.quiet
     try:
-        results = code_parallel(iter_articles(args.paths, settings), settings, workers)
+        items = iter_articles(args.paths, settings, skipped=summary.skipped)
+        results = code_parallel(items, settings, workers)
         for doc in _progress(results, total_all, show_progress):
             writer.write(doc)
             summary.add(doc)
@@ -95,5 +103,33 @@ def run_code(args: argparse.Namespace) -> int:
         print(f"eventcoder: {Errors.EC022.format(what=', '.join(args.paths))}", file=sys.stderr)
         return ExitCode.MISSING_INPUT
     if summary.ok == 0:
+        return ExitCode.ALL_FAILED
+    return ExitCode.OK
+
+
+def _run_batch_dir(args: argparse.Namespace, settings: Settings, workers: int) -> int:
+    """``--output-dir DIR [--resume | --retry-failed]``: a resumable batch (``resume.code_to_dir``)."""
+    from ..resume import code_to_dir
+
+    if not args.output_dir:
+        raise InputError(Errors.EC028, value=True, option="--resume/--retry-failed",
+                         detail="needs --output-dir")
+    if args.output or (args.format and args.format != "jsonl"):
+        raise InputError(Errors.EC028, value=args.output or args.format, option="-o/--format",
+                         detail="--output-dir writes JSONL parts; drop -o and --format")
+    show_progress = sys.stderr.isatty() and not args.quiet
+    started = time.perf_counter()
+    summary = code_to_dir(args.paths, settings, args.output_dir, workers=workers, resume=args.resume,
+                          retry_failed=args.retry_failed, part_size=args.part_size,
+                          wrap=lambda results: _progress(results, None, show_progress))
+    elapsed = time.perf_counter() - started
+    if not args.quiet:
+        rate = summary.documents / elapsed if elapsed > 0 else 0.0
+        print(f"eventcoder: {summary.text()} in {elapsed:.1f} s ({rate:.1f} docs/s); "
+              f"output in {args.output_dir}", file=sys.stderr)
+    if summary.documents == 0 and not summary.skipped:
+        print(f"eventcoder: {Errors.EC022.format(what=', '.join(args.paths))}", file=sys.stderr)
+        return ExitCode.MISSING_INPUT
+    if summary.documents and summary.ok == 0:
         return ExitCode.ALL_FAILED
     return ExitCode.OK

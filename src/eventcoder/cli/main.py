@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from .. import __version__
 from ..errors import Errors, EventcoderError, ExitCode, InputError
 from .evaluate import DATA_SETS
+from .events import add_events_parser
+from .serve import add_serve_parser
 
 __all__ = ["build_parser", "main"]
 
@@ -80,6 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="your own actor dictionary (tab-separated: name, "
         "aliases, country, sector, start, end); its rows replace the bundled ones by name",
     )
+    code.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="write a resumable batch into DIR (atomic part-NNNNN.jsonl files, checkpoint, failed.jsonl)",
+    )
+    code.add_argument("--resume", action="store_true", help="continue the batch in --output-dir")
+    code.add_argument(
+        "--retry-failed", action="store_true", help="code only the documents that failed in --output-dir"
+    )
+    code.add_argument(
+        "--part-size", type=_positive, default=500, help="documents per output part with --output-dir"
+    )
+    code.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="also store the records in an event store: a DuckDB file (events.duckdb) or a "
+        "postgresql:// URL; with --db and no -o nothing is written to stdout",
+    )
     code.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     code.set_defaults(func=_cmd_code)
 
@@ -102,6 +122,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.set_defaults(func=_cmd_evaluate)
+
+    sp = sub.add_parser(
+        "spark",
+        help="code JSONL/Parquet/WARC inputs with Apache Spark (eventcoder[spark], Java 17+)",
+        description="Code inputs on Spark; write Parquet events partitioned by month and a documents table.",
+    )
+    sp.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL, Parquet or WARC files or directories")
+    sp.add_argument("output", metavar="OUTPUT", help="output directory (events/, documents/)")
+    sp.add_argument("--master", default=None, help="Spark master (default: local[*], or spark-submit's)")
+    sp.add_argument("--partitions", type=_positive, default=None, help="partitions to code in parallel")
+    sp.add_argument("--published", type=_date_arg("--published"), metavar="DATE",
+                    help="publication date (YYYY-MM-DD) for documents that give none")
+    sp.add_argument("--publisher", metavar="NAME", help="publisher for documents that name none")
+    sp.add_argument("--max-chars", type=_positive, default=1_000_000,
+                    help="documents longer than this fail with EC007 (default 1,000,000)")
+    sp.add_argument("--driver-memory", default="1g", help="spark.driver.memory in local mode (default 1g)")
+    sp.set_defaults(func=_cmd_spark)
+    add_serve_parser(sub)
+    add_events_parser(sub)
     return ap
 
 
@@ -115,6 +154,12 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from .show import run_show
 
     return run_show(args)
+
+
+def _cmd_spark(args: argparse.Namespace) -> int:
+    from .spark import run_spark
+
+    return run_spark(args)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:

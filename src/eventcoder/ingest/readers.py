@@ -15,6 +15,7 @@ import os
 import stat
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, BinaryIO
 
@@ -24,7 +25,7 @@ from ..settings import Settings
 from .html import extract_html
 from .metadata import build_article, normalize_date
 
-__all__ = ["binary_reason", "input_kind", "iter_articles"]
+__all__ = ["article_from_record", "binary_reason", "input_kind", "iter_articles"]
 
 Item = Article | DocumentResult
 
@@ -38,7 +39,7 @@ _STR_FIELDS = ("text", "html", "url", "published", "publisher", "title")
 
 
 def input_kind(name: str) -> tuple[str, bool]:
-    """``(kind, gzipped)`` from a file name: kind is ``html``, ``jsonl`` or ``text`` (the default)."""
+    """``(kind, gzipped)`` from a file name: ``html``, ``jsonl``, ``warc`` or ``text`` (the default)."""
     low = name.lower()
     gz = low.endswith(".gz")
     if gz:
@@ -47,6 +48,8 @@ def input_kind(name: str) -> tuple[str, bool]:
         return "html", gz
     if low.endswith((".jsonl", ".ndjson")):
         return "jsonl", gz
+    if low.endswith(".warc"):
+        return "warc", gz
     return "text", gz
 
 
@@ -69,13 +72,15 @@ def _fail(doc_id: str, error: Errors, source: str, url: str | None = None,
 
 
 def iter_articles(paths: Sequence[str | os.PathLike[str]], settings: Settings, *,
-                  stdin: BinaryIO | None = None) -> Iterator[Item]:
+                  stdin: BinaryIO | None = None, skipped: Counter[str] | None = None) -> Iterator[Item]:
     """Yield an ``Article`` or a failed ``DocumentResult`` per input document, in input order.
 
     ``paths`` holds files (``.txt``/unknown, ``.html``/``.htm``, ``.jsonl``, each optionally
-    ``.gz``), directories (walked recursively in sorted order, hidden entries skipped) and
-    ``-`` for ``stdin`` (default ``sys.stdin.buffer``; text, or JSONL when its first non-empty
-    line is a JSON object; gzip is detected). Nothing is read before it is yielded.
+    ``.gz``), ``.warc``/``.warc.gz`` (HTML responses; ``ingest/warc.py``), directories (walked
+    recursively in sorted order, hidden entries skipped) and ``-`` for ``stdin`` (default
+    ``sys.stdin.buffer``; text, or JSONL when its first non-empty line is a JSON object; gzip is
+    detected). Nothing is read before it is yielded. Input records that are not documents (WARC
+    requests, revisits, non-HTML responses) are counted by reason in ``skipped`` when given.
     """
     if isinstance(paths, str | bytes) or not isinstance(paths, Iterable):
         raise TypeError(f"paths must be a sequence of paths, not {type(paths).__name__}")
@@ -85,10 +90,10 @@ def iter_articles(paths: Sequence[str | os.PathLike[str]], settings: Settings, *
         if given == "-":
             yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, settings)
         else:
-            yield from _read_path(os.fspath(given), settings)
+            yield from _read_path(os.fspath(given), settings, skipped)
 
 
-def _read_path(path: str, settings: Settings) -> Iterator[Item]:
+def _read_path(path: str, settings: Settings, skipped: Counter[str] | None = None) -> Iterator[Item]:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -98,12 +103,12 @@ def _read_path(path: str, settings: Settings) -> Iterator[Item]:
         yield _fail(path, Errors.EC009, path, what=path, detail=exc.strerror or str(exc))
         return
     if stat.S_ISDIR(mode):
-        yield from _walk(path, settings)
+        yield from _walk(path, settings, skipped)
     else:
-        yield from _read_file(path, settings)
+        yield from _read_file(path, settings, skipped)
 
 
-def _walk(root: str, settings: Settings) -> Iterator[Item]:
+def _walk(root: str, settings: Settings, skipped: Counter[str] | None = None) -> Iterator[Item]:
     """Depth-first in name order; lists one directory at a time and reads no file ahead."""
     try:
         with os.scandir(root) as it:
@@ -118,13 +123,18 @@ def _walk(root: str, settings: Settings) -> Iterator[Item]:
         except OSError:
             is_dir = is_file = False
         if is_dir:
-            yield from _walk(entry.path, settings)
+            yield from _walk(entry.path, settings, skipped)
         elif is_file:
-            yield from _read_file(entry.path, settings)
+            yield from _read_file(entry.path, settings, skipped)
 
 
-def _read_file(path: str, settings: Settings) -> Iterator[Item]:
+def _read_file(path: str, settings: Settings, skipped: Counter[str] | None = None) -> Iterator[Item]:
     kind, gz = input_kind(path)
+    if kind == "warc":  # warcio reads gzip members itself
+        from .warc import read_warc
+
+        yield from read_warc(path, settings, skipped)
+        return
     try:
         handle: IO[bytes] = gzip.open(path, "rb") if gz else open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
     except FileNotFoundError:
@@ -225,6 +235,14 @@ def _jsonl(lines: Iterable[bytes], what: str, settings: Settings) -> Iterator[It
                         detail=f"expected a JSON object, got {type(obj).__name__}")
             continue
         yield _record(obj, number, what, source, settings)
+
+
+def article_from_record(obj: dict[str, Any], settings: Settings, *, what: str, line: int) -> Item:
+    """One record given as a JSON object (a JSONL line, a Parquet row read by Spark) to an ``Article``
+    or a coded failure, exactly as a line of a ``.jsonl`` file; its source is ``what#L<line>``."""
+    if not isinstance(obj, dict):
+        raise TypeError(f"obj must be a dict, not {type(obj).__name__}")
+    return _record(obj, line, what, f"{what}#L{line}", settings)
 
 
 def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: Settings) -> Item:

@@ -1,0 +1,279 @@
+"""``eventcoder events``: query the event store and export (table, CSV, JSONL, Parquet, ACLED, PLOVER).
+
+Also the store side of ``eventcoder code --db``: ``open_store_writer`` writes coded documents
+into the store (and to ``-o`` when given) in batches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import Errors, ExitCode, InputError
+from ..output import EVENT_COLUMNS, RecordWriter, open_writer
+from ..records import DocumentResult
+from ..store import EventQuery, Store, UpsertSummary, normalize_query, open_store, parse_near
+from ..store.export import ACLED_COLUMNS, acled_row, plover_record
+
+__all__ = [
+    "EVENT_FORMATS",
+    "StoreWriter",
+    "add_events_parser",
+    "export_events",
+    "iter_events",
+    "open_store_writer",
+    "run_events",
+]
+
+EVENT_FORMATS = ("table", "csv", "jsonl", "parquet", "acled", "plover")
+_PAGE = 5_000
+_BATCH = 100
+
+
+class StoreWriter:
+    """``code --db``: documents go to the store in batches of 100 (one transaction each), and
+    to ``-o`` as well when it is given."""
+
+    def __init__(self, store: Store, also: RecordWriter | None, quiet: bool) -> None:
+        self.store = store
+        self.also = also
+        self.quiet = quiet
+        self._buffer: list[DocumentResult] = []
+        self.stored = UpsertSummary()
+
+    def write(self, doc: DocumentResult) -> None:
+        if self.also is not None:
+            self.also.write(doc)
+        self._buffer.append(doc)
+        if len(self._buffer) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            got = self.store.upsert(self._buffer)
+            self._buffer = []
+            s = self.stored
+            self.stored = UpsertSummary(
+                s.documents + got.documents, s.events + got.events, s.replaced + got.replaced
+            )
+
+    def close(self) -> None:
+        try:
+            self._flush()
+        finally:
+            if self.also is not None:
+                self.also.close()
+            self.store.close()
+        if not self.quiet:
+            s = self.stored
+            print(
+                f"eventcoder: stored {s.documents} documents ({s.events} events, {s.replaced} replaced) "
+                f"in {self.store.target}",
+                file=sys.stderr,
+            )
+
+
+def open_store_writer(db: str | None, output: str | None, fmt: str, quiet: bool = False) -> Any:
+    """The writer of ``eventcoder code``: with ``--db`` the store, plus ``-o`` when given (no
+    JSONL on stdout then); without it, the plain ``-o``/stdout writer."""
+    if not db:
+        return open_writer(output, fmt)
+    store = open_store(db)
+    try:
+        also = open_writer(output, fmt) if output else None
+    except BaseException:
+        store.close()
+        raise
+    return StoreWriter(store, also, quiet)
+
+
+def iter_events(
+    store: Store, query: EventQuery, limit: int | None = None, offset: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Every matching event (up to ``limit``), read page by page."""
+    left = limit
+    while left is None or left > 0:
+        size = _PAGE if left is None else min(_PAGE, left)
+        page = store.events(query, limit=size, offset=offset)
+        yield from page
+        if len(page) < size:
+            return
+        offset += len(page)
+        if left is not None:
+            left -= len(page)
+
+
+def _table(rows: list[dict[str, Any]], out: IO[str], width: int) -> None:
+    def cell(v: Any) -> str:
+        return "-" if v is None or v == "" else str(v)
+
+    def who(r: dict[str, Any], role: str) -> str:
+        name = r.get(f"{role}_name")
+        return cell(name) if not r.get(f"{role}_country") else f"{name} ({r[f'{role}_country']})"
+
+    heads = ("date", "type", "actor", "recipient", "where", "dead", "document")
+    table = [
+        (
+            cell(r["date_value"]),
+            cell(r["type"]) + (f"/{r['mode']}" if r.get("mode") else ""),
+            who(r, "actor"),
+            who(r, "recipient"),
+            cell(r["location_name"]) + (f", {r['location_country']}" if r.get("location_country") else ""),
+            cell(r["fatalities_best"]),
+            cell(r["doc_id"]),
+        )
+        for r in rows
+    ]
+    widths = [max([len(h)] + [len(t[i]) for t in table]) for i, h in enumerate(heads)]
+    budget = max(width - 2 * (len(heads) - 1), 40)
+    while sum(widths) > budget and max(widths) > 12:  # shrink the widest column first
+        widths[widths.index(max(widths))] -= 1
+
+    def line(values: tuple[str, ...]) -> str:
+        return "  ".join(
+            (v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(values, widths, strict=True)
+        ).rstrip()
+
+    out.write(line(heads) + "\n")
+    for t in table:
+        out.write(line(t) + "\n")
+
+
+def _open_out(path: str | None, newline: str | None = None) -> IO[str]:
+    if path is None or path == "-":
+        return sys.stdout
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return open(path, "w", encoding="utf-8", newline=newline)
+
+
+def export_events(rows: Iterator[dict[str, Any]], fmt: str, output: str | None, width: int = 100) -> int:
+    """Write rows in ``fmt``; returns how many records were written."""
+    if fmt == "parquet":
+        if output is None or output == "-":
+            raise InputError(
+                Errors.EC028,
+                value="-",
+                option="--output",
+                detail="Parquet needs a file path (-o events.parquet)",
+            )
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from ..output import _FLOAT, _NUMERIC  # the column types of `code --format parquet`
+
+        schema = pa.schema(
+            [
+                (c, pa.int64() if c in _NUMERIC else pa.float64() if c in _FLOAT else pa.string())
+                for c in EVENT_COLUMNS
+            ]
+        )
+        data = list(rows)
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pylist(data, schema=schema), output)
+        return len(data)
+    out = _open_out(output, newline="" if fmt in ("csv", "acled") else None)
+    n = 0
+    try:
+        if fmt == "table":
+            data = list(rows)
+            _table(data, out, width)
+            n = len(data)
+        elif fmt in ("csv", "acled"):
+            columns = EVENT_COLUMNS if fmt == "csv" else ACLED_COLUMNS
+            writer = csv.DictWriter(out, fieldnames=list(columns))
+            writer.writeheader()
+            for row in rows:
+                rec = row if fmt == "csv" else acled_row(row)
+                if rec is not None:
+                    writer.writerow(rec)
+                    n += 1
+        else:
+            for row in rows:
+                rec = row if fmt == "jsonl" else plover_record(row)
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n += 1
+    finally:
+        out.flush()
+        if out is not sys.stdout:
+            out.close()
+    return n
+
+
+def run_events(args: argparse.Namespace) -> int:
+    near = parse_near(args.near) if args.near is not None else None
+    query = EventQuery(
+        type=args.type, country=args.country, since=args.since, until=args.until, near=near, doc_id=args.doc
+    )
+    if "://" not in args.db and args.db != ":memory:" and not Path(args.db).is_file():
+        raise InputError(
+            Errors.EC030, target=args.db, detail="no such store file (create it with 'eventcoder code --db')"
+        )
+    with open_store(args.db) as store:
+        normalize_query(query)  # a bad filter fails before any output is opened
+        rows = iter_events(store, query, limit=args.limit, offset=args.offset)
+        width = args.width or shutil.get_terminal_size((100, 24)).columns
+        n = export_events(rows, args.format, args.output, width)
+    if not args.quiet and (args.output not in (None, "-") or args.format == "table"):
+        what = "ACLED rows" if args.format == "acled" else "events"
+        print(
+            f"eventcoder: {n} {what}" + (f" written to {args.output}" if args.output else ""), file=sys.stderr
+        )
+    return ExitCode.OK
+
+
+def _count(option: str, minimum: int) -> Any:
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            n = minimum - 1
+        if n < minimum:
+            raise argparse.ArgumentTypeError(
+                Errors.EC038.format(
+                    option=option, value=value, detail=f"use an integer of at least {minimum}"
+                )
+            )
+        return n
+
+    return parse
+
+
+def add_events_parser(sub: Any) -> None:
+    ev = sub.add_parser(
+        "events",
+        help="query the event store; export table, CSV, JSONL, Parquet, ACLED-style CSV or PLOVER JSON",
+        description="Query events stored by 'eventcoder code --db'. Filters combine with AND.",
+    )
+    ev.add_argument(
+        "--db",
+        default="events.duckdb",
+        metavar="PATH_OR_URL",
+        help="DuckDB file or postgresql:// URL (default: events.duckdb)",
+    )
+    ev.add_argument("--type", metavar="TYPE", help="PLOVER event type, e.g. ASSAULT")
+    ev.add_argument("--country", metavar="ISO3", help="actor, recipient or location country, e.g. AZE")
+    ev.add_argument(
+        "--since", metavar="DATE", help="events dated on or after DATE (YYYY-MM-DD, YYYY-MM, YYYY)"
+    )
+    ev.add_argument(
+        "--until", metavar="DATE", help="events dated on or before DATE (YYYY-MM-DD, YYYY-MM, YYYY)"
+    )
+    ev.add_argument("--near", metavar="LAT,LON,KM", help="events located within KM km of LAT,LON")
+    ev.add_argument("--doc", metavar="ID", help="events of one document")
+    ev.add_argument(
+        "--limit", type=_count("--limit", 0), default=None, help="at most N events (default: all)"
+    )
+    ev.add_argument("--offset", type=_count("--offset", 0), default=0, help="skip the first N events")
+    ev.add_argument("--format", choices=EVENT_FORMATS, default="table", help="output format (default: table)")
+    ev.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    ev.add_argument(
+        "--width", type=_count("--width", 40), default=None, help="table width (default: terminal)"
+    )
+    ev.add_argument("--quiet", action="store_true", help="no count on stderr")
+    ev.set_defaults(func=run_events)

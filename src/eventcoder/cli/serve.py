@@ -1,0 +1,75 @@
+"""``eventcoder serve``: the HTTP API and web explorer (``server/``) under uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping
+
+from ..errors import Errors, InputError
+from ..settings import Settings
+
+__all__ = ["add_serve_parser", "api_keys_from", "run_serve"]
+
+KEYS_ENV = "EVENTCODER_API_KEYS"
+
+
+def _megabytes(value: str) -> float:
+    try:
+        mb = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0 < mb <= 1024:
+        raise argparse.ArgumentTypeError(f"{value!r} must be in (0, 1024]")
+    return mb
+
+
+def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="serve the HTTP API and the web explorer",
+        description="Serve POST /api/code, the store's GET /api/events, /api/summary, /api/documents/ID, "
+        "/healthz, /openapi.json and the web explorer at /. Needs eventcoder[server].",
+    )
+    serve.add_argument("--db", metavar="PATH_OR_URL",
+                       help="event store: a DuckDB file or postgresql://... (default: none)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--api-key", action="append", default=[], metavar="KEY",
+                       help=f"require this key on every POST (repeatable; or comma-separated in ${KEYS_ENV})")
+    serve.add_argument("--max-body-mb", type=_megabytes, default=5.0, metavar="N",
+                       help="largest request body in MiB (default 5); larger ones get 413")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="allow browser calls from this origin (repeatable; default: CORS off)")
+    serve.set_defaults(func=_cmd_serve)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    return run_serve(args)
+
+
+def api_keys_from(options: list[str], environ: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """Keys from ``--api-key`` options, else from ``EVENTCODER_API_KEYS`` (comma-separated)."""
+    keys = [k.strip() for k in options if k.strip()]
+    if not keys:
+        keys = [k.strip() for k in environ.get(KEYS_ENV, "").split(",") if k.strip()]
+    return tuple(keys)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from ..server import create_app
+    except ImportError as exc:
+        raise InputError(Errors.EC025, feature=f"eventcoder serve ({exc.name})", extra="server") from None
+    keys = api_keys_from(args.api_key)
+    app = create_app(Settings(), db=args.db, api_keys=keys, max_body=int(args.max_body_mb * 1024 * 1024),
+                     cors_origins=tuple(args.cors_origin))
+    app.state.coder.load()  # load the pipeline before listening: the first request is not slow
+    store = f"store {args.db}" if args.db else "no store"
+    auth = f"{len(keys)} API key(s) on POST" if keys else "no API key"
+    print(f"eventcoder: serving http://{args.host}:{args.port}/ ({store}; {auth})", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0

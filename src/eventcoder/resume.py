@@ -1,0 +1,279 @@
+"""Resumable batches: atomic output parts and a journal of completed document ids.
+
+``eventcoder code INPUT... --output-dir DIR`` writes into ``DIR``:
+
+- ``batch.json``: the settings that shape the output (and the eventcoder version), checked on resume;
+- ``part-NNNNN.jsonl``: the coded (``ok``) document records, one part per ``part_size`` documents
+  or ``flush_seconds``; each part is written to a temporary name, fsynced and renamed, so a part
+  is either whole or absent;
+- ``checkpoint.jsonl``: the journal, one line per completed part, appended and fsynced after the
+  part's rename: the part's ``[id, source]`` pairs and the full failed records of that stretch;
+- ``failed.jsonl``: the documents that failed and have not been coded since, with their codes
+  (a view of the journal, rewritten atomically whenever it changes).
+
+The journal is the truth. On ``--resume`` a torn last line (a kill during the append) is cut
+off, parts and temporary files it does not name are deleted (a kill between rename and append),
+and only documents it does not hold are coded: ids are the input's own or a hash of the content
+(``records.content_id``), so they are stable across runs. A document whose id or source failed
+before is left alone unless ``--retry-failed``, which codes those documents only. A document
+id seen twice in the inputs is coded once (the second is counted as skipped), so the parts
+never hold duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .batch import BatchSummary, code_parallel
+from .errors import Errors, InputError
+from .ingest import iter_articles
+from .records import Article, DocumentResult
+from .settings import Settings
+
+__all__ = ["BATCH_FORMAT", "BatchState", "code_to_dir", "load_state", "settings_fingerprint"]
+
+BATCH_FORMAT = "eventcoder-batch/1"
+MANIFEST = "batch.json"
+JOURNAL = "checkpoint.jsonl"
+FAILED = "failed.jsonl"
+_PART = re.compile(r"part-(\d{5,})\.jsonl")
+_TMP_PREFIX = ".tmp-"
+
+
+def settings_fingerprint(settings: Settings) -> dict[str, Any]:
+    """What must not change between the runs of one batch, or its parts would disagree."""
+    actors = None
+    if settings.actors is not None:
+        try:
+            actors = hashlib.sha256(Path(settings.actors).read_bytes()).hexdigest()[:16]
+        except OSError:
+            actors = str(settings.actors)
+    return {
+        "eventcoder": __version__,
+        "model": settings.model,
+        "max_chars": settings.max_chars,
+        "chunk_chars": settings.chunk_chars,
+        "published": settings.published,
+        "publisher": settings.publisher,
+        "actors_sha256": actors,
+    }
+
+
+@dataclass
+class BatchState:
+    """What the journal says is done: ok ids (with their sources), failed records, parts."""
+
+    parts: list[str] = field(default_factory=list)
+    ok: set[str] = field(default_factory=set)
+    failed: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> failed record (JSON shape)
+    failed_by_source: dict[str, str] = field(default_factory=dict)  # source -> failed id
+
+    def settle(self, doc_id: str, source: str | None) -> None:
+        """A document was coded again: whatever failed before under its id or source is resolved."""
+        old = self.failed.pop(doc_id, None)
+        if old is not None and old.get("source"):
+            self.failed_by_source.pop(old["source"], None)
+        if source and (other := self.failed_by_source.pop(source, None)) is not None:
+            self.failed.pop(other, None)
+
+    def apply(self, entry: dict[str, Any]) -> None:
+        if entry.get("part"):
+            self.parts.append(entry["part"])
+        for doc_id, source in entry.get("ok", []):
+            self.settle(doc_id, source)
+            self.ok.add(doc_id)
+        for rec in entry.get("failed", []):
+            self.settle(rec["id"], rec.get("source"))
+            self.failed[rec["id"]] = rec
+            if rec.get("source"):
+                self.failed_by_source[rec["source"]] = rec["id"]
+
+    def next_part(self) -> int:
+        numbers = [int(m.group(1)) for p in self.parts if (m := _PART.fullmatch(p))]
+        return max(numbers, default=-1) + 1
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, lines: Iterable[str]) -> None:
+    """Temporary name, fsync, rename, fsync the directory: the file is whole or absent."""
+    tmp = path.with_name(f"{_TMP_PREFIX}{path.name}")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False) + "\n"
+
+
+def load_state(out_dir: Path) -> BatchState:
+    """Replay the journal, repairing what a kill can leave behind (torn line, orphan parts)."""
+    state = BatchState()
+    journal = out_dir / JOURNAL
+    if journal.exists():
+        data = journal.read_bytes()
+        end = data.rfind(b"\n") + 1
+        if end < len(data):  # a kill during the append: the torn line was never acknowledged
+            with open(journal, "r+b") as fh:
+                fh.truncate(end)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for number, line in enumerate(data[:end].splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(Errors.EC052, path=str(out_dir),
+                                 detail=f"line {number} of {JOURNAL} is damaged ({exc.msg})") from None
+            state.apply(entry)
+    named = set(state.parts)
+    for part in state.parts:
+        if not (out_dir / part).is_file():
+            raise InputError(Errors.EC052, path=str(out_dir), detail=f"{part}, named in {JOURNAL}, "
+                             "is missing; restore it or start a new batch")
+    for entry in os.scandir(out_dir):
+        orphan = _PART.fullmatch(entry.name) is not None and entry.name not in named
+        if orphan or entry.name.startswith(_TMP_PREFIX):
+            os.unlink(entry.path)
+    return state
+
+
+def _open_batch(out_dir: Path, settings: Settings, resume: bool, paths: Sequence[str]) -> BatchState:
+    manifest = out_dir / MANIFEST
+    fingerprint = settings_fingerprint(settings)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(Errors.EC051, path=str(out_dir))
+    if manifest.is_file():
+        if not resume:
+            raise InputError(Errors.EC051, path=str(out_dir))
+        where = str(out_dir)
+        try:
+            given = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(Errors.EC052, path=where, detail=f"{MANIFEST} is unreadable ({exc})") from None
+        if given.get("format") != BATCH_FORMAT:
+            raise InputError(Errors.EC052, path=where, detail=f"unknown format {given.get('format')!r}")
+        before = given.get("settings", {})
+        changed = [f"{k}: {before.get(k)!r} then, {v!r} now"
+                   for k, v in fingerprint.items() if before.get(k) != v]
+        if changed:
+            raise InputError(Errors.EC052, path=str(out_dir),
+                             detail="settings differ from the first run (" + "; ".join(changed) + ")")
+        return load_state(out_dir)
+    if out_dir.is_dir():
+        for entry in list(out_dir.iterdir()):
+            if entry.name.startswith(_TMP_PREFIX):  # a first run killed before its manifest landed
+                entry.unlink()
+        if any(out_dir.iterdir()):
+            raise InputError(Errors.EC051, path=str(out_dir))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _atomic_write(manifest, [json.dumps({"format": BATCH_FORMAT, "settings": fingerprint,
+                                         "inputs": [str(p) for p in paths]}, indent=1) + "\n"])
+    return BatchState()
+
+
+def _select(items: Iterable[Article | DocumentResult], state: BatchState, retry_failed: bool,
+            skipped: Counter[str]) -> Iterator[Article | DocumentResult]:
+    """The items still to code. Runs in the pool's feeder thread: it reads a snapshot of the
+    state taken before coding starts and keeps its own set of ids seen in this run."""
+    ok = frozenset(state.ok)
+    failed_ids = frozenset(state.failed)
+    failed_sources = frozenset(state.failed_by_source)
+    seen: set[str] = set()
+    for item in items:
+        failed_before = item.id in failed_ids or (item.source is not None and item.source in failed_sources)
+        if item.id in seen:
+            skipped["duplicate id"] += 1
+        elif item.id in ok:
+            skipped["already coded"] += 1
+        elif retry_failed and not failed_before:
+            skipped["not failed before"] += 1
+        elif failed_before and not retry_failed:
+            skipped["failed before (use --retry-failed)"] += 1
+        else:
+            seen.add(item.id)
+            yield item
+
+
+def code_to_dir(
+    paths: Sequence[str],
+    settings: Settings,
+    out_dir: str | os.PathLike[str],
+    *,
+    workers: int = 1,
+    resume: bool = False,
+    retry_failed: bool = False,
+    part_size: int = 500,
+    flush_seconds: float = 60.0,
+    wrap: Callable[[Iterator[DocumentResult]], Iterator[DocumentResult]] | None = None,
+) -> BatchSummary:
+    """Code ``paths`` into the batch directory ``out_dir``; with ``resume`` (or ``retry_failed``)
+    continue the batch already there. A kill at any point loses at most the unflushed part."""
+    if part_size < 1:
+        raise InputError(Errors.EC028, value=part_size, option="--part-size", detail="must be at least 1")
+    directory = Path(out_dir)
+    state = _open_batch(directory, settings, resume or retry_failed, paths)
+    summary = BatchSummary()
+    items = _select(iter_articles(paths, settings, skipped=summary.skipped), state, retry_failed,
+                    summary.skipped)
+    results = code_parallel(items, settings, workers)
+    if wrap is not None:
+        results = wrap(results)
+    part_no = state.next_part()
+    pending: list[DocumentResult] = []
+    last_flush = time.monotonic()
+
+    def flush() -> None:
+        nonlocal part_no, last_flush
+        last_flush = time.monotonic()
+        if not pending:
+            return
+        ok = [d for d in pending if d.status == "ok"]
+        failed = [d for d in pending if d.status != "ok"]
+        name = None
+        if ok:
+            name = f"part-{part_no:05d}.jsonl"
+            _atomic_write(directory / name, (_dumps(d.to_dict()) for d in ok))
+            part_no += 1
+        entry = {"part": name, "ok": [[d.id, d.source] for d in ok], "failed": [d.to_dict() for d in failed]}
+        had_failed = bool(state.failed)
+        with open(directory / JOURNAL, "a", encoding="utf-8") as fh:
+            fh.write(_dumps(entry))
+            fh.flush()
+            os.fsync(fh.fileno())
+        state.apply(entry)
+        if failed or had_failed or not (directory / FAILED).exists():
+            _atomic_write(directory / FAILED, (_dumps(rec) for rec in state.failed.values()))
+        pending.clear()
+
+    for doc in results:
+        summary.add(doc)
+        pending.append(doc)
+        if len(pending) >= part_size or time.monotonic() - last_flush >= flush_seconds:
+            flush()
+    flush()
+    if not (directory / FAILED).exists():  # nothing was coded in this run: still give the view
+        _atomic_write(directory / FAILED, (_dumps(rec) for rec in state.failed.values()))
+    return summary

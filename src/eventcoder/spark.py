@@ -1,0 +1,286 @@
+"""Code inputs on Apache Spark with the CLI's partition function (``batch.code_partition``).
+
+Inputs are split on the driver into rows of one table:
+
+- Parquet files or directories (columns ``id, text, html, url, published, publisher, title``, any
+  subset) are read by Spark, so large files split across tasks; each row goes through the same
+  record reader as a JSONL line (``article_from_record``; its source is ``path#L<row + 1>``).
+- Every other file (JSONL, WARC, text, HTML, ``.gz``) is one row naming the file, read on the
+  executor by ``iter_articles``: the same ids, sources and coded failures as ``eventcoder code``.
+  WARC and gzip streams cannot be split, so a file is the unit of parallelism: give many files
+  (Common Crawl's news WARCs are ~1 GB each) rather than one large one. These paths must be
+  readable by every executor (local mode, a shared or mounted filesystem).
+
+``mapInArrow`` codes each partition with ``code_partition``; the pipeline is loaded once per
+Python worker (Spark reuses its workers) and kept in ``batch``'s module global. The output
+directory gets ``events/`` (Parquet, ``output.EVENT_COLUMNS`` plus ``month``, partitioned by
+``month=YYYY-MM`` of the event date, else ``month=unknown``) and ``documents/`` (Parquet, one row
+per document with its status and error code, plus one ``skipped`` row per input file and reason
+counting the WARC records that are not documents), so nothing is lost without a count.
+
+Run it with ``eventcoder spark INPUT... OUTPUT [--master local[2]]`` or, on a cluster,
+``spark-submit [options] path/to/eventcoder/spark.py INPUT... OUTPUT``. Imports are absolute
+so that spark-submit can run this file as a script.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from eventcoder.batch import code_partition
+from eventcoder.errors import Errors, InputError
+from eventcoder.ingest.readers import article_from_record, iter_articles
+from eventcoder.output import _FLOAT, _NUMERIC, EVENT_COLUMNS, event_row  # the Parquet writer's types
+from eventcoder.records import Article, DocumentResult, Event
+from eventcoder.settings import Settings
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["CODED_SCHEMA", "SparkSummary", "code_arrow_batches", "event_month", "session", "spark_code"]
+
+RECORD_FIELDS = ("id", "text", "html", "url", "published", "publisher", "title")
+_OUT_BATCH = 256  # rows per Arrow batch handed back to Spark
+_DOC_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
+    ("doc_id", pa.string()),
+    ("status", pa.string()),  # ok | failed | skipped
+    ("error_code", pa.string()),  # ECnnn, or the skip reason (warc:revisit, ...) of a skipped row
+    ("error_message", pa.string()),
+    ("source", pa.string()),
+    ("url", pa.string()),
+    ("publisher", pa.string()),
+    ("published", pa.string()),
+    ("title", pa.string()),
+    ("fetched", pa.string()),
+    ("records", pa.int64()),  # 1 for a document; the number of input records a skipped row counts
+    ("n_events", pa.int64()),
+)
+EVENT_TYPE = pa.struct(
+    [(c, pa.int64() if c in _NUMERIC else pa.float64() if c in _FLOAT else pa.string())
+     for c in EVENT_COLUMNS]
+    + [("month", pa.string())]  # the partition column: event_month(date_value)
+)
+CODED_SCHEMA = pa.schema([*_DOC_FIELDS, ("events", pa.list_(EVENT_TYPE))])
+INPUT_SCHEMA = "kind string, path string, line long, payload string"
+
+
+def event_month(value: str | None) -> str:
+    """``YYYY-MM`` of an event date value (its start for a range), else ``unknown``."""
+    if not (value and len(value) >= 7 and value[4] == "-" and value[:4].isdigit() and value[5:7].isdigit()):
+        return "unknown"
+    if 1 <= int(value[5:7]) <= 12 and (len(value) == 7 or value[7] in "-/T"):
+        return value[:7]
+    return "unknown"
+
+
+def _event(doc: DocumentResult, ev: Event) -> dict[str, Any]:
+    row = event_row(doc, ev)
+    row["month"] = event_month(row["date_value"])
+    return row
+
+
+def _doc_row(doc: DocumentResult) -> dict[str, Any]:
+    return {
+        "doc_id": doc.id,
+        "status": doc.status,
+        "error_code": doc.error.code if doc.error else None,
+        "error_message": doc.error.message if doc.error else None,
+        "source": doc.source,
+        "url": doc.url,
+        "publisher": doc.publisher,
+        "published": doc.published,
+        "title": doc.title,
+        "fetched": doc.fetched,
+        "records": 1,
+        "n_events": len(doc.events),
+        "events": [_event(doc, ev) for ev in doc.events],
+    }
+
+
+def _skipped_row(path: str, reason: str, count: int) -> dict[str, Any]:
+    row: dict[str, Any] = {name: None for name, _ in _DOC_FIELDS}
+    row.update(status="skipped", error_code=reason, source=path, records=count, n_events=0, events=[])
+    return row
+
+
+def code_arrow_batches(batches: Iterable[pa.RecordBatch], settings: Settings) -> Iterator[pa.RecordBatch]:
+    """The ``mapInArrow`` function: input rows (``INPUT_SCHEMA``) -> coded rows (``CODED_SCHEMA``)."""
+    skipped: list[tuple[str, Counter[str]]] = []
+
+    def items() -> Iterator[Article | DocumentResult]:
+        for batch in batches:
+            for row in batch.to_pylist():
+                if row["kind"] == "row":
+                    obj = json.loads(row["payload"])
+                    yield article_from_record(obj, settings, what=row["path"], line=int(row["line"]) + 1)
+                else:
+                    counter: Counter[str] = Counter()
+                    skipped.append((row["path"], counter))
+                    yield from iter_articles([row["path"]], settings, skipped=counter)
+
+    out: list[dict[str, Any]] = []
+    for doc in code_partition(items(), settings):
+        out.append(_doc_row(doc))
+        if len(out) >= _OUT_BATCH:
+            yield pa.RecordBatch.from_pylist(out, schema=CODED_SCHEMA)
+            out = []
+    out += [_skipped_row(path, reason, n)
+            for path, counter in skipped for reason, n in sorted(counter.items())]
+    if out:
+        yield pa.RecordBatch.from_pylist(out, schema=CODED_SCHEMA)
+
+
+def _is_parquet(path: str) -> bool:
+    if path.lower().endswith((".parquet", ".pq")):
+        return True
+    p = Path(path)
+    return p.is_dir() and any(f.suffix == ".parquet" for f in p.rglob("*.parquet"))
+
+
+def _files(path: str) -> list[str]:
+    """A directory's files in ``iter_articles`` order (sorted, hidden entries skipped), else the path."""
+    if not os.path.isdir(path):
+        return [path]
+    out: list[str] = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out += [os.path.join(root, f) for f in sorted(files) if not f.startswith(".")]
+    return out
+
+
+def input_frame(spark: SparkSession, inputs: list[str]) -> DataFrame:
+    """One row per Parquet record or per other input file (``INPUT_SCHEMA``)."""
+    from pyspark.sql import functions as F
+
+    parquet = [p for p in inputs if _is_parquet(p)]
+    files = [f for p in inputs if p not in parquet for f in _files(p)]
+    frame = spark.createDataFrame([("file", f, 0, None) for f in files], INPUT_SCHEMA)
+    if parquet:
+        table = spark.read.parquet(*parquet)
+        cols = [c for c in RECORD_FIELDS if c in table.columns]
+        if "text" not in cols and "html" not in cols:
+            raise InputError(Errors.EC054, what=", ".join(parquet), detail="no 'text' or 'html' column")
+        rows = table.select(
+            F.lit("row").alias("kind"),
+            F.col("_metadata.file_path").alias("path"),
+            F.col("_metadata.row_index").cast("long").alias("line"),
+            F.to_json(F.struct(*[F.col(c) for c in cols])).alias("payload"),
+        )
+        frame = frame.unionByName(rows)
+    return frame
+
+
+def _spark_schema() -> Any:
+    from pyspark.sql.types import ArrayType, DoubleType, LongType, StringType, StructField, StructType
+
+    def spark_type(t: pa.DataType) -> Any:
+        return LongType() if t == pa.int64() else DoubleType() if t == pa.float64() else StringType()
+
+    event = StructType([StructField(f.name, spark_type(f.type)) for f in EVENT_TYPE])
+    return StructType([StructField(n, spark_type(t)) for n, t in _DOC_FIELDS]
+                      + [StructField("events", ArrayType(event))])
+
+
+@dataclass(frozen=True)
+class SparkSummary:
+    documents: int
+    ok: int
+    failed: int
+    failed_by_code: dict[str, int]
+    skipped: dict[str, int]
+    events: int
+
+    def text(self) -> str:
+        reasons = ", ".join(f"{c}: {n}" for c, n in sorted(self.failed_by_code.items()))
+        out = (f"documents in: {self.documents}, ok: {self.ok}, failed: {self.failed}"
+               + (f" ({reasons})" if reasons else "") + f", events found: {self.events}")
+        if self.skipped:
+            why = ", ".join(f"{r}: {n}" for r, n in sorted(self.skipped.items()))
+            out += f", skipped: {sum(self.skipped.values())} ({why})"
+        return out
+
+
+def _delete(spark: SparkSession, path: str) -> None:
+    """Remove a directory through Hadoop's FileSystem, so it works for local paths and clusters alike."""
+    jvm: Any = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    hpath.getFileSystem(conf).delete(hpath, True)
+
+
+def spark_code(spark: SparkSession, inputs: list[str], output: str, settings: Settings,
+               partitions: int | None = None) -> SparkSummary:
+    """Code ``inputs`` into ``output``/events and ``output``/documents; returns the counts."""
+    from pyspark.sql import functions as F
+
+    frame = input_frame(spark, inputs)
+    n = partitions or spark.sparkContext.defaultParallelism
+
+    def code(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        return code_arrow_batches(batches, settings)
+
+    coded = frame.repartition(n).mapInArrow(code, _spark_schema())
+    staging = f"{output}/_coded"  # written once, so no action ever codes a document twice
+    coded.write.parquet(staging)
+    try:
+        staged = spark.read.parquet(staging)
+        staged.drop("events").write.parquet(f"{output}/documents")
+        events = staged.select(F.explode("events").alias("e")).select("e.*")
+        events.write.partitionBy("month").parquet(f"{output}/events")
+        counts = spark.read.parquet(f"{output}/documents").groupBy("status", "error_code").agg(
+            F.sum("records").alias("n"), F.sum("n_events").alias("events")).collect()
+    finally:
+        _delete(spark, staging)
+    by: dict[tuple[str, str | None], tuple[int, int]] = {
+        (r["status"], r["error_code"]): (int(r["n"]), int(r["events"] or 0)) for r in counts}
+    ok = sum(n for (s, _), (n, _) in by.items() if s == "ok")
+    failed_by = {c or "unknown": n for (s, c), (n, _) in by.items() if s == "failed"}
+    skipped = {c or "unknown": n for (s, c), (n, _) in by.items() if s == "skipped"}
+    events_n = sum(e for (s, _), (_, e) in by.items() if s == "ok")
+    failed = sum(failed_by.values())
+    return SparkSummary(ok + failed, ok, failed, failed_by, skipped, events_n)
+
+
+def session(master: str | None, driver_memory: str = "1g") -> SparkSession:
+    """A session for this job: UI off, small Arrow batches; local mode runs workers on this Python."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise InputError(Errors.EC025, feature="eventcoder spark", extra="spark") from exc
+    if master is None and "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", "") \
+            and not os.environ.get("SPARK_ENV_LOADED"):
+        master = "local[*]"
+    if (master or "").startswith("local"):
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            raise InputError(Errors.EC053, detail="no java on PATH and JAVA_HOME is not set")
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers must see eventcoder
+    builder = (SparkSession.builder.appName("eventcoder")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.driver.memory", driver_memory)
+               .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")
+               .config("spark.python.worker.reuse", "true"))
+    if master:
+        builder = builder.master(master)
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # pyspark raises PySparkRuntimeError (JAVA_GATEWAY_EXITED) and others
+        raise InputError(Errors.EC053, detail=" ".join(str(exc).split())[:300]) from exc
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+if __name__ == "__main__":  # spark-submit .../eventcoder/spark.py INPUT... OUTPUT
+    from eventcoder.cli.main import main
+
+    sys.exit(main(["spark", *sys.argv[1:]]))

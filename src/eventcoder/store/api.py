@@ -1,0 +1,431 @@
+"""The event store: ``open_store(target)`` -> ``Store`` with upsert, queries and the stored record.
+
+One contract on both engines (DuckDB file or ``:memory:``, PostgreSQL URL). Upserts are keyed by
+document id (content-hash ids for inputs without one): storing a document deletes every row it
+had and writes the new ones in one transaction, so re-coding replaces and nothing duplicates.
+Every method may be called from many threads at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from ..errors import Errors, EventcoderError, InputError
+from ..output import EVENT_COLUMNS
+from ..records import DocumentResult
+from .backends import Backend, DuckDBBackend, PostgresBackend
+from .rows import cc2_to_cc3, country_names, document_rows
+from .schema import CHILD_TABLES, COLUMNS, MIGRATIONS, TABLES
+
+__all__ = ["EventQuery", "Store", "UpsertSummary", "open_store", "parse_near"]
+
+_EARTH_KM = 6371.0088  # mean Earth radius, as gazetteer.haversine_km
+_DATE_ARG = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_CHUNK = 200  # documents per transaction
+_MAX_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Filters of ``Store.events``/``count_events``/``summary``; all optional, combined with AND."""
+
+    type: str | None = None  # PLOVER type, e.g. "ASSAULT"
+    country: str | None = None  # ISO-3; matches actor OR recipient OR location country
+    since: str | None = None  # YYYY-MM-DD (or YYYY-MM, YYYY): events whose date reaches it
+    until: str | None = None  # YYYY-MM-DD (or YYYY-MM, YYYY): events whose date starts by it
+    near: tuple[float, float, float] | None = None  # lat, lon, km (haversine)
+    doc_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UpsertSummary:
+    documents: int = 0  # documents written
+    events: int = 0  # event rows written
+    replaced: int = 0  # documents that were already stored (their old rows were deleted)
+
+
+def _plover_types() -> tuple[str, ...]:
+    from ..evaluate.plover import PLOVER_TYPES
+
+    return tuple(PLOVER_TYPES)
+
+
+def parse_near(text: str) -> tuple[float, float, float]:
+    """ "LAT,LON,KM" -> (lat, lon, km); EC032 when malformed or out of range."""
+    parts = [p.strip() for p in str(text).split(",")]
+    if len(parts) != 3:
+        raise InputError(Errors.EC032, value=text, detail="expected three comma-separated numbers")
+    try:
+        lat, lon, km = (float(p) for p in parts)
+    except ValueError:
+        raise InputError(Errors.EC032, value=text, detail="not numbers") from None
+    return _check_near((lat, lon, km), text)
+
+
+def _check_near(near: Any, shown: Any) -> tuple[float, float, float]:
+    try:
+        lat, lon, km = (float(x) for x in near)
+    except (TypeError, ValueError):
+        raise InputError(Errors.EC032, value=str(shown), detail="expected (lat, lon, km)") from None
+    if not all(math.isfinite(x) for x in (lat, lon, km)):
+        raise InputError(Errors.EC032, value=str(shown), detail="not finite numbers")
+    if not -90 <= lat <= 90 or not -180 <= lon <= 180:
+        raise InputError(Errors.EC032, value=str(shown), detail="latitude or longitude out of range")
+    if km <= 0:
+        raise InputError(Errors.EC032, value=str(shown), detail="the radius must be more than 0 km")
+    return lat, lon, km
+
+
+def _day(value: str, option: str, end: bool) -> str:
+    m = _DATE_ARG.match(str(value).strip())
+    if not m:
+        raise InputError(Errors.EC033, value=value, option=option, detail="")
+    y, mo, d = int(m[1]), m[2], m[3]
+    try:
+        if d:
+            return dt.date(y, int(mo), int(d)).isoformat()
+        if mo:
+            first = dt.date(y, int(mo), 1)
+            if not end:
+                return first.isoformat()
+            nxt = dt.date(y + (first.month == 12), first.month % 12 + 1, 1)
+            return (nxt - dt.timedelta(days=1)).isoformat()
+        return dt.date(y, 12, 31).isoformat() if end else dt.date(y, 1, 1).isoformat()
+    except ValueError:
+        raise InputError(Errors.EC033, value=value, option=option, detail="") from None
+
+
+def normalize_query(query: EventQuery) -> EventQuery:
+    """Validated, canonical filters (upper-case type and country, since/until as days);
+    InputError EC032-EC035 for a bad value, so the CLI and the HTTP API report alike."""
+    changes: dict[str, Any] = {}
+    if query.type is not None:
+        t = str(query.type).strip().upper()
+        types = _plover_types()
+        if t not in types:
+            raise InputError(Errors.EC034, value=query.type, choices=", ".join(types))
+        changes["type"] = t
+    if query.country is not None:
+        c = str(query.country).strip().upper()
+        code = cc2_to_cc3(c) if len(c) == 2 else c
+        if code is None or code not in country_names():
+            raise InputError(Errors.EC035, value=query.country)
+        changes["country"] = code
+    since = _day(query.since, "since", end=False) if query.since is not None else None
+    until = _day(query.until, "until", end=True) if query.until is not None else None
+    if since and until and since > until:
+        raise InputError(
+            Errors.EC033, value=query.since, option="since", detail=f" (it is after until {until})"
+        )
+    changes["since"], changes["until"] = since, until
+    if query.near is not None:
+        changes["near"] = _check_near(query.near, query.near)
+    return replace(query, **changes)
+
+
+def _where(q: EventQuery) -> tuple[str, list[Any]]:
+    """WHERE clause over ``events e`` for a normalized query."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if q.doc_id is not None:
+        parts.append("e.doc_id = ?")
+        params.append(q.doc_id)
+    if q.type is not None:
+        parts.append("e.type = ?")
+        params.append(q.type)
+    if q.country is not None:
+        parts.append(
+            "(e.location_cc3 = ? OR EXISTS (SELECT 1 FROM actors a WHERE a.event_id = e.event_id"
+            " AND a.role IN ('actor', 'recipient') AND a.country = ?))"
+        )
+        params += [q.country, q.country]
+    if q.since is not None:  # overlap: an event dated 2020-09 reaches --since 2020-09-15
+        parts.append("e.date_last >= ?")
+        params.append(q.since)
+    if q.until is not None:
+        parts.append("e.date_first <= ?")
+        params.append(q.until)
+    if q.near is not None:
+        lat, lon, km = q.near
+        parts.append(
+            "e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL AND "
+            f"2 * {_EARTH_KM} * asin(least(1.0, sqrt("
+            "power(sin(radians(e.location_lat - ?) / 2), 2) + "
+            "cos(radians(?)) * cos(radians(e.location_lat)) * "
+            "power(sin(radians(e.location_lon - ?) / 2), 2)))) <= ?"
+        )
+        params += [lat, lat, lon, km]
+    return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+_SELECT_COLUMNS = {
+    **{c: f"e.{c}" for c in EVENT_COLUMNS},
+    **{f"actor_{f}": f"a1.{f}" for f in ("name", "country", "sector", "title", "text")},
+    **{f"recipient_{f}": f"a2.{f}" for f in ("name", "country", "sector", "title", "text")},
+    **{f: f"d.{f}" for f in ("publisher", "published", "url", "title")},
+}
+_EVENTS_SQL = (
+    "SELECT "
+    + ", ".join(_SELECT_COLUMNS[c] for c in EVENT_COLUMNS)
+    + " FROM events e JOIN documents d ON d.doc_id = e.doc_id"
+    " LEFT JOIN actors a1 ON a1.event_id = e.event_id AND a1.role = 'actor'"
+    " LEFT JOIN actors a2 ON a2.event_id = e.event_id AND a2.role = 'recipient'"
+)
+_ORDER = " ORDER BY e.date_first NULLS LAST, e.doc_id, e.seq"
+_INTEGRAL = ("fatalities_best", "fatalities_low", "fatalities_high")
+
+
+def _display(target: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class Store:
+    """Documents and their events in normalized tables; see ``docs/ARCHITECTURE.md`` (Store)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._db = backend
+        self.kind = backend.kind
+        self.target = backend.target
+        self._migrate()
+
+    # -- schema ------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        latest = MIGRATIONS[-1].version
+        with self._guard(), self._db.transaction() as tx:
+            lock = getattr(self._db, "migration_lock", None)
+            if lock is not None:
+                lock(tx)
+            tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "applied_at TEXT NOT NULL, description TEXT NOT NULL)"
+            )
+            done = {int(v) for (v,) in tx.fetchall("SELECT version FROM schema_migrations")}
+            if done and max(done) > latest:
+                raise InputError(Errors.EC036, target=self.target, found=max(done), known=latest)
+            for m in MIGRATIONS:
+                if m.version in done:
+                    continue
+                for statement in m.statements:
+                    tx.execute(statement)
+                tx.execute(
+                    "INSERT INTO schema_migrations (version, applied_at, description) VALUES (?, ?, ?)",
+                    [m.version, _now(), m.description],
+                )
+
+    def migrations(self) -> list[dict[str, Any]]:
+        """The recorded migrations, oldest first."""
+        with self._guard(), self._db.read() as tx:
+            rows = tx.fetchall(
+                "SELECT version, applied_at, description FROM schema_migrations ORDER BY version"
+            )
+        return [{"version": int(v), "applied_at": a, "description": d} for v, a, d in rows]
+
+    # -- writing -----------------------------------------------------------------------------
+    def upsert(self, docs: Iterable[DocumentResult]) -> UpsertSummary:
+        """Store documents (failed ones too, with their error code). A document already stored
+        is replaced whole: its old rows are deleted and the new ones written in one transaction.
+        The same id twice in ``docs`` keeps the last."""
+        latest: dict[str, DocumentResult] = {}
+        for doc in docs:
+            latest[doc.id] = doc
+        ids = sorted(latest)
+        total = UpsertSummary()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = [latest[i] for i in ids[start : start + _CHUNK]]
+            part = self._write_chunk(chunk)
+            total = UpsertSummary(
+                total.documents + part.documents, total.events + part.events, total.replaced + part.replaced
+            )
+        return total
+
+    def _write_chunk(self, docs: list[DocumentResult]) -> UpsertSummary:
+        stamp = _now()
+        tables: dict[str, list[tuple[Any, ...]]] = {t: [] for t in COLUMNS}
+        for doc in docs:
+            for table, rows in document_rows(doc, stamp).items():
+                tables[table].extend(rows)
+        ids = [d.id for d in docs]
+        marks = ", ".join("?" for _ in ids)
+        retryable = getattr(self._db, "is_retryable", None)
+        with self._guard():
+            for attempt in range(5):
+                try:
+                    with self._db.transaction() as tx:
+                        tx.lock(ids)
+                        existing = tx.fetchall(
+                            f"SELECT count(*) FROM documents WHERE doc_id IN ({marks})", ids
+                        )
+                        for table in (*CHILD_TABLES, "documents"):
+                            tx.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks})", ids)
+                        for table in ("documents", "events", "actors", "places", "mentions"):
+                            tx.insert(table, tables[table])
+                    return UpsertSummary(len(docs), len(tables["events"]), int(existing[0][0]))
+                except Exception as exc:
+                    # PostgreSQL: a deadlock or a race on a new row is retried; the locks make it rare
+                    if retryable is not None and retryable(exc) and attempt < 4:
+                        time.sleep(0.05 * (attempt + 1))
+                        continue
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- reading -----------------------------------------------------------------------------
+    def events(self, query: EventQuery, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Flat event rows (keys of ``output.EVENT_COLUMNS``), ordered by the first day of the
+        event's date (undated last), then document id, then position in the document."""
+        q = normalize_query(query)
+        limit, offset = _page(limit, offset)
+        where, params = _where(q)
+        with self._guard(), self._db.read() as tx:
+            rows = tx.fetchall(_EVENTS_SQL + where + _ORDER + " LIMIT ? OFFSET ?", [*params, limit, offset])
+        out = []
+        for row in rows:
+            rec = dict(zip(EVENT_COLUMNS, row, strict=True))
+            for key in _INTEGRAL:
+                v = rec[key]
+                if isinstance(v, float) and v.is_integer():
+                    rec[key] = int(v)
+            out.append(rec)
+        return out
+
+    def count_events(self, query: EventQuery) -> int:
+        q = normalize_query(query)
+        where, params = _where(q)
+        with self._guard(), self._db.read() as tx:
+            return int(tx.fetchall("SELECT count(*) FROM events e" + where, params)[0][0])
+
+    def document(self, doc_id: str) -> DocumentResult | None:
+        """The stored record, exactly as ``eventcoder code`` wrote it (``DocumentResult``)."""
+        with self._guard(), self._db.read() as tx:
+            rows = tx.fetchall("SELECT record FROM documents WHERE doc_id = ?", [doc_id])
+        return DocumentResult.from_dict(json.loads(rows[0][0])) if rows else None
+
+    def summary(self, query: EventQuery) -> dict[str, Any]:
+        """Counts for a corpus view: events, documents (with a matching event; every stored
+        document when only ``doc_id`` or nothing is given), failed documents, events by type and
+        by month (events whose date lies within one month; the others are counted in
+        ``no_month``)."""
+        q = normalize_query(query)
+        where, params = _where(q)
+        event_filter = any(getattr(q, f) is not None for f in ("type", "country", "since", "until", "near"))
+        and_ = " AND " if where else " WHERE "
+        doc_where = " WHERE doc_id = ?" if q.doc_id is not None else ""
+        doc_params = [q.doc_id] if q.doc_id is not None else []
+        with self._guard(), self._db.read() as tx:
+            n_events, n_docs = tx.fetchall(
+                "SELECT count(*), count(DISTINCT e.doc_id) FROM events e" + where, params
+            )[0]
+            if not event_filter:
+                n_docs = tx.fetchall("SELECT count(*) FROM documents" + doc_where, doc_params)[0][0]
+            failed = tx.fetchall(
+                "SELECT count(*) FROM documents"
+                + (doc_where + " AND " if doc_where else " WHERE ")
+                + "status = 'failed'",
+                doc_params,
+            )[0][0]
+            by_type = tx.fetchall(
+                "SELECT e.type, count(*) AS n FROM events e"
+                + where
+                + " GROUP BY e.type ORDER BY n DESC, e.type",
+                params,
+            )
+            month = "substr(e.date_first, 1, 7)"
+            by_month = tx.fetchall(
+                f"SELECT {month} AS m, count(*) FROM events e"
+                + where
+                + and_
+                + f"e.date_first IS NOT NULL AND {month} = substr(e.date_last, 1, 7)"
+                + f" GROUP BY {month} ORDER BY m",
+                params,
+            )
+        in_months = sum(int(n) for _, n in by_month)
+        return {
+            "events": int(n_events),
+            "documents": int(n_docs),
+            "failed": int(failed),
+            "by_type": {t: int(n) for t, n in by_type},
+            "by_month": {m: int(n) for m, n in by_month},
+            "no_month": int(n_events) - in_months,
+        }
+
+    def table_counts(self) -> dict[str, int]:
+        """Rows per table."""
+        with self._guard(), self._db.read() as tx:
+            return {t: int(tx.fetchall(f"SELECT count(*) FROM {t}")[0][0]) for t in TABLES}
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _guard(self) -> _Guard:
+        return _Guard(self._db)
+
+
+class _Guard:
+    """Turns a driver's error into a coded EC037 (bad arguments stay InputErrors)."""
+
+    def __init__(self, db: Backend) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, etype: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc is None or isinstance(exc, EventcoderError):
+            return
+        is_db_error = getattr(self.db, "is_db_error", None)
+        if is_db_error is not None and is_db_error(exc):
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise EventcoderError(Errors.EC037, target=self.db.target, detail=detail) from exc
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    try:
+        limit_i, offset_i = int(limit), int(offset)
+    except (TypeError, ValueError):
+        raise InputError(
+            Errors.EC038, option="limit/offset", value=f"{limit}/{offset}", detail="not integers"
+        ) from None
+    if not 0 <= limit_i <= _MAX_LIMIT:
+        raise InputError(Errors.EC038, option="limit", value=limit, detail=f"use 0 to {_MAX_LIMIT:,}")
+    if offset_i < 0:
+        raise InputError(Errors.EC038, option="offset", value=offset, detail="must be 0 or more")
+    return limit_i, offset_i
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def open_store(target: str | os.PathLike[str]) -> Store:
+    """A path (or ``:memory:``) opens a DuckDB file, a ``postgresql://`` URL a PostgreSQL
+    database; the schema is created or migrated. InputError EC030/EC031/EC025 when it cannot."""
+    text = os.fspath(target)
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://", text)
+    if m:
+        if m[1].lower() not in ("postgresql", "postgres"):
+            raise InputError(Errors.EC031, target=_display(text))
+        return Store(PostgresBackend(text, _display(text)))
+    if not text.strip():
+        raise InputError(Errors.EC031, target=text)
+    return Store(DuckDBBackend(text))

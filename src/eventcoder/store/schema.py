@@ -1,0 +1,268 @@
+"""The store's tables and their migrations, one SQL text for DuckDB and PostgreSQL.
+
+Migrations are numbered, never edited once released, and recorded in ``schema_migrations``
+(version, applied_at, description), so a store says which schema it holds. ``COLUMNS`` lists the
+current columns each insert writes, with a portable type used to coerce values and to build
+Arrow batches for DuckDB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CHILD_TABLES", "COLUMNS", "MIGRATIONS", "TABLES", "Migration"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+# Types are spelled so both engines read them alike: TEXT, INTEGER, BIGINT, DOUBLE PRECISION.
+# Offsets are `start_char`/`end_char` (END is reserved); the full record is TEXT, not JSONB,
+# so the stored JSON reads back byte for byte (JSONB reorders keys and reformats numbers).
+_V1 = (
+    """CREATE TABLE IF NOT EXISTS documents (
+        doc_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        error_code TEXT,
+        error_message TEXT,
+        url TEXT,
+        publisher TEXT,
+        published TEXT,
+        published_source TEXT,
+        title TEXT,
+        source TEXT,
+        main_country TEXT,
+        text_sha256 TEXT NOT NULL,
+        n_events INTEGER NOT NULL,
+        eventcoder_version TEXT,
+        stored_at TEXT NOT NULL,
+        record TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS events (
+        event_id TEXT PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        mode TEXT,
+        cameo TEXT,
+        acled_event_type TEXT,
+        acled_sub_event_type TEXT,
+        trigger_text TEXT,
+        trigger_start INTEGER,
+        trigger_end INTEGER,
+        sentence_start INTEGER,
+        sentence_end INTEGER,
+        sentence TEXT,
+        date_value TEXT,
+        date_precision TEXT,
+        date_source TEXT,
+        date_text TEXT,
+        date_first TEXT,
+        date_last TEXT,
+        location_name TEXT,
+        location_geonameid BIGINT,
+        location_country TEXT,
+        location_cc3 TEXT,
+        location_admin1 TEXT,
+        location_lat DOUBLE PRECISION,
+        location_lon DOUBLE PRECISION,
+        location_precision TEXT,
+        location_source TEXT,
+        quantities TEXT,
+        fatalities_best DOUBLE PRECISION,
+        fatalities_low DOUBLE PRECISION,
+        fatalities_high DOUBLE PRECISION,
+        attribution TEXT,
+        cited_source TEXT,
+        modality TEXT,
+        ordered_by TEXT,
+        confidence DOUBLE PRECISION,
+        method TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS events_doc ON events (doc_id)",
+    "CREATE INDEX IF NOT EXISTS events_type ON events (type)",
+    "CREATE INDEX IF NOT EXISTS events_date ON events (date_first, date_last)",
+    "CREATE INDEX IF NOT EXISTS events_cc3 ON events (location_cc3)",
+    """CREATE TABLE IF NOT EXISTS actors (
+        event_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        country TEXT,
+        sector TEXT,
+        title TEXT,
+        rank TEXT,
+        kind TEXT,
+        text TEXT,
+        start_char INTEGER,
+        end_char INTEGER,
+        score DOUBLE PRECISION,
+        method TEXT,
+        PRIMARY KEY (event_id, role)
+    )""",
+    "CREATE INDEX IF NOT EXISTS actors_doc ON actors (doc_id)",
+    "CREATE INDEX IF NOT EXISTS actors_country ON actors (country)",
+    """CREATE TABLE IF NOT EXISTS places (
+        doc_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        text TEXT,
+        name TEXT,
+        geonameid BIGINT,
+        country TEXT,
+        cc3 TEXT,
+        admin1 TEXT,
+        lat DOUBLE PRECISION,
+        lon DOUBLE PRECISION,
+        geo_precision TEXT,
+        feature TEXT,
+        role TEXT,
+        score DOUBLE PRECISION,
+        method TEXT,
+        PRIMARY KEY (doc_id, seq)
+    )""",
+    """CREATE TABLE IF NOT EXISTS mentions (
+        doc_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        text TEXT,
+        label TEXT,
+        value TEXT,
+        number DOUBLE PRECISION,
+        unit TEXT,
+        counted TEXT,
+        time_precision TEXT,
+        source TEXT,
+        method TEXT,
+        PRIMARY KEY (doc_id, kind, seq)
+    )""",
+    "CREATE INDEX IF NOT EXISTS mentions_value ON mentions (kind, value)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "documents, events, actors, places, mentions", _V1),)
+
+TABLES = ("documents", "events", "actors", "places", "mentions", "schema_migrations")
+# Deleted first when a document is replaced; documents last.
+CHILD_TABLES = ("mentions", "places", "actors", "events")
+
+_T, _I, _B, _F = "text", "int", "bigint", "float"
+
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "documents": (
+        ("doc_id", _T),
+        ("status", _T),
+        ("error_code", _T),
+        ("error_message", _T),
+        ("url", _T),
+        ("publisher", _T),
+        ("published", _T),
+        ("published_source", _T),
+        ("title", _T),
+        ("source", _T),
+        ("main_country", _T),
+        ("text_sha256", _T),
+        ("n_events", _I),
+        ("eventcoder_version", _T),
+        ("stored_at", _T),
+        ("record", _T),
+    ),
+    "events": (
+        ("event_id", _T),
+        ("doc_id", _T),
+        ("seq", _I),
+        ("type", _T),
+        ("mode", _T),
+        ("cameo", _T),
+        ("acled_event_type", _T),
+        ("acled_sub_event_type", _T),
+        ("trigger_text", _T),
+        ("trigger_start", _I),
+        ("trigger_end", _I),
+        ("sentence_start", _I),
+        ("sentence_end", _I),
+        ("sentence", _T),
+        ("date_value", _T),
+        ("date_precision", _T),
+        ("date_source", _T),
+        ("date_text", _T),
+        ("date_first", _T),
+        ("date_last", _T),
+        ("location_name", _T),
+        ("location_geonameid", _B),
+        ("location_country", _T),
+        ("location_cc3", _T),
+        ("location_admin1", _T),
+        ("location_lat", _F),
+        ("location_lon", _F),
+        ("location_precision", _T),
+        ("location_source", _T),
+        ("quantities", _T),
+        ("fatalities_best", _F),
+        ("fatalities_low", _F),
+        ("fatalities_high", _F),
+        ("attribution", _T),
+        ("cited_source", _T),
+        ("modality", _T),
+        ("ordered_by", _T),
+        ("confidence", _F),
+        ("method", _T),
+    ),
+    "actors": (
+        ("event_id", _T),
+        ("doc_id", _T),
+        ("role", _T),
+        ("name", _T),
+        ("country", _T),
+        ("sector", _T),
+        ("title", _T),
+        ("rank", _T),
+        ("kind", _T),
+        ("text", _T),
+        ("start_char", _I),
+        ("end_char", _I),
+        ("score", _F),
+        ("method", _T),
+    ),
+    "places": (
+        ("doc_id", _T),
+        ("seq", _I),
+        ("start_char", _I),
+        ("end_char", _I),
+        ("text", _T),
+        ("name", _T),
+        ("geonameid", _B),
+        ("country", _T),
+        ("cc3", _T),
+        ("admin1", _T),
+        ("lat", _F),
+        ("lon", _F),
+        ("geo_precision", _T),
+        ("feature", _T),
+        ("role", _T),
+        ("score", _F),
+        ("method", _T),
+    ),
+    "mentions": (
+        ("doc_id", _T),
+        ("kind", _T),
+        ("seq", _I),
+        ("start_char", _I),
+        ("end_char", _I),
+        ("text", _T),
+        ("label", _T),
+        ("value", _T),
+        ("number", _F),
+        ("unit", _T),
+        ("counted", _T),
+        ("time_precision", _T),
+        ("source", _T),
+        ("method", _T),
+    ),
+}

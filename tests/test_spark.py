@@ -1,0 +1,108 @@
+"""Spark local mode codes the same events as the CLI for the same documents (JSONL, Parquet and WARC
+inputs), partitions them by month and counts failed and skipped input in its documents table."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from conftest import require
+from eventcoder.cli.main import main
+from eventcoder.errors import ExitCode
+from test_warc import write_warc
+
+KEYS = ("doc_id", "type", "mode", "trigger_start", "trigger_end", "actor_country", "recipient_country",
+        "date_value", "location_geonameid", "fatalities_best", "published", "url")
+TEMPLATES = [
+    "Police arrested {n} protesters in {p} on Monday, officials said.",
+    "Troops clashed with rebels near {p} on Tuesday, killing {n} people, the army said.",
+    "The president of Kenya met the prime minister of India in {p} on {m} 3, 2023.",
+    "Protesters marched through {p} demanding higher wages; {n} were injured.",
+    "Rebels attacked a convoy outside {p} in {m} 2022, and {n} soldiers were wounded.",
+    "Officials said talks in {p} had collapsed.",
+]
+PLACES = ["Lagos", "Nairobi", "Kabul", "Baku", "Lima", "Quito", "Dhaka", "Manila", "Gao"]
+MONTHS = ["January", "March", "June", "September", "November"]
+
+
+def _docs(n: int = 50) -> list[dict[str, str]]:
+    rng = random.Random(50)
+    docs = []
+    for i in range(n):
+        text = rng.choice(TEMPLATES).format(n=rng.randint(2, 60), p=rng.choice(PLACES), m=rng.choice(MONTHS))
+        doc = {"text": f"{text} Dispatch {i}.", "published": f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}"}
+        if i % 3:
+            doc["id"] = f"s{i}"
+        docs.append(doc)
+    return docs
+
+
+def _events(table: object) -> dict[str, tuple]:
+    rows = table.to_pylist()  # type: ignore[attr-defined]
+    return {r["event_id"]: tuple(r[k] for k in KEYS) for r in rows}
+
+
+def test_spark_local_mode_gives_the_same_events_as_the_cli(tmp_path: Path) -> None:
+    require(shutil.which("java") is not None, "Java")
+    require(importlib.util.find_spec("pyspark") is not None, "pyspark (eventcoder[spark])")
+    docs = _docs()
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc)
+    all_jsonl = tmp_path / "all.jsonl"
+    all_jsonl.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    # the CLI reads the 50 documents from one JSONL file and the WARC
+    assert main(["code", str(all_jsonl), str(warc), "-o", str(tmp_path / "cli.parquet"), "--workers", "1",
+                 "--quiet"]) == ExitCode.OK
+    cli = _events(pq.read_table(tmp_path / "cli.parquet"))
+    assert len(cli) > 40
+
+    # Spark reads 30 of them from JSONL (plus one bad line), 20 from Parquet, and the same WARC
+    part = tmp_path / "in"
+    part.mkdir()
+    (part / "a.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs[:30]) + "{broken\n",
+                                  encoding="utf-8")
+    rows = [{"id": d.get("id"), "text": d["text"], "published": d["published"]} for d in docs[30:]]
+    pq.write_table(pa.Table.from_pylist(rows), part / "b.parquet")  # id null where the JSONL has none
+    out = tmp_path / "spark"
+    env = {k: v for k, v in os.environ.items() if k != "PYSPARK_PYTHON"}  # the runner picks this Python
+    res = subprocess.run(
+        [sys.executable, "-m", "eventcoder.cli.main", "spark", str(part / "a.jsonl"), str(part / "b.parquet"),
+         str(warc), str(out), "--master", "local[2]", "--partitions", "2", "--driver-memory", "512m"],
+        env=env, capture_output=True, text=True, timeout=900)
+    assert res.returncode == ExitCode.OK, res.stderr[-3000:]
+    assert "documents in: 53, ok: 52, failed: 1 (EC004: 1)" in res.stderr
+
+    events = ds.dataset(out / "events", format="parquet", partitioning="hive").to_table()
+    spark = _events(events)
+    assert set(spark) == set(cli)  # the same event ids
+    assert spark == cli  # and the same key fields
+    for row in events.select(["date_value", "month"]).to_pylist():
+        value = row["date_value"] or ""
+        assert row["month"] == (value[:7] if value[:7].replace("-", "").isdigit() and len(value) >= 7
+                                else "unknown"), row
+    months = {p.name for p in (out / "events").iterdir() if p.is_dir()}
+    assert "month=2024-05" in months and len(months) >= 5
+
+    documents = pq.read_table(out / "documents").to_pylist()
+    by_status: dict[tuple[str, str | None], int] = {}
+    for d in documents:
+        key = (d["status"], d["error_code"])
+        by_status[key] = by_status.get(key, 0) + d["records"]
+    assert by_status == {("ok", None): 52, ("failed", "EC004"): 1, ("skipped", "warc:warcinfo"): 1,
+                         ("skipped", "warc:request"): 1, ("skipped", "warc:non-html"): 1,
+                         ("skipped", "warc:http-404"): 1, ("skipped", "warc:revisit"): 1}
+    fetched = {d["url"]: d["fetched"] for d in documents if d["status"] == "ok" and d["url"]}
+    assert fetched == {"https://news.example/a": "2024-05-09T10:11:12Z",
+                       "https://news.example/b": "2024-05-09T10:11:12Z"}
+    parquet_sources = [d["source"] for d in documents if d["source"] and "b.parquet#L" in d["source"]]
+    assert len(parquet_sources) == 20

@@ -248,3 +248,16 @@ def test_places_curated_seas_islands_and_short_forms(nlp: Language, gaz: Gazette
 def test_places_text_without_places_gives_nothing(nlp: Language, gaz: Gazetteer) -> None:
     assert extract_places(parse(nlp, ""), gaz) == []
     assert extract_places(parse(nlp, "the committee met on Tuesday and adjourned."), gaz) == []
+
+
+def test_places_towns_the_tagger_calls_people_are_kept(nlp: Language, gaz: Gazetteer) -> None:
+    # The small model tags "Lachin" and "Stepanakert" PERSON here; a demonym names the country.
+    found = places_of(nlp, gaz, "Azerbaijani forces retook Fuzuli and Lachin, while shelling hit "
+                                "Stepanakert overnight.")
+    assert {found[n].country for n in ("Fuzuli", "Lachin", "Stepanakert")} == {"AZ"}
+    assert found["Stepanakert"].name == "Khankendi"
+    # "in X": the object of a place preposition is a place whatever its entity label
+    loc = places_of(nlp, gaz, "Shelling was reported in Aghdam overnight.")
+    assert loc["Aghdam"].country == "AZ"
+    # but a person stays a person, and a virus named after a town is no place
+    assert places_of(nlp, gaz, "The Marburg virus spread quickly, said Smith.") == {}

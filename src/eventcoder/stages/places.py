@@ -67,6 +67,7 @@ class _Mention:
     text: str = ""
     unit: bool = False  # a lower-case unit word was folded in ("Tovuz district")
     in_org: bool = False  # names the country of an organisation ("U.S. Army", "Ministry of X")
+    locative: bool = False  # object of a place preposition ("in Lachin", "near X and Y")
 
 
 def _strip_det(span: Span) -> tuple[int, int]:
@@ -129,6 +130,46 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
+_LOCATIVE_PREPS = {"in", "near", "at", "from", "into", "inside", "outside", "around", "towards", "toward",
+                   "across", "throughout", "within", "to", "through"}
+
+
+def _is_locative(tok: Token) -> bool:
+    """Is the name the object of a place preposition, directly or as a conjunct ("in X and Y")?"""
+    while tok.dep_ == "conj" and tok.head != tok:
+        tok = tok.head
+    return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS
+
+
+def _demonym_countries(doc: Doc) -> dict[str, str]:
+    """ISO2 of the countries named by demonyms ("Azerbaijani forces" -> AZ), keyed to the word."""
+    table = _demonym_table()
+    out: dict[str, str] = {}
+    for tok in doc:
+        if tok.text[:1].isupper() and (cc := table.get(tok.text.casefold())):
+            out[cc] = tok.text.casefold()
+    return out
+
+
+_DEMONYMS: dict[str, str] | None = None
+
+
+def _demonym_table() -> dict[str, str]:
+    global _DEMONYMS
+    if _DEMONYMS is None:
+        import json
+
+        from ..gazetteer import _gnc_dir
+        from ..resources import read_table
+
+        with (_gnc_dir() / "countries.json").open(encoding="utf-8") as fh:
+            iso2 = {c["iso3"]: iso for iso, c in json.load(fh).items()}
+        _DEMONYMS = {name.strip().casefold(): iso2[row["iso3"]]
+                     for row in read_table("demonyms.tsv") if row["iso3"] in iso2
+                     for name in row["names"].split("|") if name.strip()}
+    return _DEMONYMS
+
+
 def _label_over(doc: Doc, start: int, end: int) -> tuple[str | None, Span | None]:
     for tok in doc[start:end]:
         if tok.ent_type_:
@@ -170,7 +211,8 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             taken[k] = True
         role = "actor" if in_org else _role(doc, start, end)
         found.append(_Mention(start, end, cands, from_entity, label, role, text=name,
-                              unit=cands is not plain, in_org=in_org))
+                              unit=cands is not plain, in_org=in_org,
+                              locative=_is_locative(doc[start:name_end].root)))
         return True
 
     # Surnames of people named in full elsewhere ("John Dunn ... Dunn said") are not towns.
@@ -290,6 +332,8 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     if c.match == "alternate":  # "Marburg" (virus) is also a name of Maribor: need the country named
         return c.country in countries and c.population >= 1000
     small = 10_000 if m.label == "ORG" else 1000  # "Congress" is also a hamlet in Arizona
+    if m.locative and c.population >= 10_000:  # "fighting in Jabrayil", whatever the tagger said
+        return True
     return c.population >= _POPULOUS or (c.country in countries and c.population >= small)
 
 
@@ -373,6 +417,8 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
     # Pass 1: countries the document names outright are the strongest context; a mention never
     # supports itself ("Georgia" alone must not make the country Georgia likelier).
     support: dict[str, set[str]] = {}
+    for cc, word in _demonym_countries(doc).items():  # "Azerbaijani forces retook Lachin"
+        support.setdefault(cc, set()).add(word)
     for m in mentions:
         top = m.candidates[0]
         if top.feature == "country" and not top.generic and top.country:

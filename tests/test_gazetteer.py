@@ -114,3 +114,20 @@ def test_gazetteer_reopen_reuses_the_built_index(gaz: Gazetteer) -> None:
     for n in ["Lyon", "Mosul", "Aleppo", "Kharkiv", "Kandahar", "Goma", "Maiduguri", "Sanaa"]:
         assert again.lookup(n), n
     again.close()
+
+
+def test_gazetteer_unit_points_ignore_misfiled_towns_and_reach_the_sparse_north(gaz: Gazetteer) -> None:
+    from eventcoder.gazetteer import _admin_point
+
+    # a compact unit with a few towns filed far away keeps its own centre
+    core = [(38.0 + i * 0.05, 114.0 + i * 0.05, 1000) for i in range(60)]
+    stray = [(31.5, 94.0, 500), (31.7, 94.3, 500)]
+    lat, lon = _admin_point(core + stray, 0.5)
+    assert abs(lat - 39.5) < 1 and abs(lon - 115.5) < 1
+    # a large unit whose towns thin out northwards is placed near its middle, not its south
+    south = [(43.0 + (i % 10) * 0.1, -80.0 + (i // 10) * 0.1, 5000) for i in range(200)]
+    north = [(44.0 + k * 0.9, -80.5, 500) for k in range(10)]
+    lat, _ = _admin_point(south + north, 0.5)
+    assert lat > 46
+    hebei = next(c for c in gaz.lookup("Hebei") if c.feature == "admin1")
+    assert 37 < hebei.lat < 41 and 113 < hebei.lon < 118

@@ -4,6 +4,7 @@ inputs), partitions them by month and counts failed and skipped input in its doc
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import os
 import random
@@ -106,3 +107,30 @@ def test_spark_local_mode_gives_the_same_events_as_the_cli(tmp_path: Path) -> No
                        "https://news.example/b": "2024-05-09T10:11:12Z"}
     parquet_sources = [d["source"] for d in documents if d["source"] and "b.parquet#L" in d["source"]]
     assert len(parquet_sources) == 20
+    # a.jsonl was cut into two byte ranges: line numbers (ids of failures, sources) are still true ones
+    failed = [d for d in documents if d["status"] == "failed"]
+    assert [d["doc_id"] for d in failed] == [f"{part / 'a.jsonl'}#L31"]
+    jsonl_sources = sorted(int(d["source"].rsplit("#L", 1)[1]) for d in documents
+                           if d["source"] and "a.jsonl#L" in d["source"])
+    assert jsonl_sources == list(range(1, 32))
+
+
+def test_spark_jsonl_byte_ranges_tile_a_file_like_a_whole_read(tmp_path: Path) -> None:
+    from eventcoder.ingest import iter_articles
+    from eventcoder.ingest.readers import iter_jsonl_range
+    from eventcoder.settings import Settings
+
+    path = tmp_path / "x.jsonl"
+    lines = [json.dumps(d) for d in _docs(12)]
+    lines[3] = "{broken"
+    lines.insert(6, "")  # blank lines are skipped but counted
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode() + b"\n")
+    size = path.stat().st_size
+    whole = list(iter_articles([str(path)], Settings()))
+    newline = path.read_bytes().index(b"\n") + 1  # a cut right at a line start
+    for cuts in ([], [1], [newline], [newline - 1, newline + 1], [size // 3, size // 2, size - 2],
+                 list(range(97, size, 97))):
+        bounds = [0, *cuts, size]
+        got = [item for a, b in itertools.pairwise(bounds)
+               for item in iter_jsonl_range(str(path), a, b, Settings())]
+        assert got == whole, cuts

@@ -130,3 +130,18 @@ def test_warc_cli_codes_pages_and_summary_counts_what_it_skipped(
     assert ("skipped: 5 (warc:http-404: 1, warc:non-html: 1, warc:request: 1, warc:revisit: 1, "
             "warc:warcinfo: 1)") in err
     assert DocumentResult.from_dict(recs[0]).fetched == FETCHED
+
+
+def test_warc_pages_deferred_to_workers_resolve_to_the_same_articles(tmp_path: Path) -> None:
+    from eventcoder.ingest.readers import iter_items
+    from eventcoder.ingest.warc import WarcPage
+
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path)
+    skipped: Counter[str] = Counter()
+    pages = list(iter_items([str(path)], Settings(), skipped=skipped))
+    assert all(isinstance(p, WarcPage) for p in pages) and len(pages) == 2
+    assert sum(skipped.values()) == 5  # counted while reading, before any extraction
+    direct, _ = _read([path])
+    assert [p.resolve(Settings()) for p in pages] == direct  # type: ignore[union-attr]
+    assert [p.id for p in pages] == [a.id for a in direct]  # known before extraction (resume filters on it)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from .ingest.warc import WarcPage
 from .records import Article, DocumentResult
 from .settings import Settings
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["BatchSummary", "code_parallel", "code_partition", "default_workers"]
 
 _PIPELINE: Pipeline | None = None
+Item = Article | DocumentResult | WarcPage  # what ingest hands to a batch
 
 
 def default_workers() -> int:
@@ -44,9 +46,16 @@ def _pipeline(settings: Settings) -> Pipeline:
     return _PIPELINE
 
 
-def code_partition(items: Iterable[Article | DocumentResult], settings: Settings) -> Iterator[DocumentResult]:
-    """Iterable of input rows -> iterable of records; the pipeline loads once per process."""
-    yield from _pipeline(settings).pipe(items)
+def _resolved(items: Iterable[Item], settings: Settings) -> Iterator[Article | DocumentResult]:
+    for item in items:
+        yield item.resolve(settings) if isinstance(item, WarcPage) else item
+
+
+def code_partition(items: Iterable[Item], settings: Settings) -> Iterator[DocumentResult]:
+    """Iterable of input rows -> iterable of records; the pipeline loads once per process.
+
+    WARC pages still to extract (``ingest.iter_items``) are extracted here, in the worker."""
+    yield from _pipeline(settings).pipe(_resolved(items, settings))
 
 
 def _die_with_parent(parent: int) -> None:
@@ -68,19 +77,19 @@ def _init_worker(settings: Settings, parent: int) -> None:
     _pipeline(settings)
 
 
-def _code_chunk(args: tuple[list[Article | DocumentResult], Settings]) -> list[DocumentResult]:
+def _code_chunk(args: tuple[list[Item], Settings]) -> list[DocumentResult]:
     chunk, settings = args
     return list(code_partition(chunk, settings))
 
 
-def _chunks(items: Iterable[Article | DocumentResult], size: int) -> Iterator[list[Article | DocumentResult]]:
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
 
 
 def code_parallel(
-    items: Iterable[Article | DocumentResult], settings: Settings, workers: int, chunk_size: int = 8
+    items: Iterable[Item], settings: Settings, workers: int, chunk_size: int = 8
 ) -> Iterator[DocumentResult]:
     """Code with ``workers`` processes; output order is input order."""
     if workers <= 1:

@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .batch import BatchSummary, code_parallel
+from .batch import BatchSummary, Item, code_parallel
 from .errors import Errors, InputError
-from .ingest import iter_articles
-from .records import Article, DocumentResult
+from .ingest.readers import iter_items
+from .records import DocumentResult
 from .settings import Settings
 
 __all__ = ["BATCH_FORMAT", "BatchState", "code_to_dir", "load_state", "settings_fingerprint"]
@@ -194,8 +194,8 @@ def _open_batch(out_dir: Path, settings: Settings, resume: bool, paths: Sequence
     return BatchState()
 
 
-def _select(items: Iterable[Article | DocumentResult], state: BatchState, retry_failed: bool,
-            skipped: Counter[str]) -> Iterator[Article | DocumentResult]:
+def _select(items: Iterable[Item], state: BatchState, retry_failed: bool,
+            skipped: Counter[str]) -> Iterator[Item]:
     """The items still to code. Runs in the pool's feeder thread: it reads a snapshot of the
     state taken before coding starts and keeps its own set of ids seen in this run."""
     ok = frozenset(state.ok)
@@ -236,7 +236,7 @@ def code_to_dir(
     directory = Path(out_dir)
     state = _open_batch(directory, settings, resume or retry_failed, paths)
     summary = BatchSummary()
-    items = _select(iter_articles(paths, settings, skipped=summary.skipped), state, retry_failed,
+    items = _select(iter_items(paths, settings, skipped=summary.skipped), state, retry_failed,
                     summary.skipped)
     results = code_parallel(items, settings, workers)
     if wrap is not None:
@@ -259,10 +259,13 @@ def code_to_dir(
             part_no += 1
         entry = {"part": name, "ok": [[d.id, d.source] for d in ok], "failed": [d.to_dict() for d in failed]}
         had_failed = bool(state.failed)
+        created = not (directory / JOURNAL).exists()
         with open(directory / JOURNAL, "a", encoding="utf-8") as fh:
             fh.write(_dumps(entry))
             fh.flush()
             os.fsync(fh.fileno())
+        if created:
+            _fsync_dir(directory)
         state.apply(entry)
         if failed or had_failed or not (directory / FAILED).exists():
             _atomic_write(directory / FAILED, (_dumps(rec) for rec in state.failed.values()))

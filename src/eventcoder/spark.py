@@ -5,11 +5,12 @@ Inputs are split on the driver into rows of one table:
 - Parquet files or directories (columns ``id, text, html, url, published, publisher, title``, any
   subset) are read by Spark, so large files split across tasks; each row goes through the same
   record reader as a JSONL line (``article_from_record``; its source is ``path#L<row + 1>``).
-- Every other file (JSONL, WARC, text, HTML, ``.gz``) is one row naming the file, read on the
-  executor by ``iter_articles``: the same ids, sources and coded failures as ``eventcoder code``.
-  WARC and gzip streams cannot be split, so a file is the unit of parallelism: give many files
-  (Common Crawl's news WARCs are ~1 GB each) rather than one large one. These paths must be
-  readable by every executor (local mode, a shared or mounted filesystem).
+- An uncompressed JSONL file is cut into byte ranges (as many as partitions, at most 32 MiB
+  each); every other file (WARC, ``.gz``, text, HTML) is one row naming the file. Executors read
+  them with ``iter_jsonl_range`` / ``iter_articles``: the same ids, sources (true line numbers)
+  and coded failures as ``eventcoder code``. WARC and gzip streams cannot be split, so there the
+  file is the unit of parallelism: give many files (Common Crawl's news WARCs are ~1 GB each).
+  These paths must be readable by every executor (local mode, a shared or mounted filesystem).
 
 ``mapInArrow`` codes each partition with ``code_partition``; the pipeline is loaded once per
 Python worker (Spark reuses its workers) and kept in ``batch``'s module global. The output
@@ -25,6 +26,7 @@ so that spark-submit can run this file as a script.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -39,7 +41,7 @@ import pyarrow as pa
 
 from eventcoder.batch import code_partition
 from eventcoder.errors import Errors, InputError
-from eventcoder.ingest.readers import article_from_record, iter_articles
+from eventcoder.ingest.readers import article_from_record, input_kind, iter_articles, iter_jsonl_range
 from eventcoder.output import _FLOAT, _NUMERIC, EVENT_COLUMNS, event_row  # the Parquet writer's types
 from eventcoder.records import Article, DocumentResult, Event
 from eventcoder.settings import Settings
@@ -71,7 +73,9 @@ EVENT_TYPE = pa.struct(
     + [("month", pa.string())]  # the partition column: event_month(date_value)
 )
 CODED_SCHEMA = pa.schema([*_DOC_FIELDS, ("events", pa.list_(EVENT_TYPE))])
-INPUT_SCHEMA = "kind string, path string, line long, payload string"
+INPUT_SCHEMA = "kind string, path string, start long, end long, payload string"
+_RANGE_BYTES = 32 << 20  # an uncompressed JSONL file is split into ranges of at most this size
+_MIN_RANGE_BYTES = 1 << 10
 
 
 def event_month(value: str | None) -> str:
@@ -122,7 +126,9 @@ def code_arrow_batches(batches: Iterable[pa.RecordBatch], settings: Settings) ->
             for row in batch.to_pylist():
                 if row["kind"] == "row":
                     obj = json.loads(row["payload"])
-                    yield article_from_record(obj, settings, what=row["path"], line=int(row["line"]) + 1)
+                    yield article_from_record(obj, settings, what=row["path"], line=int(row["start"]) + 1)
+                elif row["kind"] == "jsonl":
+                    yield from iter_jsonl_range(row["path"], int(row["start"]), int(row["end"]), settings)
                 else:
                     counter: Counter[str] = Counter()
                     skipped.append((row["path"], counter))
@@ -158,25 +164,43 @@ def _files(path: str) -> list[str]:
     return out
 
 
-def input_frame(spark: SparkSession, inputs: list[str]) -> DataFrame:
+def _file_rows(path: str, parts: int) -> list[tuple[str, str, int, int | None, None]]:
+    """One row for a file read whole; an uncompressed JSONL file is split into byte ranges
+    (``iter_jsonl_range``), as many as there are partitions (each at least 1 KiB, at most 32 MiB),
+    so a single large file still spreads over the cluster with the ids and line numbers of a
+    whole-file read."""
+    if input_kind(path) != ("jsonl", False) or not os.path.isfile(path):
+        return [("file", path, 0, None, None)]
+    size = os.path.getsize(path)
+    pieces = max(1, -(-size // _RANGE_BYTES), min(parts, size // _MIN_RANGE_BYTES))
+    bounds = [size * i // pieces for i in range(pieces + 1)]
+    return [("jsonl", path, a, b, None) for a, b in itertools.pairwise(bounds)]
+
+
+def input_frame(spark: SparkSession, inputs: list[str], parts: int) -> DataFrame:
     """One row per Parquet record or per other input file (``INPUT_SCHEMA``)."""
     from pyspark.sql import functions as F
 
     parquet = [p for p in inputs if _is_parquet(p)]
     files = [f for p in inputs if p not in parquet for f in _files(p)]
-    frame = spark.createDataFrame([("file", f, 0, None) for f in files], INPUT_SCHEMA)
+    rows = [r for f in files for r in _file_rows(f, parts)]
+    # parallelize cuts the list into even slices, one task each; repartition's round robin starts at
+    # a random partition per input slice and may put two large ranges into one task
+    slices = spark.sparkContext.parallelize(rows, max(1, min(parts, len(rows))))
+    frame = spark.createDataFrame(slices, INPUT_SCHEMA)
     if parquet:
         table = spark.read.parquet(*parquet)
         cols = [c for c in RECORD_FIELDS if c in table.columns]
         if "text" not in cols and "html" not in cols:
             raise InputError(Errors.EC054, what=", ".join(parquet), detail="no 'text' or 'html' column")
-        rows = table.select(
+        records = table.select(
             F.lit("row").alias("kind"),
             F.col("_metadata.file_path").alias("path"),
-            F.col("_metadata.row_index").cast("long").alias("line"),
+            F.col("_metadata.row_index").cast("long").alias("start"),
+            F.lit(None).cast("long").alias("end"),
             F.to_json(F.struct(*[F.col(c) for c in cols])).alias("payload"),
         )
-        frame = frame.unionByName(rows)
+        frame = frame.unionByName(records.repartition(parts))
     return frame
 
 
@@ -223,13 +247,13 @@ def spark_code(spark: SparkSession, inputs: list[str], output: str, settings: Se
     """Code ``inputs`` into ``output``/events and ``output``/documents; returns the counts."""
     from pyspark.sql import functions as F
 
-    frame = input_frame(spark, inputs)
     n = partitions or spark.sparkContext.defaultParallelism
+    frame = input_frame(spark, inputs, n)
 
     def code(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         return code_arrow_batches(batches, settings)
 
-    coded = frame.repartition(n).mapInArrow(code, _spark_schema())
+    coded = frame.mapInArrow(code, _spark_schema())
     staging = f"{output}/_coded"  # written once, so no action ever codes a document twice
     coded.write.parquet(staging)
     try:

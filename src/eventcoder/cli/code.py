@@ -12,7 +12,8 @@ from pathlib import Path
 from ..actordict import load_actor_dictionary
 from ..batch import BatchSummary, code_parallel, default_workers
 from ..errors import Errors, ExitCode, InputError
-from ..ingest import input_kind, iter_articles
+from ..ingest import input_kind
+from ..ingest.readers import iter_items
 from ..output import format_from_path
 from ..records import DocumentResult
 from ..settings import Settings
@@ -88,7 +89,7 @@ def run_code(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     show_progress = sys.stderr.isatty() and not args.quiet
     try:
-        items = iter_articles(args.paths, settings, skipped=summary.skipped)
+        items = iter_items(args.paths, settings, skipped=summary.skipped)  # WARC pages extracted in workers
         results = code_parallel(items, settings, workers)
         for doc in _progress(results, total_all, show_progress):
             writer.write(doc)

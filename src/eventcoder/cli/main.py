@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--publisher", metavar="NAME", help="publisher for documents that name none")
     sp.add_argument("--max-chars", type=_positive, default=1_000_000,
                     help="documents longer than this fail with EC007 (default 1,000,000)")
+    sp.add_argument("--actors", metavar="FILE",
+                    help="your own actor dictionary, as for 'code' (every executor must be able to read it)")
     sp.add_argument("--driver-memory", default="1g", help="spark.driver.memory in local mode (default 1g)")
     sp.set_defaults(func=_cmd_spark)
     add_serve_parser(sub)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
+from ..actordict import load_actor_dictionary
 from ..errors import Errors, ExitCode, InputError
 from ..settings import Settings
 
@@ -14,7 +16,10 @@ __all__ = ["run_spark"]
 
 def run_spark(args: argparse.Namespace) -> int:
     """``eventcoder spark``: thin wrapper over ``spark_code``."""
-    settings = Settings(max_chars=args.max_chars, published=args.published, publisher=args.publisher)
+    settings = Settings(max_chars=args.max_chars, published=args.published, publisher=args.publisher,
+                        actors=Path(os.path.abspath(args.actors)) if args.actors else None)
+    if settings.actors is not None:
+        load_actor_dictionary(settings.actors)  # a bad file stops the command before Spark starts (EC029)
     out = args.output
     if "://" not in out and os.path.exists(out) and (not os.path.isdir(out) or os.listdir(out)):
         raise InputError(Errors.EC028, value=out, option="OUTPUT", detail="exists and is not empty")

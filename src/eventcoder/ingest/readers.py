@@ -24,8 +24,10 @@ from ..records import Article, DocumentResult
 from ..settings import Settings
 from .html import extract_html
 from .metadata import build_article, normalize_date
+from .warc import WarcPage, read_warc
 
-__all__ = ["article_from_record", "binary_reason", "input_kind", "iter_articles"]
+__all__ = ["article_from_record", "binary_reason", "input_kind", "iter_articles", "iter_items",
+           "iter_jsonl_range"]
 
 Item = Article | DocumentResult
 
@@ -82,18 +84,39 @@ def iter_articles(paths: Sequence[str | os.PathLike[str]], settings: Settings, *
     detected). Nothing is read before it is yielded. Input records that are not documents (WARC
     requests, revisits, non-HTML responses) are counted by reason in ``skipped`` when given.
     """
+    for item in _iter(paths, settings, stdin, skipped, defer=False):
+        assert not isinstance(item, WarcPage)
+        yield item
+
+
+def iter_items(paths: Sequence[str | os.PathLike[str]], settings: Settings, *,
+               stdin: BinaryIO | None = None, skipped: Counter[str] | None = None
+               ) -> Iterator[Item | WarcPage]:
+    """``iter_articles`` for batch coding: WARC pages come as ``WarcPage`` items, extracted by
+    ``batch.code_partition`` in the worker processes rather than in the process that reads."""
+    return _iter(paths, settings, stdin, skipped, defer=True)
+
+
+def _iter(paths: Sequence[str | os.PathLike[str]], settings: Settings, stdin: BinaryIO | None,
+          skipped: Counter[str] | None, *, defer: bool) -> Iterator[Item | WarcPage]:
     if isinstance(paths, str | bytes) or not isinstance(paths, Iterable):
         raise TypeError(f"paths must be a sequence of paths, not {type(paths).__name__}")
     if not isinstance(settings, Settings):
         raise TypeError(f"settings must be Settings, not {type(settings).__name__}")
+    return _generate(paths, settings, stdin, skipped, defer)
+
+
+def _generate(paths: Sequence[str | os.PathLike[str]], settings: Settings, stdin: BinaryIO | None,
+              skipped: Counter[str] | None, defer: bool) -> Iterator[Item | WarcPage]:
     for given in paths:
         if given == "-":
             yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, settings)
         else:
-            yield from _read_path(os.fspath(given), settings, skipped)
+            yield from _read_path(os.fspath(given), settings, skipped, defer)
 
 
-def _read_path(path: str, settings: Settings, skipped: Counter[str] | None = None) -> Iterator[Item]:
+def _read_path(path: str, settings: Settings, skipped: Counter[str] | None = None,
+               defer: bool = False) -> Iterator[Item | WarcPage]:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -103,12 +126,13 @@ def _read_path(path: str, settings: Settings, skipped: Counter[str] | None = Non
         yield _fail(path, Errors.EC009, path, what=path, detail=exc.strerror or str(exc))
         return
     if stat.S_ISDIR(mode):
-        yield from _walk(path, settings, skipped)
+        yield from _walk(path, settings, skipped, defer)
     else:
-        yield from _read_file(path, settings, skipped)
+        yield from _read_file(path, settings, skipped, defer)
 
 
-def _walk(root: str, settings: Settings, skipped: Counter[str] | None = None) -> Iterator[Item]:
+def _walk(root: str, settings: Settings, skipped: Counter[str] | None = None,
+          defer: bool = False) -> Iterator[Item | WarcPage]:
     """Depth-first in name order; lists one directory at a time and reads no file ahead."""
     try:
         with os.scandir(root) as it:
@@ -123,17 +147,16 @@ def _walk(root: str, settings: Settings, skipped: Counter[str] | None = None) ->
         except OSError:
             is_dir = is_file = False
         if is_dir:
-            yield from _walk(entry.path, settings, skipped)
+            yield from _walk(entry.path, settings, skipped, defer)
         elif is_file:
-            yield from _read_file(entry.path, settings, skipped)
+            yield from _read_file(entry.path, settings, skipped, defer)
 
 
-def _read_file(path: str, settings: Settings, skipped: Counter[str] | None = None) -> Iterator[Item]:
+def _read_file(path: str, settings: Settings, skipped: Counter[str] | None = None,
+               defer: bool = False) -> Iterator[Item | WarcPage]:
     kind, gz = input_kind(path)
     if kind == "warc":  # warcio reads gzip members itself
-        from .warc import read_warc
-
-        yield from read_warc(path, settings, skipped)
+        yield from read_warc(path, settings, skipped, defer=defer)
         return
     try:
         handle: IO[bytes] = gzip.open(path, "rb") if gz else open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
@@ -208,9 +231,9 @@ def _html_document(data: bytes, what: str, settings: Settings, *, truncated: boo
                          publisher=page.publisher, published=page.published)
 
 
-def _jsonl(lines: Iterable[bytes], what: str, settings: Settings) -> Iterator[Item]:
+def _jsonl(lines: Iterable[bytes], what: str, settings: Settings, first: int = 1) -> Iterator[Item]:
     """One item per non-empty line; a bad line fails alone and the following lines still yield."""
-    for number, raw in enumerate(lines, 1):
+    for number, raw in enumerate(lines, first):
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         if not raw.strip():
@@ -235,6 +258,58 @@ def _jsonl(lines: Iterable[bytes], what: str, settings: Settings) -> Iterator[It
                         detail=f"expected a JSON object, got {type(obj).__name__}")
             continue
         yield _record(obj, number, what, source, settings)
+
+
+def iter_jsonl_range(path: str, start: int, end: int, settings: Settings) -> Iterator[Item]:
+    """The items of the lines of an uncompressed JSONL file that start in bytes ``[start, end)``.
+
+    Lets Spark split one large file across tasks with the ids, sources (``path#L<n>``, the true
+    line number) and failures a whole-file read gives: ranges that tile the file yield exactly
+    what ``iter_articles([path])`` yields, in order. A file that is not text fails once, in the
+    range that starts at byte 0.
+    """
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        if start == 0:
+            yield _fail(path, Errors.EC008, path, what=path)
+        return
+    except OSError as exc:
+        if start == 0:
+            yield _fail(path, Errors.EC009, path, what=path, detail=exc.strerror or str(exc))
+        return
+    with fh:
+        reason = binary_reason(fh.read(_SNIFF))
+        if reason:
+            if start == 0:
+                yield _fail(path, Errors.EC002, path, what=path, detail=reason)
+            return
+        fh.seek(0)
+        number = 1
+        remaining = start
+        while remaining > 0:  # the line number at ``start``: count the newlines before it
+            block = fh.read(min(remaining, 1 << 20))
+            if not block:
+                break
+            number += block.count(b"\n")
+            remaining -= len(block)
+        pos = start
+        if start > 0:
+            fh.seek(start - 1)
+            if fh.read(1) != b"\n":  # mid-line: that line belongs to the range before
+                pos = start + len(fh.readline())
+                number += 1
+
+        def lines() -> Iterator[bytes]:
+            nonlocal pos
+            while pos < end:
+                line = fh.readline()
+                if not line:
+                    return
+                pos += len(line)
+                yield line
+
+        yield from _jsonl(lines(), path, settings, first=number)
 
 
 def article_from_record(obj: dict[str, Any], settings: Settings, *, what: str, line: int) -> Item:

@@ -27,7 +27,7 @@ from ..settings import Settings
 from .html import extract_html
 from .metadata import build_article
 
-__all__ = ["HTML_TYPES", "read_warc"]
+__all__ = ["HTML_TYPES", "WarcPage", "read_warc"]
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _HTML_BYTES_PER_CHAR = 16  # the same markup allowance as an .html file
@@ -83,41 +83,60 @@ def _read(record: object, offset: int, limit: int) -> _Record:
     return replace(found, body=body)
 
 
-def _document(rec: _Record, path: str, settings: Settings, limit: int) -> Article | DocumentResult:
-    from .readers import binary_reason  # readers imports this module lazily
+@dataclass(frozen=True, slots=True)
+class WarcPage:
+    """An HTML response read from a WARC file, its main text not yet extracted.
 
-    source = f"{path}#offset={rec.offset}"
-    doc_id = rec.record_id or source
-    what = rec.uri or source
+    Extraction (trafilatura) costs about a third of coding a page, so a batch with ``--workers``
+    reads the file in its parent (``iter_items``) and lets ``batch.code_partition`` call
+    ``resolve`` in the workers; everywhere else ``read_warc`` resolves pages itself. The id is the
+    ``WARC-Record-ID``, else the record's source, so it is known before extraction (resume needs it).
+    """
 
-    def fail(error: Errors, **kwargs: object) -> DocumentResult:
-        return DocumentResult.failed(doc_id, error.code, error.format(**kwargs), source=source, url=rec.uri)
+    id: str
+    source: str
+    url: str | None
+    fetched: str | None
+    body: bytes
+    read_error: str | None = None
 
-    if rec.read_error is not None:
-        return fail(Errors.EC009, what=what, detail=rec.read_error)
-    body = rec.body or b""
-    if len(body) > limit:
-        return fail(Errors.EC007, size=f"(HTML of over {limit:,} bytes) more than {settings.max_chars:,}",
-                    limit=f"{settings.max_chars:,}")
-    reason = binary_reason(body)
-    if reason:
-        return fail(Errors.EC002, what=what, detail=reason)
-    if not body.strip():
-        return fail(Errors.EC001, what=what)
-    page = extract_html(body, url=rec.uri)
-    if page is None:
-        return fail(Errors.EC006, what=what)
-    if len(page.text) > settings.max_chars:
-        return fail(Errors.EC007, size=f"{len(page.text):,}", limit=f"{settings.max_chars:,}")
-    article = build_article(page.text, settings=settings, source=source, article_id=rec.record_id,
-                            url=rec.uri or page.url, title=page.title, publisher=page.publisher,
-                            published=page.published)
-    return replace(article, fetched=rec.date)
+    def resolve(self, settings: Settings) -> Article | DocumentResult:
+        from .readers import binary_reason  # readers imports this module lazily
+
+        what = self.url or self.source
+
+        def fail(error: Errors, **kwargs: object) -> DocumentResult:
+            return DocumentResult.failed(self.id, error.code, error.format(**kwargs), source=self.source,
+                                         url=self.url)
+
+        if self.read_error is not None:
+            return fail(Errors.EC009, what=what, detail=self.read_error)
+        limit = settings.max_chars * _HTML_BYTES_PER_CHAR
+        if len(self.body) > limit:
+            return fail(Errors.EC007, size=f"(HTML of over {limit:,} bytes) more than {settings.max_chars:,}",
+                        limit=f"{settings.max_chars:,}")
+        reason = binary_reason(self.body)
+        if reason:
+            return fail(Errors.EC002, what=what, detail=reason)
+        if not self.body.strip():
+            return fail(Errors.EC001, what=what)
+        page = extract_html(self.body, url=self.url)
+        if page is None:
+            return fail(Errors.EC006, what=what)
+        if len(page.text) > settings.max_chars:
+            return fail(Errors.EC007, size=f"{len(page.text):,}", limit=f"{settings.max_chars:,}")
+        article = build_article(page.text, settings=settings, source=self.source, article_id=self.id,
+                                url=self.url or page.url, title=page.title, publisher=page.publisher,
+                                published=page.published)
+        return replace(article, fetched=self.fetched)
 
 
-def read_warc(path: str, settings: Settings, skipped: Counter[str] | None = None
-              ) -> Iterator[Article | DocumentResult]:
-    """Articles (or coded failures) of one WARC file, lazily; skipped records counted in ``skipped``."""
+def read_warc(path: str, settings: Settings, skipped: Counter[str] | None = None, *, defer: bool = False
+              ) -> Iterator[Article | DocumentResult | WarcPage]:
+    """Articles (or coded failures) of one WARC file, lazily; skipped records counted in ``skipped``.
+
+    With ``defer`` HTML pages come as ``WarcPage`` items for the caller to ``resolve``.
+    """
     from warcio.archiveiterator import ArchiveIterator
 
     limit = settings.max_chars * _HTML_BYTES_PER_CHAR
@@ -152,7 +171,10 @@ def read_warc(path: str, settings: Settings, skipped: Counter[str] | None = None
                 if skipped is not None:
                     skipped[rec.skip] += 1
                 continue
-            yield _document(rec, path, settings, limit)
+            source = f"{path}#offset={rec.offset}"
+            page = WarcPage(rec.record_id or source, source, rec.uri, rec.date, rec.body or b"",
+                            rec.read_error)
+            yield page if defer else page.resolve(settings)
         # warcio ends quietly at a record cut short in an uncompressed file: a whole record is
         # followed by a blank line (CRLF CRLF) and nothing but blank lines may follow the last one
         fh.seek(offset)

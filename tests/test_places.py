@@ -261,3 +261,17 @@ def test_places_towns_the_tagger_calls_people_are_kept(nlp: Language, gaz: Gazet
     assert loc["Aghdam"].country == "AZ"
     # but a person stays a person, and a virus named after a town is no place
     assert places_of(nlp, gaz, "The Marburg virus spread quickly, said Smith.") == {}
+
+
+def test_places_pathogens_titles_and_brand_names_are_not_places(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Officials in the Philippines said the Reston ebolavirus was found in "
+                                "pigs. Egypt's Minister of Health said Google's data helped. The "
+                                "call came at 1:58 p.m. EST.")
+    assert set(found) == {"Philippines", "Egypt"}
+    assert "Hassan" not in places_of(nlp, gaz, '"There is avian flu now in Egypt," Hassan el Bushra said.')
+
+
+def test_places_the_town_of_x_is_a_place(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Swans were found dead near the national laboratory in the town of "
+                                "Pulawy, Polish officials said.")
+    assert found["Pulawy"].country == "PL"

@@ -50,6 +50,9 @@ _SAY_VERBS = {"say", "tell", "state", "announce", "claim", "add", "note", "write
 _CLAUSE_PREPS = {"in", "near", "at", "on", "along", "across", "from", "into", "inside", "outside",
                  "around", "throughout", "within", "off", "over", "through"}
 _ACTOR_DEPS = {"nsubj", "agent"}
+# A name right before one of these names a disease or pathogen, not a place ("Marburg virus").
+_DISEASE_WORDS = {"virus", "viruses", "ebolavirus", "flu", "influenza", "fever", "strain", "strains",
+                  "disease", "syndrome", "variant"}
 _STRONG_FEATURES = {"country", "admin1", "region"}
 _POPULOUS = 100_000
 _WORLD_CITY = 1_000_000
@@ -95,12 +98,14 @@ def _role(doc: Doc, start: int, end: int) -> str:
     return "place"
 
 
-def _looks_like_person(doc: Doc, start: int, end: int, label: str | None) -> bool:
+def _looks_like_person(doc: Doc, start: int, end: int, label: str | None, over: Span | None = None) -> bool:
     prev = doc[start - 1] if start > 0 else None
     if prev is not None and prev.lower_.rstrip(".") in _TITLES:
         return True
+    if end - start == 1 and doc[start].lower_.rstrip(".") in _TITLES:  # "Egypt's Minister of Health"
+        return True
     if label == "PERSON":
-        if end - start >= 2:
+        if end - start >= 2 or (over is not None and len(over) >= 2):  # "Hassan el Bushra"
             return True
         root = doc[start:end].root
         if root.dep_ == "nsubj" and root.head.lemma_.lower() in _SAY_VERBS:
@@ -134,11 +139,20 @@ _LOCATIVE_PREPS = {"in", "near", "at", "from", "into", "inside", "outside", "aro
                    "across", "throughout", "within", "to", "through"}
 
 
+_PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "county", "capital",
+                "port", "area", "state", "island", "municipality", "governorate", "oblast"}
+
+
 def _is_locative(tok: Token) -> bool:
     """Is the name the object of a place preposition, directly or as a conjunct ("in X and Y")?"""
     while tok.dep_ == "conj" and tok.head != tok:
         tok = tok.head
-    return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS
+    if tok.dep_ != "pobj":
+        return False
+    prep = tok.head
+    if prep.lower_ == "of":  # "the town of Pulawy", "the port city of Hodeidah"
+        return prep.head.lemma_.lower() in _PLACE_NOUNS
+    return prep.lower_ in _LOCATIVE_PREPS
 
 
 def _demonym_countries(doc: Doc) -> dict[str, str]:
@@ -227,7 +241,9 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         label, over = _label_over(doc, start, end)
         if label in _SKIP_LABELS or label in _PLACE_LABELS:
             continue
-        if _looks_like_person(doc, start, end, label):
+        if _looks_like_person(doc, start, end, label, over):
+            continue
+        if end < len(doc) and doc[end].lower_ in _DISEASE_WORDS:  # "the Reston ebolavirus"
             continue
         if label == "ORG" and over is not None:
             whole = (start, end) == _strip_det(over)
@@ -325,11 +341,15 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     if c.generic and m.label == "ORG" and not m.unit:
         return False  # "Defense Department" is no place even if some town is called "Defense"
     text = m.text
-    if text.isupper() and len(text.replace(".", "")) <= 5:  # acronyms: "US", "NSW" yes, "FAO" no
-        return c.feature in {"country", "region", "admin1"} and not c.generic
+    if text.isupper() and len(text.replace(".", "")) <= 5:  # acronyms: "US", "NSW" yes, "FAO", "EST" no
+        if c.feature == "admin1":  # only a curated short form ("NSW"), never a unit that happens to
+            return c.match == "alternate" and not c.generic  # be spelled like the acronym ("Est")
+        return c.feature in {"country", "region"} and not c.generic
     if c.feature in _STRONG_FEATURES and not (c.feature == "admin1" and c.match == "alternate"):
         return True
     if c.match == "alternate":  # "Marburg" (virus) is also a name of Maribor: need the country named
+        if m.label == "ORG" and not m.locative:  # an organisation's name that a town also bears
+            return False
         return c.country in countries and c.population >= 1000
     small = 10_000 if m.label == "ORG" else 1000  # "Congress" is also a hamlet in Arizona
     if m.locative and c.population >= 10_000:  # "fighting in Jabrayil", whatever the tagger said

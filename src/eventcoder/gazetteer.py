@@ -40,7 +40,7 @@ from .errors import Errors, InputError
 
 __all__ = ["GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name", "strip_generic"]
 
-SCHEMA_VERSION = "17"
+SCHEMA_VERSION = "18"
 
 # Words naming the kind of unit; stripped so "Kherson oblast" finds the admin1 unit "Kherson".
 GENERIC_WORDS = frozenset({
@@ -226,7 +226,7 @@ def _cell_centroid(points: list[tuple[float, float, int]], deg: float) -> tuple[
 
 def _main_clusters(points: list[tuple[float, float, int]]) -> list[tuple[float, float, int]]:
     """A unit's towns without stray ones: settled 0.5° cells within 2° of each other form
-    clusters, and clusters holding under 5 % of the towns are left out, so towns filed under the
+    clusters, and clusters holding under 2.5 % of the towns are left out, so towns filed under the
     wrong unit do not move it (GeoNames files five Tibetan towns under Hebei) while a sparse but
     continuous north (Ontario) stays."""
     def cell(p: tuple[float, float, int]) -> tuple[int, int]:
@@ -249,7 +249,7 @@ def _main_clusters(points: list[tuple[float, float, int]]) -> list[tuple[float, 
                         cluster[nb] = len(sizes)
                         stack.append(nb)
         sizes.append(size)
-    return [p for p in points if sizes[cluster[cell(p)]] * 20 >= len(points)] or points
+    return [p for p in points if sizes[cluster[cell(p)]] * 40 >= len(points)] or points
 
 
 def _extent(points: list[tuple[float, float, int]]) -> tuple[float, float, float, float]:

@@ -120,7 +120,7 @@ def test_gazetteer_unit_points_ignore_misfiled_towns_and_reach_the_sparse_north(
     from eventcoder.gazetteer import _admin_point
 
     # a compact unit with a few towns filed far away keeps its own centre
-    core = [(38.0 + i * 0.05, 114.0 + i * 0.05, 1000) for i in range(60)]
+    core = [(38.0 + i * 0.03, 114.0 + i * 0.03, 1000) for i in range(100)]
     stray = [(31.5, 94.0, 500), (31.7, 94.3, 500)]
     lat, lon = _admin_point(core + stray, 0.5)
     assert abs(lat - 39.5) < 1 and abs(lon - 115.5) < 1

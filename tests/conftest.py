@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,41 @@ def require(available: bool, what: str) -> None:
     if os.environ.get("EVENTCODER_CI"):
         pytest.fail(f"{what} is required in CI but is not available")
     pytest.skip(f"{what} is not available here")
+
+
+@contextmanager
+def pg_schema(prefix: str) -> Iterator[str]:
+    """A throw-away schema on the PostgreSQL server of EVENTCODER_TEST_PG (started by ``.ci/run``):
+    yields a URL whose search_path is that schema, and drops it afterwards."""
+    url = os.environ.get("EVENTCODER_TEST_PG", "")
+    require(bool(url), "PostgreSQL (EVENTCODER_TEST_PG)")
+    import psycopg
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def odd_input_tree(root: Path, hidden_dir: bool = False) -> Path:
+    """``root/in``: one readable article in a subdirectory, plus entries a batch must account for
+    without coding them: a hidden file (and optionally a hidden directory), a symlinked directory
+    and a broken symlink."""
+    src = root / "in"
+    (src / "sub").mkdir(parents=True)
+    (root / "elsewhere").mkdir()
+    (root / "elsewhere" / "x.txt").write_text("Troops clashed with rebels near Gao.\n", encoding="utf-8")
+    (src / "sub" / "a.txt").write_text("Police arrested 12 protesters in Lagos.\n", encoding="utf-8")
+    (src / ".notes.txt").write_text("hidden\n", encoding="utf-8")
+    if hidden_dir:
+        (src / ".git").mkdir()
+    (src / "linked").symlink_to(root / "elsewhere", target_is_directory=True)
+    (src / "gone.txt").symlink_to(root / "missing.txt")
+    return src
 
 
 @pytest.fixture(scope="session")

@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import require
+from conftest import pg_schema
 from eventcoder.cli.main import main
 from eventcoder.errors import ExitCode
 from eventcoder.output import EVENT_COLUMNS
@@ -100,6 +98,9 @@ def test_cli_events_table_and_filters(db: str, capsys: pytest.CaptureFixture[str
     assert rc == 0 and len(rows) == 1 and rows[0]["location_name"] == "Lagos"
     rc, out, _ = _events(capsys, "--db", db, "--near", "16.27,-0.04,25", "--format", "jsonl")
     assert [json.loads(line)["location_name"] for line in out.splitlines()] == ["Gao"]
+    # a southern latitude starts with "-": a value, not an unknown option (argparse's default)
+    rc, out, err = _events(capsys, "--db", db, "--near", "-1.94,30.06,50", "--format", "jsonl")
+    assert rc == 0 and out == "" and "error" not in err
     rc, out, _ = _events(capsys, "--db", db, "--since", "2021-03", "--until", "2021-03", "--format", "jsonl")
     assert {json.loads(line)["date_value"] for line in out.splitlines()} == {"2021-03-04"}
     rc, out, _ = _events(capsys, "--db", db, "--since", "2024-05-07", "--format", "jsonl", "--limit", "1")
@@ -124,6 +125,29 @@ def test_cli_events_csv_jsonl_parquet_hold_the_event_columns(
     table = pq.read_table(parquet)
     assert rc == 0 and table.column_names == list(EVENT_COLUMNS) and table.num_rows == len(jsonl)
     assert table.to_pylist()[0]["event_id"] == jsonl[0]["event_id"] and "written to" in err
+
+
+def test_cli_events_parquet_is_written_page_by_page(tmp_path: Path) -> None:
+    """A large export is written a row group per page, never held whole in memory."""
+    from eventcoder.cli.events import export_events
+
+    def rows() -> Iterator[dict[str, object]]:
+        for i in range(12_000):
+            yield {**dict.fromkeys(EVENT_COLUMNS), "doc_id": f"d{i // 3}", "event_id": f"ev-{i}",
+                   "type": "ASSAULT", "trigger_start": i, "confidence": 0.5}
+
+    out = tmp_path / "big.parquet"
+    assert export_events(rows(), "parquet", str(out)) == 12_000
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(out).metadata
+    assert meta.num_rows == 12_000 and meta.num_row_groups == 3
+    table = pq.read_table(out)
+    assert table.column_names == list(EVENT_COLUMNS)
+    assert table.column("trigger_start")[11_999].as_py() == 11_999
+    empty = tmp_path / "empty.parquet"
+    assert export_events(iter([]), "parquet", str(empty)) == 0
+    assert pq.read_table(empty).num_rows == 0 and pq.read_table(empty).column_names == list(EVENT_COLUMNS)
 
 
 def test_cli_events_acled_export(db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,6 +226,10 @@ def test_cli_events_bad_store_and_limit(tmp_path: Path, capsys: pytest.CaptureFi
     with pytest.raises(SystemExit) as exc:
         main(["events", "--db", "x.duckdb", "--limit", "-1"])
     assert exc.value.code == ExitCode.BAD_ARGUMENTS and "[EC038]" in capsys.readouterr().err
+    db = str(tmp_path / "e.duckdb")
+    open_store(db).close()
+    rc, _, err = _events(capsys, "--db", db, "--offset", str(2**63))
+    assert rc == ExitCode.BAD_ARGUMENTS and "[EC038]" in err
     rc = main(["code", str(tmp_path / "a.txt"), "--db", "mysql://h/db"])
     assert rc == ExitCode.MISSING_INPUT  # inputs are checked first; nothing was opened
 
@@ -218,18 +246,8 @@ def test_cli_code_db_bad_store_fails_before_coding(
 
 @pytest.fixture()
 def pg_url() -> Iterator[str]:
-    url = os.environ.get("EVENTCODER_TEST_PG", "")
-    require(bool(url), "PostgreSQL (EVENTCODER_TEST_PG)")
-    import psycopg
-
-    schema = "ec_cli_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pg_schema("ec_cli") as url:
+        yield url
 
 
 def test_cli_code_and_events_on_postgresql(

@@ -11,10 +11,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
+from conftest import odd_input_tree
 from eventcoder.cli.main import main
 from eventcoder.errors import ExitCode
 from eventcoder.resume import FAILED, JOURNAL
@@ -211,3 +213,102 @@ def test_resume_refuses_other_settings_and_foreign_directories(
     assert main(["code", str(src), "--output-dir", str(foreign), "--resume"]) == ExitCode.BAD_ARGUMENTS
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert main(["code", str(src), "--resume"]) == ExitCode.BAD_ARGUMENTS  # needs --output-dir
+
+
+def test_resume_rewrites_a_failed_view_left_stale_by_a_kill(tmp_path: Path) -> None:
+    # killed after the journal line naming a failure was fsynced, before failed.jsonl was rewritten
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "g0", "text": "Police arrested 3 protesters in Lagos on Monday."})
+                   + "\n{not json\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["code", str(src), "--output-dir", str(out), "--workers", "1", "--quiet"]) == ExitCode.OK
+    (out / FAILED).write_text("", encoding="utf-8")  # the view as of the flush before
+    assert main(["code", str(src), "--output-dir", str(out), "--resume", "--quiet"]) == ExitCode.OK
+    failed = [json.loads(line) for line in (out / FAILED).read_text(encoding="utf-8").splitlines()]
+    assert [(f["id"], f["error"]["code"]) for f in failed] == [(f"{src}#L2", "EC004")]
+
+
+def test_resume_never_deletes_files_of_a_directory_that_is_not_a_batch(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("Police arrested 12 protesters in Lagos on Monday.\n", encoding="utf-8")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / ".tmp-notes.txt").write_text("keep me", encoding="utf-8")
+    assert main(["code", str(src), "--output-dir", str(mine), "--quiet"]) == ExitCode.BAD_ARGUMENTS
+    assert (mine / ".tmp-notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_resume_batch_accounts_for_every_directory_entry_it_does_not_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = odd_input_tree(tmp_path)
+    out = tmp_path / "out"
+    assert main(["code", str(src), "--output-dir", str(out), "--workers", "1"]) == ExitCode.OK
+    err = capsys.readouterr().err
+    assert "documents in: 2, ok: 1, failed: 1 (EC008: 1)" in err  # the broken link is a coded failure
+    assert "skipped: 2 (hidden entry: 1, symlinked directory (not followed): 1)" in err
+    failed = [json.loads(line) for line in (out / FAILED).read_text(encoding="utf-8").splitlines()]
+    assert [f["source"] for f in failed] == [str(src / "gone.txt")]
+
+
+def test_resume_refuses_a_batch_another_process_is_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = write_corpus(tmp_path / "in", n=20)
+    out = tmp_path / "out"
+    argv = ["code", *inputs, "--output-dir", str(out), "--part-size", "10", "--workers", "1", "--quiet"]
+    assert main(argv) == ExitCode.OK
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    hold = ("import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
+            "fcntl.lockf(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(120)")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(out / "batch.lock")],  # another process
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        # a part the other process has renamed but not yet journaled
+        (out / "part-00002.jsonl").write_text('{"id": "being written"}\n', encoding="utf-8")
+        capsys.readouterr()
+        assert main([a for a in argv if a != "--quiet"] + ["--resume"]) == ExitCode.BAD_ARGUMENTS
+        assert "[EC052]" in capsys.readouterr().err
+        assert (out / "part-00002.jsonl").exists()  # the other process's part was left alone
+    finally:
+        holder.kill()
+        holder.wait()
+    (out / "part-00002.jsonl").unlink()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert main([*argv, "--resume"]) == ExitCode.OK  # the lock ends with its holder
+
+
+def test_resume_failed_view_grows_by_appends_not_a_rewrite_per_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a multi-day batch with many failures must not rewrite all of them at every part
+    from eventcoder import resume
+
+    src = tmp_path / "in.jsonl"
+    lines = []
+    for i in range(12):
+        lines.append(json.dumps({"id": f"g{i}", "text": f"Police arrested {i + 2} protesters in Lagos."}))
+        lines.append(json.dumps({"id": f"e{i}", "text": " "}))  # EC001: empty
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rewrites: list[str] = []
+    real = resume._atomic_write
+
+    def counting(path: Path, content: Iterable[str]) -> None:
+        rewrites.append(path.name)
+        real(path, content)
+
+    monkeypatch.setattr(resume, "_atomic_write", counting)
+    out = tmp_path / "out"
+    argv = ["code", str(src), "--output-dir", str(out), "--part-size", "2", "--workers", "1", "--quiet"]
+    assert main(argv) == ExitCode.OK
+    assert rewrites.count(FAILED) <= 1 and rewrites.count("batch.json") == 1
+    failed = [json.loads(line) for line in (out / FAILED).read_text(encoding="utf-8").splitlines()]
+    assert [(f["id"], f["error"]["code"]) for f in failed] == [(f"e{i}", "EC001") for i in range(12)]
+    # a retry that settles some failures rewrites the view whole, with only what still fails
+    src.write_text("\n".join([*lines[:-1], json.dumps({"id": "e11", "text": "Rebels attacked Gao."})]) + "\n",
+                   encoding="utf-8")
+    assert main([*argv[:-1], "--retry-failed", "--quiet"]) == ExitCode.OK
+    failed = [json.loads(line) for line in (out / FAILED).read_text(encoding="utf-8").splitlines()]
+    assert [f["id"] for f in failed] == [f"e{i}" for i in range(11)]
+    assert len(parts(out)) == 13

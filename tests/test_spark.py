@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from conftest import require
+from conftest import odd_input_tree, require
 from eventcoder.cli.main import main
 from eventcoder.errors import ExitCode
 from test_warc import write_warc
@@ -134,3 +134,20 @@ def test_spark_jsonl_byte_ranges_tile_a_file_like_a_whole_read(tmp_path: Path) -
         got = [item for a, b in itertools.pairwise(bounds)
                for item in iter_jsonl_range(str(path), a, b, Settings())]
         assert got == whole, cuts
+
+
+def test_spark_counts_the_directory_entries_it_does_not_read_like_the_cli(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from eventcoder.settings import Settings
+    from eventcoder.spark import INPUT_SCHEMA, code_arrow_batches, input_rows
+
+    src = odd_input_tree(tmp_path, hidden_dir=True)
+    names = [field.split()[0] for field in INPUT_SCHEMA.split(", ")]
+    batch = pa.RecordBatch.from_pylist([dict(zip(names, r, strict=True)) for r in input_rows([str(src)], 2)])
+    got: Counter[tuple[str, str | None]] = Counter()
+    for out in code_arrow_batches([batch], Settings()):
+        for row in out.to_pylist():
+            got[(row["status"], row["error_code"])] += row["records"]
+    assert got == {("ok", None): 1, ("failed", "EC008"): 1, ("skipped", "hidden entry"): 2,
+                   ("skipped", "symlinked directory (not followed)"): 1}

@@ -8,10 +8,8 @@ afterwards) selected through the URL's ``options=-csearch_path=...``. The corpus
 from __future__ import annotations
 
 import json
-import os
 import random
 import threading
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import require
+from conftest import pg_schema
 from eventcoder.errors import EventcoderError, InputError
 from eventcoder.output import event_row
 from eventcoder.records import (
@@ -34,8 +32,6 @@ from eventcoder.records import (
 )
 from eventcoder.store import EventQuery, Store, open_store
 from eventcoder.store.rows import date_bounds
-
-PG_URL = os.environ.get("EVENTCODER_TEST_PG", "")
 
 # --- our own corpus ---------------------------------------------------------------------------
 _PLACES = [  # (place, country name, demonym)
@@ -111,27 +107,13 @@ def corpus_again(pipeline: Any) -> list[DocumentResult]:
 
 
 # --- a fresh store per test on each engine ----------------------------------------------------
-def _pg_url_with_schema(schema: str) -> str:
-    sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture(params=["duckdb", "postgresql"])
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "duckdb":
         yield str(tmp_path / "events.duckdb")
         return
-    require(bool(PG_URL), "PostgreSQL (EVENTCODER_TEST_PG)")
-    import psycopg
-
-    schema = "ec_test_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield _pg_url_with_schema(schema)
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pg_schema("ec_test") as url:
+        yield url
 
 
 @pytest.fixture()
@@ -363,6 +345,9 @@ def test_store_bad_paging_is_a_coded_error(store: Store) -> None:
         store.events(EventQuery(), limit=-1)
     with pytest.raises(InputError, match=r"\[EC038\]"):
         store.events(EventQuery(), offset=-5)
+    with pytest.raises(InputError, match=r"\[EC038\]"):  # past SQL's BIGINT: ours, not a driver error
+        store.events(EventQuery(), offset=2**63)
+    assert store.events(EventQuery(), offset=2**63 - 1) == []
 
 
 def test_store_records_migrations_and_refuses_a_newer_schema(target: str) -> None:

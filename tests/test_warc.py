@@ -145,3 +145,22 @@ def test_warc_pages_deferred_to_workers_resolve_to_the_same_articles(tmp_path: P
     direct, _ = _read([path])
     assert [p.resolve(Settings()) for p in pages] == direct  # type: ignore[union-attr]
     assert [p.id for p in pages] == [a.id for a in direct]  # known before extraction (resume filters on it)
+
+
+def test_warc_page_in_a_charset_named_only_by_the_http_header_decodes_right(tmp_path: Path) -> None:
+    story = ("Le président a rencontré les ministres à Genève mercredi; la réunion a duré trois heures, "
+             "a déclaré un porte-parole. Les élèves ont manifesté devant l'hôtel de ville.")
+    body = (f"<html><head><title>Réunion à Genève</title></head><body><article><p>{story}</p>"
+            f"<p>{story}</p></article></body></html>").encode("cp1252")  # no <meta charset>
+    path = tmp_path / "latin.warc"
+    with open(path, "wb") as out:
+        w = WARCWriter(out, gzip=False)
+        _response(w, "https://news.example/fr", body, ctype="text/html; charset=windows-1252")
+        _response(w, "https://news.example/fr2", body, ctype='text/html; charset="ISO-8859-1"')
+        utf8 = body.decode("cp1252").encode("utf-8")  # mislabelled by a server's default charset
+        _response(w, "https://news.example/fr3", utf8, ctype="text/html; charset=iso-8859-1")
+    items, _ = _read([path])
+    assert [type(i) for i in items] == [Article, Article, Article]
+    for item in items:
+        assert isinstance(item, Article)
+        assert "ministres à Genève mercredi" in item.text and "Les élèves" in item.text, item.text[:80]

@@ -9,7 +9,9 @@
 - ``checkpoint.jsonl``: the journal, one line per completed part, appended and fsynced after the
   part's rename: the part's ``[id, source]`` pairs and the full failed records of that stretch;
 - ``failed.jsonl``: the documents that failed and have not been coded since, with their codes
-  (a view of the journal, rewritten atomically whenever it changes).
+  (a view of the journal: new failures appended, rewritten atomically when a failed document is
+  coded again and on every resume);
+- ``batch.lock``: locked (``lockf``) by the one process writing the batch; a second gets EC052.
 
 The journal is the truth. On ``--resume`` a torn last line (a kill during the append) is cut
 off, parts and temporary files it does not name are deleted (a kill between rename and append),
@@ -22,6 +24,7 @@ never hold duplicates.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -46,6 +49,7 @@ BATCH_FORMAT = "eventcoder-batch/1"
 MANIFEST = "batch.json"
 JOURNAL = "checkpoint.jsonl"
 FAILED = "failed.jsonl"
+LOCK = "batch.lock"
 _PART = re.compile(r"part-(\d{5,})\.jsonl")
 _TMP_PREFIX = ".tmp-"
 
@@ -160,7 +164,25 @@ def load_state(out_dir: Path) -> BatchState:
     return state
 
 
-def _open_batch(out_dir: Path, settings: Settings, resume: bool, paths: Sequence[str]) -> BatchState:
+def _lock(out_dir: Path) -> int:
+    """Hold an exclusive lock on the batch for this run: a second process on the same directory
+    (a cron restart while the first still runs) would reuse part names and delete the first's
+    unjournaled parts. A POSIX record lock: the kernel drops it when this process dies, however it
+    dies, and forked workers do not inherit it, so a restart never waits on a dying worker."""
+    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise InputError(Errors.EC052, path=str(out_dir),
+                         detail="another eventcoder process is writing this batch; wait for it to end"
+                         ) from None
+    return fd
+
+
+def _open_batch(out_dir: Path, settings: Settings, resume: bool,
+                paths: Sequence[str]) -> tuple[BatchState, int]:
+    """The batch's state and the file descriptor of its lock (the caller closes it at the end)."""
     manifest = out_dir / MANIFEST
     fingerprint = settings_fingerprint(settings)
     if out_dir.exists() and not out_dir.is_dir():
@@ -168,30 +190,46 @@ def _open_batch(out_dir: Path, settings: Settings, resume: bool, paths: Sequence
     if manifest.is_file():
         if not resume:
             raise InputError(Errors.EC051, path=str(out_dir))
-        where = str(out_dir)
         try:
             given = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise InputError(Errors.EC052, path=where, detail=f"{MANIFEST} is unreadable ({exc})") from None
-        if given.get("format") != BATCH_FORMAT:
-            raise InputError(Errors.EC052, path=where, detail=f"unknown format {given.get('format')!r}")
-        before = given.get("settings", {})
-        changed = [f"{k}: {before.get(k)!r} then, {v!r} now"
-                   for k, v in fingerprint.items() if before.get(k) != v]
-        if changed:
             raise InputError(Errors.EC052, path=str(out_dir),
-                             detail="settings differ from the first run (" + "; ".join(changed) + ")")
-        return load_state(out_dir)
-    if out_dir.is_dir():
-        for entry in list(out_dir.iterdir()):
-            if entry.name.startswith(_TMP_PREFIX):  # a first run killed before its manifest landed
-                entry.unlink()
-        if any(out_dir.iterdir()):
-            raise InputError(Errors.EC051, path=str(out_dir))
+                             detail=f"{MANIFEST} is unreadable ({exc})") from None
+        fd = _lock(out_dir)
+        try:
+            return _resume_state(out_dir, given, fingerprint), fd
+        except BaseException:
+            os.close(fd)
+            raise
+    leftover = out_dir / f"{_TMP_PREFIX}{MANIFEST}"  # a first run killed before its manifest landed
+    if out_dir.is_dir() and any(e.name not in (LOCK, leftover.name) for e in out_dir.iterdir()):
+        raise InputError(Errors.EC051, path=str(out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
+    fd = _lock(out_dir)
+    if manifest.exists():  # another first run got here first
+        os.close(fd)
+        raise InputError(Errors.EC051, path=str(out_dir))
+    leftover.unlink(missing_ok=True)
     _atomic_write(manifest, [json.dumps({"format": BATCH_FORMAT, "settings": fingerprint,
                                          "inputs": [str(p) for p in paths]}, indent=1) + "\n"])
-    return BatchState()
+    return BatchState(), fd
+
+
+def _resume_state(out_dir: Path, given: dict[str, Any], fingerprint: dict[str, Any]) -> BatchState:
+    """Check the manifest against this run and replay the journal (under the batch's lock)."""
+    where = str(out_dir)
+    if given.get("format") != BATCH_FORMAT:
+        raise InputError(Errors.EC052, path=where, detail=f"unknown format {given.get('format')!r}")
+    before = given.get("settings", {})
+    changed = [f"{k}: {before.get(k)!r} then, {v!r} now"
+               for k, v in fingerprint.items() if before.get(k) != v]
+    if changed:
+        raise InputError(Errors.EC052, path=where,
+                         detail="settings differ from the first run (" + "; ".join(changed) + ")")
+    state = load_state(out_dir)
+    # a kill between a journal append and the view's rewrite leaves failed.jsonl behind the journal
+    _atomic_write(out_dir / FAILED, (_dumps(rec) for rec in state.failed.values()))
+    return state
 
 
 def _select(items: Iterable[Item], state: BatchState, retry_failed: bool,
@@ -234,7 +272,16 @@ def code_to_dir(
     if part_size < 1:
         raise InputError(Errors.EC028, value=part_size, option="--part-size", detail="must be at least 1")
     directory = Path(out_dir)
-    state = _open_batch(directory, settings, resume or retry_failed, paths)
+    state, lock = _open_batch(directory, settings, resume or retry_failed, paths)
+    try:
+        return _run(paths, settings, directory, state, workers, retry_failed, part_size, flush_seconds, wrap)
+    finally:
+        os.close(lock)
+
+
+def _run(paths: Sequence[str], settings: Settings, directory: Path, state: BatchState, workers: int,
+         retry_failed: bool, part_size: int, flush_seconds: float,
+         wrap: Callable[[Iterator[DocumentResult]], Iterator[DocumentResult]] | None) -> BatchSummary:
     summary = BatchSummary()
     items = _select(iter_items(paths, settings, skipped=summary.skipped), state, retry_failed,
                     summary.skipped)
@@ -257,8 +304,12 @@ def code_to_dir(
             name = f"part-{part_no:05d}.jsonl"
             _atomic_write(directory / name, (_dumps(d.to_dict()) for d in ok))
             part_no += 1
-        entry = {"part": name, "ok": [[d.id, d.source] for d in ok], "failed": [d.to_dict() for d in failed]}
-        had_failed = bool(state.failed)
+        failed_recs = [d.to_dict() for d in failed]
+        entry = {"part": name, "ok": [[d.id, d.source] for d in ok], "failed": failed_recs}
+        # a document failed before and coded again changes the view's old lines: rewrite it whole;
+        # else new failures are appended, so a batch with many failures stays linear in its size
+        settles = any(d.id in state.failed or (d.source and d.source in state.failed_by_source)
+                      for d in pending)
         created = not (directory / JOURNAL).exists()
         with open(directory / JOURNAL, "a", encoding="utf-8") as fh:
             fh.write(_dumps(entry))
@@ -267,8 +318,13 @@ def code_to_dir(
         if created:
             _fsync_dir(directory)
         state.apply(entry)
-        if failed or had_failed or not (directory / FAILED).exists():
+        if settles or not (directory / FAILED).exists():
             _atomic_write(directory / FAILED, (_dumps(rec) for rec in state.failed.values()))
+        elif failed:  # a kill midway leaves the view behind the journal: repaired on resume
+            with open(directory / FAILED, "a", encoding="utf-8") as fh:
+                fh.writelines(_dumps(rec) for rec in failed_recs)
+                fh.flush()
+                os.fsync(fh.fileno())
         pending.clear()
 
     for doc in results:

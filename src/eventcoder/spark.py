@@ -49,7 +49,8 @@ from eventcoder.settings import Settings
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["CODED_SCHEMA", "SparkSummary", "code_arrow_batches", "event_month", "session", "spark_code"]
+__all__ = ["CODED_SCHEMA", "SparkSummary", "code_arrow_batches", "event_month", "input_rows", "session",
+           "spark_code"]
 
 RECORD_FIELDS = ("id", "text", "html", "url", "published", "publisher", "title")
 _OUT_BATCH = 256  # rows per Arrow batch handed back to Spark
@@ -129,6 +130,8 @@ def code_arrow_batches(batches: Iterable[pa.RecordBatch], settings: Settings) ->
                     yield article_from_record(obj, settings, what=row["path"], line=int(row["start"]) + 1)
                 elif row["kind"] == "jsonl":
                     yield from iter_jsonl_range(row["path"], int(row["start"]), int(row["end"]), settings)
+                elif row["kind"] == "skip":  # a directory entry the CLI would not read either
+                    skipped.append((row["path"], Counter({row["payload"]: 1})))
                 else:
                     counter: Counter[str] = Counter()
                     skipped.append((row["path"], counter))
@@ -153,15 +156,45 @@ def _is_parquet(path: str) -> bool:
     return p.is_dir() and any(f.suffix == ".parquet" for f in p.rglob("*.parquet"))
 
 
-def _files(path: str) -> list[str]:
-    """A directory's files in ``iter_articles`` order (sorted, hidden entries skipped), else the path."""
+def _files(path: str, skips: list[tuple[str, str]]) -> list[str]:
+    """A directory's files as ``iter_articles`` walks them (hidden entries and symlinked directories
+    not followed, broken links kept to fail with EC008), else the path; what is not read goes to
+    ``skips`` as ``(path, reason)`` with the CLI's reasons, so the documents table counts it."""
     if not os.path.isdir(path):
         return [path]
     out: list[str] = []
     for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out += [os.path.join(root, f) for f in sorted(files) if not f.startswith(".")]
+        kept = []
+        for d in sorted(dirs):
+            full = os.path.join(root, d)
+            if d.startswith("."):
+                skips.append((full, "hidden entry"))
+            elif os.path.islink(full):
+                skips.append((full, "symlinked directory (not followed)"))
+            else:
+                kept.append(d)
+        dirs[:] = kept
+        for f in sorted(files):
+            full = os.path.join(root, f)
+            if f.startswith("."):
+                skips.append((full, "hidden entry"))
+            elif os.path.isfile(full) or os.path.islink(full):
+                out.append(full)
+            else:
+                skips.append((full, "not a regular file"))
     return out
+
+
+_Row = tuple[str, str, int, int | None, str | None]  # kind, path, start, end, payload
+
+
+def input_rows(inputs: list[str], parts: int) -> list[_Row]:
+    """The ``INPUT_SCHEMA`` rows of the inputs that are not Parquet: file rows, JSONL byte ranges,
+    and one ``skip`` row (reason in ``payload``) per directory entry that is not read."""
+    skips: list[tuple[str, str]] = []
+    files = [f for p in inputs for f in _files(p, skips)]
+    rows: list[_Row] = [r for f in files for r in _file_rows(f, parts)]
+    return rows + [("skip", path, 0, None, reason) for path, reason in skips]
 
 
 def _file_rows(path: str, parts: int) -> list[tuple[str, str, int, int | None, None]]:
@@ -182,8 +215,7 @@ def input_frame(spark: SparkSession, inputs: list[str], parts: int) -> DataFrame
     from pyspark.sql import functions as F
 
     parquet = [p for p in inputs if _is_parquet(p)]
-    files = [f for p in inputs if p not in parquet for f in _files(p)]
-    rows = [r for f in files for r in _file_rows(f, parts)]
+    rows = input_rows([p for p in inputs if p not in parquet], parts)
     # parallelize cuts the list into even slices, one task each; repartition's round robin starts at
     # a random partition per input slice and may put two large ranges into one task
     slices = spark.sparkContext.parallelize(rows, max(1, min(parts, len(rows))))

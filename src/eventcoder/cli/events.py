@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -173,10 +174,19 @@ def export_events(rows: Iterator[dict[str, Any]], fmt: str, output: str | None, 
                 for c in EVENT_COLUMNS
             ]
         )
-        data = list(rows)
         Path(output).parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(data, schema=schema), output)
-        return len(data)
+        n = 0
+        with pq.ParquetWriter(output, schema) as writer:  # a row group per page: memory stays flat
+            batch: list[dict[str, Any]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == _PAGE:
+                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                    n, batch = n + len(batch), []
+            if batch or n == 0:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                n += len(batch)
+        return n
     out = _open_out(output, newline="" if fmt in ("csv", "acled") else None)
     n = 0
     try:
@@ -265,6 +275,9 @@ def add_events_parser(sub: Any) -> None:
         "--until", metavar="DATE", help="events dated on or before DATE (YYYY-MM-DD, YYYY-MM, YYYY)"
     )
     ev.add_argument("--near", metavar="LAT,LON,KM", help="events located within KM km of LAT,LON")
+    # argparse takes "-1.94,30.06,50" (a southern latitude) for an unknown option unless it looks
+    # like a negative number; let it (no option of ours looks like one, so nothing is shadowed)
+    ev._negative_number_matcher = re.compile(r"^-\d+$|^-\d*\.\d+$|^-[\d.]+(,\s*[-+]?[\d.]+){2}$")
     ev.add_argument("--doc", metavar="ID", help="events of one document")
     ev.add_argument(
         "--limit", type=_count("--limit", 0), default=None, help="at most N events (default: all)"

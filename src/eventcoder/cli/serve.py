@@ -50,21 +50,24 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def api_keys_from(options: list[str], environ: Mapping[str, str] = os.environ) -> tuple[str, ...]:
-    """Keys from ``--api-key`` options, else from ``EVENTCODER_API_KEYS`` (comma-separated)."""
-    keys = [k.strip() for k in options if k.strip()]
+    """Keys from ``--api-key`` options, else from ``EVENTCODER_API_KEYS`` (comma-separated). A blank
+    ``--api-key`` (an unset shell variable) is refused: serving without keys must not be an accident."""
+    if any(not k.strip() for k in options):
+        raise InputError(Errors.EC038, option="--api-key", value="", detail="an API key cannot be blank")
+    keys = [k.strip() for k in options]
     if not keys:
         keys = [k.strip() for k in environ.get(KEYS_ENV, "").split(",") if k.strip()]
     return tuple(keys)
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    keys = api_keys_from(args.api_key)
     try:
         import uvicorn
 
         from ..server import create_app
     except ImportError as exc:
         raise InputError(Errors.EC025, feature=f"eventcoder serve ({exc.name})", extra="server") from None
-    keys = api_keys_from(args.api_key)
     app = create_app(Settings(), db=args.db, api_keys=keys, max_body=int(args.max_body_mb * 1024 * 1024),
                      cors_origins=tuple(args.cors_origin))
     app.state.coder.load()  # load the pipeline before listening: the first request is not slow

@@ -133,23 +133,38 @@ def _read_path(path: str, settings: Settings, skipped: Counter[str] | None = Non
 
 def _walk(root: str, settings: Settings, skipped: Counter[str] | None = None,
           defer: bool = False) -> Iterator[Item | WarcPage]:
-    """Depth-first in name order; lists one directory at a time and reads no file ahead."""
+    """Depth-first in name order; lists one directory at a time and reads no file ahead.
+
+    What is not read is counted in ``skipped`` (hidden entries, symlinked directories, special
+    files); an entry that cannot be examined, or a broken symlink, fails with its code."""
     try:
         with os.scandir(root) as it:
-            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+            entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
         yield _fail(root, Errors.EC009, root, what=root, detail=exc.strerror or str(exc))
         return
     for entry in entries:
         try:
-            is_dir = entry.is_dir(follow_symlinks=False)  # no symlink loops
-            is_file = entry.is_file()
-        except OSError:
-            is_dir = is_file = False
-        if is_dir:
+            if entry.name.startswith("."):
+                kind = "hidden entry"
+            elif entry.is_dir(follow_symlinks=False):  # no symlink loops
+                kind = "dir"
+            elif entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path)):
+                kind = "file"  # a broken symlink fails when read (EC008)
+            elif entry.is_dir():
+                kind = "symlinked directory (not followed)"
+            else:
+                kind = "not a regular file"
+        except OSError as exc:
+            detail = exc.strerror or str(exc)
+            yield _fail(entry.path, Errors.EC009, entry.path, what=entry.path, detail=detail)
+            continue
+        if kind == "dir":
             yield from _walk(entry.path, settings, skipped, defer)
-        elif is_file:
+        elif kind == "file":
             yield from _read_file(entry.path, settings, skipped, defer)
+        elif skipped is not None:
+            skipped[kind] += 1
 
 
 def _read_file(path: str, settings: Settings, skipped: Counter[str] | None = None,

@@ -14,6 +14,7 @@ what it did not code. A file damaged midway yields one EC050 failure for the res
 
 from __future__ import annotations
 
+import codecs
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ class _Record:
     date: str | None = None
     body: bytes | None = None
     read_error: str | None = None
+    charset: str | None = None
 
 
 def _header(headers: object, name: str) -> str | None:
@@ -53,6 +55,19 @@ def _header(headers: object, name: str) -> str | None:
 
 class _NotWarc(ValueError):
     """An ARC record or something that is no archive at all, or a record cut short."""
+
+
+def _charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of an HTTP Content-Type, when Python knows the codec."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and (value := value.strip().strip("'\"")):
+            try:
+                name = codecs.lookup(value).name
+            except LookupError:
+                return None
+            return "cp1252" if name in ("iso8859-1", "ascii") else name  # as browsers read them (WHATWG)
+    return None
 
 
 def _read(record: object, offset: int, limit: int) -> _Record:
@@ -67,7 +82,8 @@ def _read(record: object, offset: int, limit: int) -> _Record:
     status = http.get_statuscode()
     if status != "200":
         return _Record(offset, f"warc:http-{status or 'unknown'}")
-    ctype = (_header(http, "Content-Type") or "").split(";", 1)[0].strip().lower()
+    full_ctype = _header(http, "Content-Type") or ""
+    ctype = full_ctype.split(";", 1)[0].strip().lower()
     if ctype and ctype not in HTML_TYPES:
         return _Record(offset, "warc:non-html")
     heads = record.rec_headers  # type: ignore[attr-defined]
@@ -80,7 +96,7 @@ def _read(record: object, offset: int, limit: int) -> _Record:
         return replace(found, read_error=str(exc) or type(exc).__name__)
     if not ctype and b"<html" not in body[:2048].lower():  # no Content-Type: sniff
         return _Record(offset, "warc:non-html")
-    return replace(found, body=body)
+    return replace(found, body=body, charset=_charset(full_ctype))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +115,7 @@ class WarcPage:
     fetched: str | None
     body: bytes
     read_error: str | None = None
+    charset: str | None = None  # of the HTTP Content-Type; it outranks the page's <meta> (HTML spec)
 
     def resolve(self, settings: Settings) -> Article | DocumentResult:
         from .readers import binary_reason  # readers imports this module lazily
@@ -120,7 +137,7 @@ class WarcPage:
             return fail(Errors.EC002, what=what, detail=reason)
         if not self.body.strip():
             return fail(Errors.EC001, what=what)
-        page = extract_html(self.body, url=self.url)
+        page = extract_html(self._markup(), url=self.url)
         if page is None:
             return fail(Errors.EC006, what=what)
         if len(page.text) > settings.max_chars:
@@ -129,6 +146,20 @@ class WarcPage:
                                 url=self.url or page.url, title=page.title, publisher=page.publisher,
                                 published=page.published)
         return replace(article, fetched=self.fetched)
+
+    def _markup(self) -> str | bytes:
+        """The body decoded by the HTTP charset (news sites often declare it nowhere else), unless a
+        byte-order mark says otherwise; valid UTF-8 stays UTF-8 (servers that label everything
+        ISO-8859-1 are common, and real single-byte text is almost never valid UTF-8). Else the
+        bytes, for trafilatura to read the page's own declaration or guess."""
+        if self.charset is None or self.body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            return self.body
+        for encoding in ("utf-8", self.charset):
+            try:
+                return self.body.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+        return self.body
 
 
 def read_warc(path: str, settings: Settings, skipped: Counter[str] | None = None, *, defer: bool = False
@@ -173,7 +204,7 @@ def read_warc(path: str, settings: Settings, skipped: Counter[str] | None = None
                 continue
             source = f"{path}#offset={rec.offset}"
             page = WarcPage(rec.record_id or source, source, rec.uri, rec.date, rec.body or b"",
-                            rec.read_error)
+                            rec.read_error, rec.charset)
             yield page if defer else page.resolve(settings)
         # warcio ends quietly at a record cut short in an uncompressed file: a whole record is
         # followed by a blank line (CRLF CRLF) and nothing but blank lines may follow the last one

@@ -25,6 +25,7 @@ from .. import __version__
 from ..errors import Errors, InputError
 from ..records import DocumentResult
 from ..settings import Settings
+from ..store.api import MAX_OFFSET
 from .coding import Coder, CodeRequest, article_from_request
 from .outlines import outlines_json
 from .problems import ApiError, BodyLimitMiddleware, install_error_handlers
@@ -176,7 +177,7 @@ def create_app(
         request: Request,
         query: Annotated[Any, Depends(event_query)],
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> dict[str, Any]:
         s = need_store("query events")
         total = await run_in_threadpool(s.count_events, query)
@@ -192,7 +193,8 @@ def create_app(
         result: dict[str, Any] = await run_in_threadpool(s.summary, query)
         return result
 
-    @app.get("/api/documents/{doc_id}", tags=["store"], summary="One stored document record")
+    # `:path`: ids may hold slashes (JSONL ids such as "2020/09/27/x"; a failed file's id is its path)
+    @app.get("/api/documents/{doc_id:path}", tags=["store"], summary="One stored document record")
     async def document(doc_id: str) -> dict[str, Any]:
         s = need_store("read documents")
         doc = await run_in_threadpool(s.document, doc_id)

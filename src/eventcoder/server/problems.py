@@ -7,6 +7,7 @@ unexpected exceptions alike, so a client needs one parser. Codes come from ``err
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,7 @@ from ..errors import Errors, EventcoderError
 
 __all__ = ["ApiError", "BodyLimitMiddleware", "error_body", "install_error_handlers"]
 
+_LOG = logging.getLogger("eventcoder.server")
 # HTTP status -> the code used when only the status is known (Starlette's own 404, 405, ...)
 _BY_STATUS = {400: Errors.EC040, 401: Errors.EC045, 404: Errors.EC043, 405: Errors.EC044, 413: Errors.EC042}
 
@@ -92,10 +94,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _coded(_: Request, exc: Exception) -> JSONResponse:
-    """An eventcoder error from below (the store's EC037 when its database fails): 500 with its code."""
+    """An eventcoder error from below (the store's EC037 when its database fails): 500 with its code.
+    The message names the store and quotes the driver (host, user, SQL), so it goes to the server's
+    log, not to the client."""
     assert isinstance(exc, EventcoderError)
-    info = {"code": exc.code, "message": exc.message}
-    return _respond(500, Errors.EC049.code, Errors.EC049.format(detail=exc.code), info)
+    _LOG.error("%s", exc.message)
+    return _respond(500, Errors.EC049.code, Errors.EC049.format(detail=exc.code), {"code": exc.code})
 
 
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -26,12 +26,13 @@ from .backends import Backend, DuckDBBackend, PostgresBackend
 from .rows import cc2_to_cc3, country_names, document_rows
 from .schema import CHILD_TABLES, COLUMNS, MIGRATIONS, TABLES
 
-__all__ = ["EventQuery", "Store", "UpsertSummary", "open_store", "parse_near"]
+__all__ = ["MAX_OFFSET", "EventQuery", "Store", "UpsertSummary", "open_store", "parse_near"]
 
 _EARTH_KM = 6371.0088  # mean Earth radius, as gazetteer.haversine_km
 _DATE_ARG = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _CHUNK = 200  # documents per transaction
 _MAX_LIMIT = 1_000_000
+MAX_OFFSET = 2**63 - 1  # SQL BIGINT: a larger OFFSET is a database error on both engines
 
 
 @dataclass(frozen=True)
@@ -408,8 +409,8 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
         ) from None
     if not 0 <= limit_i <= _MAX_LIMIT:
         raise InputError(Errors.EC038, option="limit", value=limit, detail=f"use 0 to {_MAX_LIMIT:,}")
-    if offset_i < 0:
-        raise InputError(Errors.EC038, option="offset", value=offset, detail="must be 0 or more")
+    if not 0 <= offset_i <= MAX_OFFSET:
+        raise InputError(Errors.EC038, option="offset", value=offset, detail=f"use 0 to {MAX_OFFSET:,}")
     return limit_i, offset_i
 
 

@@ -483,3 +483,38 @@ def test_server_load_200_concurrent_posts_store_exact_rows(
     with open_store(db) as store:
         counts = store.table_counts()
     assert counts["documents"] == len(expected) and counts["events"] == len(expected_events)
+
+
+class _GatedPipeline:
+    """The real pipeline behind a gate: calls wait until the test opens it."""
+
+    def __init__(self, real: Any) -> None:
+        self.real, self.gate, self.entered = real, threading.Event(), threading.Event()
+
+    def pipe(self, items: Any) -> Any:
+        self.entered.set()
+        assert self.gate.wait(60)
+        yield from self.real.pipe(items)
+
+
+def test_server_busy_coder_answers_503_and_recovers(pipeline: Any) -> None:
+    gated = _GatedPipeline(pipeline)
+    app = create_app(Settings(), pipeline=gated, max_pending=1)  # type: ignore[arg-type]
+    text = {"text": "Police arrested 12 protesters in Lagos on Monday."}
+    with TestClient(app, raise_server_exceptions=False) as c, ThreadPoolExecutor(1) as pool:
+        first = pool.submit(c.post, "/api/code", json=text)
+        assert gated.entered.wait(30)  # the first document holds the pipeline
+        busy = c.post("/api/code", json=text)
+        error = assert_error(busy, 503, "EC055")
+        assert error["detail"] == {"pending": 1, "limit": 1} and busy.headers["retry-after"] == "5"
+        assert c.get("/healthz").json()["pipeline"]["pending"] == 1  # reads are not queued
+        gated.gate.set()
+        assert first.result(timeout=60).status_code == 200
+        assert c.post("/api/code", json=text).status_code == 200  # the slot was given back
+        assert c.get("/healthz").json()["pipeline"]["pending"] == 0
+
+
+def test_cli_serve_max_pending_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--max-pending", "0"])
+    assert exc.value.code == 2 and "must be at least 1" in capsys.readouterr().err

@@ -79,6 +79,8 @@ class Errors(StrEnum):
     EC052 = "[EC052] Cannot resume the batch in {path}: {detail}."
     EC053 = "[EC053] Spark could not run: {detail}. Spark needs Java 17 or later (java on PATH or JAVA_HOME)."
     EC054 = "[EC054] Spark cannot read input {what}: {detail}."
+    EC055 = ("[EC055] The server is busy: {pending} documents are waiting to be coded (the limit is "
+             "{limit}); retry later.")
 
     def format(self, *args: object, **kwargs: object) -> str:
         return self.value.format(*args, **kwargs)

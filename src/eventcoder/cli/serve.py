@@ -42,7 +42,19 @@ def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
                        help="largest request body in MiB (default 5); larger ones get 413")
     serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                        help="allow browser calls from this origin (repeatable; default: CORS off)")
+    serve.add_argument("--max-pending", type=_positive_int, default=256, metavar="N",
+                       help="documents that may wait for the pipeline; one more gets 503 (default 256)")
     serve.set_defaults(func=_cmd_serve)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an integer") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    return n
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -69,7 +81,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise InputError(Errors.EC025, feature=f"eventcoder serve ({exc.name})", extra="server") from None
     app = create_app(Settings(), db=args.db, api_keys=keys, max_body=int(args.max_body_mb * 1024 * 1024),
-                     cors_origins=tuple(args.cors_origin))
+                     cors_origins=tuple(args.cors_origin), max_pending=args.max_pending)
     app.state.coder.load()  # load the pipeline before listening: the first request is not slow
     store = f"store {args.db}" if args.db else "no store"
     auth = f"{len(keys)} API key(s) on POST" if keys else "no API key"

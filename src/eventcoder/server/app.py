@@ -26,7 +26,7 @@ from ..errors import Errors, InputError
 from ..records import DocumentResult
 from ..settings import Settings
 from ..store.api import MAX_OFFSET
-from .coding import Coder, CodeRequest, article_from_request
+from .coding import DEFAULT_MAX_PENDING, Busy, Coder, CodeRequest, article_from_request
 from .outlines import outlines_json
 from .problems import ApiError, BodyLimitMiddleware, install_error_handlers
 
@@ -99,12 +99,14 @@ def create_app(
     cors_origins: tuple[str, ...] | list[str] = (),
     *,
     pipeline: Pipeline | None = None,
+    max_pending: int = DEFAULT_MAX_PENDING,
 ) -> FastAPI:
     """The application. ``db`` is a store path/URL (opened here, closed at shutdown) or an open
-    ``Store``; ``api_keys`` guard every POST when given; ``pipeline`` reuses a loaded one."""
+    ``Store``; ``api_keys`` guard every POST when given; ``pipeline`` reuses a loaded one;
+    ``max_pending`` documents may wait for the pipeline before ``POST /api/code`` answers 503."""
     settings = settings or Settings()
     keys = tuple(k for k in api_keys if k)
-    coder = Coder(settings, pipeline)
+    coder = Coder(settings, pipeline, max_pending=max_pending)
     owns_store = isinstance(db, str)
     store: Any = None
     if owns_store:
@@ -163,7 +165,11 @@ def create_app(
     async def code(body: CodeRequest) -> Response:
         target = need_store("store documents") if body.store else None
         item = article_from_request(body, settings)
-        result: DocumentResult = item if isinstance(item, DocumentResult) else await coder.code(item)
+        try:
+            result: DocumentResult = item if isinstance(item, DocumentResult) else await coder.code(item)
+        except Busy as busy:
+            raise ApiError(503, Errors.EC055, {"pending": busy.pending, "limit": busy.limit},
+                           headers={"Retry-After": "5"}, pending=busy.pending, limit=busy.limit) from None
         if result.status != "ok":
             assert result.error is not None
             status = 500 if result.error.code in _SERVER_SIDE else 422

@@ -22,7 +22,7 @@ from ..pipeline import Pipeline
 from ..records import Article, DocumentResult
 from ..settings import Settings
 
-__all__ = ["CodeRequest", "Coder", "article_from_request"]
+__all__ = ["DEFAULT_MAX_PENDING", "Busy", "CodeRequest", "Coder", "article_from_request"]
 
 
 class CodeRequest(BaseModel):
@@ -75,12 +75,31 @@ def _settle(future: asyncio.Future[DocumentResult], result: DocumentResult | Non
         future.set_result(result)
 
 
-class Coder:
-    """Loads the pipeline once per process and runs every pipeline call on one worker thread."""
+class Busy(Exception):
+    """More documents are waiting for the pipeline than the server accepts (answered 503)."""
 
-    def __init__(self, settings: Settings, pipeline: Pipeline | None = None, max_batch: int = 16) -> None:
+    def __init__(self, pending: int, limit: int) -> None:
+        self.pending, self.limit = pending, limit
+        super().__init__(f"{pending} documents waiting (limit {limit})")
+
+
+DEFAULT_MAX_PENDING = 256
+
+
+class Coder:
+    """Loads the pipeline once per process and runs every pipeline call on one worker thread.
+
+    At most ``max_pending`` documents wait for the pipeline; one more is refused (``Busy``) rather
+    than queued, so a burst of large requests cannot grow the server's memory without bound.
+    """
+
+    def __init__(self, settings: Settings, pipeline: Pipeline | None = None, max_batch: int = 16,
+                 max_pending: int = DEFAULT_MAX_PENDING) -> None:
         self.settings = settings
         self.max_batch = max_batch
+        self.max_pending = max_pending
+        self._pending = 0
+        self._pending_lock = threading.Lock()
         self._pipeline = pipeline
         self._load_lock = threading.Lock()
         self._start_lock = threading.Lock()
@@ -99,11 +118,24 @@ class Coder:
             return self._pipeline
 
     async def code(self, item: Article | DocumentResult) -> DocumentResult:
-        loop = asyncio.get_running_loop()
-        job = _Job(item, loop.create_future(), loop)
-        self._ensure_worker()
-        self._queue.put(job)
-        return await job.future
+        with self._pending_lock:
+            if self._pending >= self.max_pending:
+                raise Busy(self._pending, self.max_pending)
+            self._pending += 1
+        try:
+            loop = asyncio.get_running_loop()
+            job = _Job(item, loop.create_future(), loop)
+            self._ensure_worker()
+            self._queue.put(job)
+            return await job.future
+        finally:
+            with self._pending_lock:
+                self._pending -= 1
+
+    @property
+    def pending(self) -> int:
+        """Documents accepted and not yet answered."""
+        return self._pending
 
     def _ensure_worker(self) -> None:
         with self._start_lock:
@@ -155,4 +187,5 @@ class Coder:
             thread.join(timeout=30)
 
     def describe(self) -> dict[str, Any]:
-        return {"loaded": self.loaded, "model": self.settings.model}
+        return {"loaded": self.loaded, "model": self.settings.model, "pending": self._pending,
+                "max_pending": self.max_pending}

@@ -312,3 +312,19 @@ def test_resume_failed_view_grows_by_appends_not_a_rewrite_per_part(
     failed = [json.loads(line) for line in (out / FAILED).read_text(encoding="utf-8").splitlines()]
     assert [f["id"] for f in failed] == [f"e{i}" for i in range(11)]
     assert len(parts(out)) == 13
+
+
+def test_resume_counts_an_input_changed_since_it_was_coded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = write_corpus(tmp_path / "in", n=20)
+    out = tmp_path / "out"
+    assert main(["code", *inputs, "--output-dir", str(out), "--workers", "1", "--quiet"]) == ExitCode.OK
+    before = parts(out)
+    changed = tmp_path / "in" / "txt" / "0001.txt"  # a .txt input: its id is a hash of its text
+    changed.write_text("Soldiers clashed with rebels near Gao on Sunday.\n", encoding="utf-8")
+    assert main(["code", *inputs, "--output-dir", str(out), "--resume", "--workers", "1"]) == ExitCode.OK
+    err = capsys.readouterr().err
+    assert "changed since it was coded (start a new batch to code it again): 1" in err
+    assert "already coded: 19" in err
+    assert parts(out) == before  # no second record for that source

@@ -47,6 +47,7 @@ __all__ = ["BATCH_FORMAT", "BatchState", "code_to_dir", "load_state", "settings_
 
 BATCH_FORMAT = "eventcoder-batch/1"
 MANIFEST = "batch.json"
+CHANGED_SINCE_CODED = "changed since it was coded (start a new batch to code it again)"
 JOURNAL = "checkpoint.jsonl"
 FAILED = "failed.jsonl"
 LOCK = "batch.lock"
@@ -81,6 +82,7 @@ class BatchState:
     ok: set[str] = field(default_factory=set)
     failed: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> failed record (JSON shape)
     failed_by_source: dict[str, str] = field(default_factory=dict)  # source -> failed id
+    ok_sources: dict[str, str] = field(default_factory=dict)  # source -> the id it was coded under
 
     def settle(self, doc_id: str, source: str | None) -> None:
         """A document was coded again: whatever failed before under its id or source is resolved."""
@@ -96,6 +98,8 @@ class BatchState:
         for doc_id, source in entry.get("ok", []):
             self.settle(doc_id, source)
             self.ok.add(doc_id)
+            if source:
+                self.ok_sources[source] = doc_id
         for rec in entry.get("failed", []):
             self.settle(rec["id"], rec.get("source"))
             self.failed[rec["id"]] = rec
@@ -239,6 +243,7 @@ def _select(items: Iterable[Item], state: BatchState, retry_failed: bool,
     ok = frozenset(state.ok)
     failed_ids = frozenset(state.failed)
     failed_sources = frozenset(state.failed_by_source)
+    ok_sources = dict(state.ok_sources)
     seen: set[str] = set()
     for item in items:
         failed_before = item.id in failed_ids or (item.source is not None and item.source in failed_sources)
@@ -246,6 +251,10 @@ def _select(items: Iterable[Item], state: BatchState, retry_failed: bool,
             skipped["duplicate id"] += 1
         elif item.id in ok:
             skipped["already coded"] += 1
+        elif item.source is not None and ok_sources.get(item.source, item.id) != item.id:
+            # the input changed after it was coded (its content-hash id moved): coding it again
+            # would leave two records for one source, so it is counted, never silently dropped
+            skipped[CHANGED_SINCE_CODED] += 1
         elif retry_failed and not failed_before:
             skipped["not failed before"] += 1
         elif failed_before and not retry_failed:

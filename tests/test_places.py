@@ -275,3 +275,24 @@ def test_places_the_town_of_x_is_a_place(nlp: Language, gaz: Gazetteer) -> None:
     found = places_of(nlp, gaz, "Swans were found dead near the national laboratory in the town of "
                                 "Pulawy, Polish officials said.")
     assert found["Pulawy"].country == "PL"
+
+
+def test_places_geovirus_gold_spans_are_aligned_to_the_text() -> None:
+    from eventcoder.evaluate.geovirus import _aligned
+
+    text = "Swans died in Torun, Poland."
+    assert _aligned(text, "Torun", 15, 20) == (14, 19)  # GeoVirus's spans sit one character late
+    assert _aligned(text, "Torun", 14, 19) == (14, 19)
+    assert _aligned(text, "Gdansk", 3, 9) == (3, 9)  # not found nearby: left as given
+
+
+@pytest.mark.data
+def test_places_geovirus_every_gold_span_names_its_toponym() -> None:
+    from eventcoder.evaluate.geovirus import read_geovirus
+    from eventcoder.settings import default_data_dir
+
+    path = default_data_dir() / "geovirus" / "GeoVirus.xml"
+    if not path.exists():
+        pytest.skip(f"GeoVirus not found at {path} (set EVENTCODER_DATA)")
+    arts = list(read_geovirus(path))
+    assert all(a.text[t.start:t.end] == t.name for a in arts for t in a.toponyms)

@@ -296,3 +296,15 @@ def test_places_geovirus_every_gold_span_names_its_toponym() -> None:
         pytest.skip(f"GeoVirus not found at {path} (set EVENTCODER_DATA)")
     arts = list(read_geovirus(path))
     assert all(a.text[t.start:t.end] == t.name for a in arts for t in a.toponyms)
+
+
+def test_places_a_place_preposition_overrides_the_taggers_label(nlp: Language, gaz: Gazetteer) -> None:
+    # the small model tags these Toruń NORP, Winnipeg PRODUCT and Calcutta ORG
+    torun = places_of(nlp, gaz, "The two cases in Poland were discovered in the northern town of Toruń, "
+                                "famous for its gingerbread.")
+    assert torun["Toruń"].country == "PL"
+    lab = places_of(nlp, gaz, "Last evening the laboratory for BSE located in Winnipeg confirmed the "
+                              "presence of BSE in a cow.")
+    assert lab["Winnipeg"].country == "CA"
+    old = places_of(nlp, gaz, "Vendors in Calcutta will be trained, officials said.")
+    assert old["Calcutta"].name == "Kolkata"

@@ -35,6 +35,9 @@ _PRECISION = {"city": "point", "admin2": "admin2", "admin1": "admin1", "region":
 _BASE = {"country": 3.0, "admin1": 2.0, "region": 2.2, "admin2": 1.5, "city": 1.0}
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Labels the small model gives towns it does not know ("in Winnipeg" PRODUCT); a place preposition
+# before the name overrides them.
+_MISLABELS = {"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}
 _SKIP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
                 "LANGUAGE", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
 # Unit words folded into a preceding name: "Tovuz district", "Kherson oblast".
@@ -230,7 +233,10 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         return True
 
     # Surnames of people named in full elsewhere ("John Dunn ... Dunn said") are not towns.
-    surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2}
+    # A name the tagger also calls a place elsewhere ("in Malakal" GPE) is no surname even if one
+    # mention was swallowed into a PERSON ("SOS Children's Village Malakal").
+    surnames = ({ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2}
+                - {ent.text for ent in doc.ents if ent.label_ in _PLACE_LABELS})
     for ent in doc.ents:
         start, end = _strip_det(ent)
         if ent.label_ in _PLACE_LABELS and start < end and doc[start].text[:1].isupper():
@@ -239,8 +245,10 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         if end - start == 1 and doc[start].text in surnames:
             continue
         label, over = _label_over(doc, start, end)
-        if label in _SKIP_LABELS or label in _PLACE_LABELS:
+        if label in _PLACE_LABELS:
             continue
+        if label in _SKIP_LABELS and not (label in _MISLABELS and _is_locative(doc[start:end].root)):
+            continue  # but "located in Winnipeg" is a place even when tagged PRODUCT
         if _looks_like_person(doc, start, end, label, over):
             continue
         if end < len(doc) and doc[end].lower_ in _DISEASE_WORDS:  # "the Reston ebolavirus"
@@ -336,8 +344,8 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
         return True
     if m.in_org:
         return c.feature == "country" and not c.generic
-    if m.label == "NORP":  # a demonym never matches; "the South Caucasus countries" does
-        return c.feature in {"country", "region"} and not c.generic
+    if m.label == "NORP" and not (m.locative or m.unit):  # a demonym never matches; "the South
+        return c.feature in {"country", "region"} and not c.generic  # Caucasus countries" does
     if c.generic and m.label == "ORG" and not m.unit:
         return False  # "Defense Department" is no place even if some town is called "Defense"
     text = m.text
@@ -350,6 +358,8 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     if c.match == "alternate":  # "Marburg" (virus) is also a name of Maribor: need the country named
         if m.label == "ORG" and not m.locative:  # an organisation's name that a town also bears
             return False
+        if m.locative and c.feature == "city" and c.population >= _WORLD_CITY:
+            return True  # "in Calcutta", "in Peking": a big city's old or other name
         return c.country in countries and c.population >= 1000
     small = 10_000 if m.label == "ORG" else 1000  # "Congress" is also a hamlet in Arizona
     if m.locative and c.population >= 10_000:  # "fighting in Jabrayil", whatever the tagger said

@@ -160,10 +160,10 @@ def test_places_geovirus_full_corpus_floors(nlp: Language, gaz: Gazetteer) -> No
         pytest.skip(f"GeoVirus not found at {path} (set EVENTCODER_DATA)")
     score = score_geovirus(path, nlp, gaz)
     assert score.articles == 229 and score.gold == 2170
-    # Floors = measured (2026-11-26: recall 0.899, precision 0.957, acc@161 0.872, recall@161
-    # 0.784, AUC 0.274) minus 0.03-0.04; `eventcoder evaluate --data ... --sets geovirus`.
-    assert score.recall >= 0.86 and score.precision >= 0.92
-    assert score.acc161 >= 0.84 and score.recall161 >= 0.75
+    # Floors = measured (2026-11-26: recall 0.906, precision 0.960, acc@161 0.873, recall@161
+    # 0.790, AUC 0.273) minus 0.03-0.04; `eventcoder evaluate --data ... --sets geovirus`.
+    assert score.recall >= 0.87 and score.precision >= 0.92
+    assert score.acc161 >= 0.84 and score.recall161 >= 0.76
     assert score.auc is not None and score.auc <= 0.31
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..errors import Errors, EventcoderError, ExitCode, InputError
+from .argtypes import positive_int
 from .evaluate import DATA_SETS
 from .events import add_events_parser
 from .serve import add_serve_parser
@@ -30,16 +31,6 @@ def _date_arg(option: str) -> Callable[[str], str]:
         return norm
 
     return parse
-
-
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an integer") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
-    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["jsonl", "csv", "parquet"],
         help="output format (default: from OUT's extension, else jsonl)",
     )
-    code.add_argument("--workers", type=_positive, default=None, help="worker processes (default: all cores)")
+    code.add_argument("--workers", type=positive_int, default=None,
+                      help="worker processes (default: all cores)")
     code.add_argument(
         "--published",
         type=_date_arg("--published"),
@@ -72,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--publisher", metavar="NAME", help="publisher for documents that name none")
     code.add_argument(
         "--max-chars",
-        type=_positive,
+        type=positive_int,
         default=1_000_000,
         help="documents longer than this fail with EC007 (default 1,000,000)",
     )
@@ -92,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--retry-failed", action="store_true", help="code only the documents that failed in --output-dir"
     )
     code.add_argument(
-        "--part-size", type=_positive, default=500, help="documents per output part with --output-dir"
+        "--part-size", type=positive_int, default=500, help="documents per output part with --output-dir"
     )
     code.add_argument(
         "--db",
@@ -105,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", help="print a coded file's events as a table for reading")
     show.add_argument("file", metavar="FILE", help="JSONL written by 'eventcoder code'")
-    show.add_argument("--width", type=_positive, default=None, help="table width (default: terminal)")
+    show.add_argument("--width", type=positive_int, default=None, help="table width (default: terminal)")
     show.set_defaults(func=_cmd_show)
 
     ev = sub.add_parser(
@@ -131,11 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL, Parquet or WARC files or directories")
     sp.add_argument("output", metavar="OUTPUT", help="output directory (events/, documents/)")
     sp.add_argument("--master", default=None, help="Spark master (default: local[*], or spark-submit's)")
-    sp.add_argument("--partitions", type=_positive, default=None, help="partitions to code in parallel")
+    sp.add_argument("--partitions", type=positive_int, default=None, help="partitions to code in parallel")
     sp.add_argument("--published", type=_date_arg("--published"), metavar="DATE",
                     help="publication date (YYYY-MM-DD) for documents that give none")
     sp.add_argument("--publisher", metavar="NAME", help="publisher for documents that name none")
-    sp.add_argument("--max-chars", type=_positive, default=1_000_000,
+    sp.add_argument("--max-chars", type=positive_int, default=1_000_000,
                     help="documents longer than this fail with EC007 (default 1,000,000)")
     sp.add_argument("--actors", metavar="FILE",
                     help="your own actor dictionary, as for 'code' (every executor must be able to read it)")

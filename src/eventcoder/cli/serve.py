@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from ..errors import Errors, InputError
 from ..settings import Settings
+from .argtypes import positive_int
 
 __all__ = ["add_serve_parser", "api_keys_from", "run_serve"]
 
@@ -42,19 +43,9 @@ def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
                        help="largest request body in MiB (default 5); larger ones get 413")
     serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                        help="allow browser calls from this origin (repeatable; default: CORS off)")
-    serve.add_argument("--max-pending", type=_positive_int, default=256, metavar="N",
+    serve.add_argument("--max-pending", type=positive_int, default=256, metavar="N",
                        help="documents that may wait for the pipeline; one more gets 503 (default 256)")
     serve.set_defaults(func=_cmd_serve)
-
-
-def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an integer") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
-    return n
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

@@ -15,7 +15,8 @@ from typing import IO, Any
 from .errors import Errors, InputError
 from .records import DocumentResult, Event
 
-__all__ = ["EVENT_COLUMNS", "RecordWriter", "event_row", "format_from_path", "open_writer"]
+__all__ = ["EVENT_COLUMNS", "RecordWriter", "event_fields", "event_row", "format_from_path", "open_writer",
+           "parquet_path"]
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -78,6 +79,23 @@ _FLOAT = {
     "fatalities_low",
     "fatalities_high",
 }
+
+
+def event_fields() -> list[tuple[str, Any]]:
+    """The Parquet column types of event rows, shared by every writer of them (``code``,
+    ``events``, Spark), so their files read alike."""
+    import pyarrow as pa
+
+    return [(c, pa.int64() if c in _NUMERIC else pa.float64() if c in _FLOAT else pa.string())
+            for c in EVENT_COLUMNS]
+
+
+def parquet_path(out: str | None) -> Path:
+    """Parquet is written to a file, never to stdout."""
+    if out is None or out == "-":
+        raise InputError(Errors.EC028, value="-", option="--output",
+                         detail="Parquet needs a file path (-o events.parquet)")
+    return Path(out)
 
 
 def format_from_path(path: str | None, explicit: str | None) -> str:
@@ -182,13 +200,7 @@ class RecordWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            schema = pa.schema(
-                [
-                    (c, pa.int64() if c in _NUMERIC else pa.float64() if c in _FLOAT else pa.string())
-                    for c in EVENT_COLUMNS
-                ]
-            )
-            table = pa.Table.from_pylist(self._rows, schema=schema)
+            table = pa.Table.from_pylist(self._rows, schema=pa.schema(event_fields()))
             assert self.path is not None
             pq.write_table(table, self.path)
         if self.stream is not None:
@@ -199,14 +211,7 @@ class RecordWriter:
 
 def open_writer(out: str | None, fmt: str) -> RecordWriter:
     if fmt == "parquet":
-        if out is None or out == "-":
-            raise InputError(
-                Errors.EC028,
-                value="-",
-                option="--output",
-                detail="Parquet needs a file path (-o events.parquet)",
-            )
-        return RecordWriter(fmt, None, Path(out))
+        return RecordWriter(fmt, None, parquet_path(out))
     if out is None or out == "-":
         return RecordWriter(fmt, sys.stdout, None)
     Path(out).parent.mkdir(parents=True, exist_ok=True)

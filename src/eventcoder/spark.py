@@ -42,7 +42,7 @@ import pyarrow as pa
 from eventcoder.batch import code_partition
 from eventcoder.errors import Errors, InputError
 from eventcoder.ingest.readers import article_from_record, input_kind, iter_articles, iter_jsonl_range
-from eventcoder.output import _FLOAT, _NUMERIC, EVENT_COLUMNS, event_row  # the Parquet writer's types
+from eventcoder.output import event_fields, event_row  # the Parquet writer's types
 from eventcoder.records import Article, DocumentResult, Event
 from eventcoder.settings import Settings
 
@@ -69,9 +69,7 @@ _DOC_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
     ("n_events", pa.int64()),
 )
 EVENT_TYPE = pa.struct(
-    [(c, pa.int64() if c in _NUMERIC else pa.float64() if c in _FLOAT else pa.string())
-     for c in EVENT_COLUMNS]
-    + [("month", pa.string())]  # the partition column: event_month(date_value)
+    [*event_fields(), ("month", pa.string())]  # the partition column: event_month(date_value)
 )
 CODED_SCHEMA = pa.schema([*_DOC_FIELDS, ("events", pa.list_(EVENT_TYPE))])
 INPUT_SCHEMA = "kind string, path string, start long, end long, payload string"

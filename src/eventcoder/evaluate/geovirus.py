@@ -201,7 +201,7 @@ def admin1_point_report(path: Path) -> dict[str, dict[str, float]]:
 
     with (gz._gnc_dir() / "cities500.json").open(encoding="utf-8") as fh:
         cities = json.load(fh)
-    names = gz._admin1_names(cities)
+    names = gz._admin1_names(cities, gz._rg_rows())
     members: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     for c in cities.values():
         members[(c["countrycode"], c["admin1code"])].append((c["latitude"], c["longitude"], c["population"]))

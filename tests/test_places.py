@@ -308,3 +308,54 @@ def test_places_a_place_preposition_overrides_the_taggers_label(nlp: Language, g
     assert lab["Winnipeg"].country == "CA"
     old = places_of(nlp, gaz, "Vendors in Calcutta will be trained, officials said.")
     assert old["Calcutta"].name == "Kolkata"
+
+
+def test_places_long_names_the_tagger_splits_are_read_whole(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz,
+                      "Measles cases rose in Angola, Chad, and Democratic Republic of the Congo last year.")
+    assert found["Democratic Republic of the Congo"].country == "CD"
+    assert "Congo" not in found
+    found = places_of(nlp, gaz, "The epidemic reached Senegal, Guinea, Guinea-Bissau and Gambia by May.")
+    assert found["Guinea-Bissau"].country == "GW" and found["Guinea"].country == "GN"
+    found = places_of(nlp, gaz, "One case each was found in Rio Grande do Sul, Bahia and Ceara.")
+    assert found["Rio Grande do Sul"].feature == "admin1" and found["Rio Grande do Sul"].country == "BR"
+    # A city leading an organisation's name is no country ("Mexico" of "Mexico City ...").
+    found = places_of(nlp, gaz, "Mexico City Health Secretary Ana Ruiz said clinics would stay open.")
+    assert not any(p.feature == "country" for p in found.values())
+    # Widening never swallows the article: the span is the name.
+    found = places_of(nlp, gaz, "The UK and Norway signed the accord.")
+    assert "UK" in found and "The UK" not in found
+
+
+def test_places_a_compass_word_alone_is_no_unit(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Floods spread across the American South, and the West was dry.")
+    assert not {"South", "West"} & set(found)
+    # ... and the gazetteer does not know "Western Province" or "South Province" by the bare word.
+    for word in ("Western", "South", "Eastern"):
+        assert not [c for c in gaz.lookup(word) if c.feature == "admin1" and c.match == "alternate"]
+    # with its unit word the unit is still found
+    found = places_of(nlp, gaz, "Cholera spread in Zambia's Western Province last week.")
+    assert any(p.feature == "admin1" and p.country == "ZM" for p in found.values())
+
+
+def test_places_the_definite_article_asks_for_the_sea(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Officials in Seattle, Washington, said the storm formed over the Pacific "
+                                "and the United States would send ships.")
+    assert found["Pacific"].feature == "region" and found["Pacific"].country is None
+
+
+def test_places_provinces_known_by_their_bare_name(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Police raided a poultry farm in Laguna, south of Manila in the Philippines.")
+    assert found["Laguna"].country == "PH" and found["Laguna"].feature == "admin2"
+    # the namesake capital city of a province stays the city
+    found = places_of(nlp, gaz, "Tourists returned to Florence, Italy, after the floods.")
+    assert found["Florence"].feature == "city" and found["Florence"].country == "IT"
+
+
+def test_places_congo_follows_the_documents_context(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Ebola spread in eastern Congo. Health officials in Kinshasa said 12 died.")
+    assert found["Congo"].country == "CD"
+    found = places_of(nlp, gaz, "Ebola spread in western Congo. Officials in Brazzaville said 12 died.")
+    assert found["Congo"].country == "CG"
+    found = places_of(nlp, gaz, "Troops of the Republic of Congo crossed the river.")
+    assert any(p.country == "CG" and p.feature == "country" for p in found.values())

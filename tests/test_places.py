@@ -359,3 +359,15 @@ def test_places_congo_follows_the_documents_context(nlp: Language, gaz: Gazettee
     assert found["Congo"].country == "CG"
     found = places_of(nlp, gaz, "Troops of the Republic of Congo crossed the river.")
     assert any(p.country == "CG" and p.feature == "country" for p in found.values())
+
+
+def test_places_former_provinces_in_their_country_only(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Cholera cases rose in Kenya's Nyanza province and in Rift Valley, "
+                                "health officials in Nairobi said.")
+    nyanza = found["Nyanza province"]
+    assert nyanza.country == "KE" and nyanza.feature == "region" and nyanza.lat is not None
+    assert -1.5 < nyanza.lat < 0.5 and 34 < nyanza.lon < 35.5  # the successor counties round Kisumu
+    assert found["Rift Valley"].country == "KE"
+    # the current Rwandan town of that name where Rwanda is the context
+    found = places_of(nlp, gaz, "Rwandan police said the market in Nyanza reopened on Monday.")
+    assert found["Nyanza"].country == "RW" and found["Nyanza"].feature == "city"

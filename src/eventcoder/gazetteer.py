@@ -40,7 +40,7 @@ from .errors import Errors, InputError
 
 __all__ = ["GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name", "strip_generic"]
 
-SCHEMA_VERSION = "21"
+SCHEMA_VERSION = "23"
 
 # Words naming the kind of unit; stripped so "Kherson oblast" finds the admin1 unit "Kherson".
 GENERIC_WORDS = frozenset({
@@ -456,6 +456,21 @@ def _read_regions() -> list[dict[str, str]]:
         return [row for row in csv.DictReader(fh) if row.get("name") and not row["name"].startswith("#")]
 
 
+def _former_unit(row: dict[str, str], admin1_names: dict[tuple[str, str], str],
+                 admin1_members: dict[tuple[str, str], list[tuple[float, float, int]]],
+                 ) -> tuple[tuple[float, float], int] | None:
+    """A former first-level unit ("Nyanza Province", Kenya before 2013) placed at the centre of
+    its successor units' towns; ``None`` unless most of its listed successors are known."""
+    cc = row.get("country") or ""
+    codes = {normalize_name(name): key for key, name in admin1_names.items() if key[0] == cc}
+    wanted = [normalize_name(m) for m in (row.get("members") or "").split("|") if m.strip()]
+    found = [codes[m] for m in wanted if m in codes]
+    if not wanted or len(found) * 2 < len(wanted):
+        return None
+    towns = [t for key in found for t in admin1_members[key]]
+    return _cell_centroid(towns, ADMIN1_CELL_DEG), sum(t[2] for t in towns)
+
+
 def build_index(path: Path) -> None:
     """Build the SQLite index at ``path`` (atomically: temp file, then rename)."""
     gnc = _gnc_dir()
@@ -471,12 +486,12 @@ def build_index(path: Path) -> None:
     names: set[tuple[str, int, int]] = set()  # (key, pid, is_primary)
 
     def add(geonameid: int | None, name: str, feature: str, cc: str | None, admin1: str | None,
-            lat: float, lon: float, pop: int, alternates: list[str]) -> None:
+            lat: float, lon: float, pop: int, alternates: list[str], current: bool = True) -> None:
         pid = len(places) + 1
         places.append((pid, geonameid, name, feature, cc, admin1, lat, lon, pop))
         primary = normalize_name(name)
-        if primary:
-            names.add((primary, pid, 1))
+        if primary:  # a former unit's name is no current primary name: it never outranks one
+            names.add((primary, pid, 1 if current else 0))
         if "ə" in name.casefold():  # Azerbaijani schwa: English writes "e" (Khankendi) or "a" (Lankaran)
             alternates = [*alternates, name.replace("ə", "a").replace("Ə", "A")]
         for alt in alternates:
@@ -538,8 +553,15 @@ def build_index(path: Path) -> None:
         if row.get("kind") == "alias":
             continue
         alts = [a.strip() for a in row.get("alternates", "").split("|") if a.strip()]
-        add(None, row["name"].strip(), "region", row.get("country") or None, None,
-            float(row["lat"]), float(row["lon"]), int(row.get("population") or 0), alts)
+        if row.get("kind") == "former":
+            former = _former_unit(row, admin1_names, admin1_members)
+            if former is None:
+                continue
+            (lat, lon), pop = former
+        else:
+            lat, lon, pop = float(row["lat"]), float(row["lon"]), int(row.get("population") or 0)
+        add(None, row["name"].strip(), "region", row.get("country") or None, None, lat, lon, pop, alts,
+            current=row.get("kind") != "former")
 
     with (gnc / "continents.json").open(encoding="utf-8") as fh:
         continents: dict[str, Any] = json.load(fh)

@@ -62,6 +62,9 @@ _DISEASE_WORDS = {"virus", "viruses", "ebolavirus", "flu", "influenza", "fever",
                   "disease", "syndrome", "variant"}
 _COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
             "northeast", "northwest", "southeast", "southwest", "midwest"}
+# The planet and its neighbours: "on Earth" is no small Texas town (towns so named are all small).
+_CELESTIAL = {"earth", "moon", "sun", "mars", "venus", "mercury", "jupiter", "saturn", "uranus",
+              "neptune", "pluto"}
 _STRONG_FEATURES = {"country", "admin1", "region"}
 _POPULOUS = 100_000
 _WORLD_CITY = 1_000_000
@@ -323,7 +326,9 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
     elif part_named:
         s -= 3.0  # "Scotland" is a loose short form of its country but the primary name of its part
     if c.feature == "city" and c.population >= _WORLD_CITY:
-        s += 1.0  # a bare "Cairo" or "London" is the world city even where a namesake's country is named
+        # a bare "Cairo" or "London" is the world city even where a namesake's country is named
+        # and another place lies near the namesake; "London, Ohio" gets its state as container
+        s += 1.5
     if c.match == "primary":
         s += 0.5
     elif c.feature == "city":
@@ -377,7 +382,7 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
         part = c.feature == "country" and c.match == "alternate" and c.country in parts
         raw = _raw(c, countries, admins, anchors, home, publisher, namesake, part)
         if m.definite and c.feature == "region":
-            raw += 1.5  # "the Pacific", "the Atlantic": the ocean, not a town of that name
+            raw += 2.0  # "the Pacific", "the Atlantic": the ocean, not a town of that name
         scored.append((raw + (bonus(c) if bonus else 0.0), -c.pid, c))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     best = scored[0][0]
@@ -388,6 +393,8 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
 def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     """Entities spaCy called places always pass; other proper nouns need a strong candidate."""
     if m.text.casefold() in _COMPASS and not m.unit:  # "the American South", "the West"
+        return False
+    if m.text.casefold() in _CELESTIAL and c.population < _POPULOUS:
         return False
     if m.from_entity:
         return True

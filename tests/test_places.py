@@ -371,3 +371,16 @@ def test_places_former_provinces_in_their_country_only(nlp: Language, gaz: Gazet
     # the current Rwandan town of that name where Rwanda is the context
     found = places_of(nlp, gaz, "Rwandan police said the market in Nyanza reopened on Monday.")
     assert found["Nyanza"].country == "RW" and found["Nyanza"].feature == "city"
+
+
+def test_places_jurisdiction_of_a_public_body_is_no_location(nlp: Language, gaz: Gazetteer) -> None:
+    text = ("A spokesman for the Oregon Department of Agriculture said the Portland Police Bureau had closed "
+            "the market. A statement from Nestle Nigeria said profits fell.")
+    found = places_of(nlp, gaz, text)
+    assert found["Oregon"].feature == "admin1" and found["Oregon"].role == "actor"
+    assert found["Portland"].country == "US" and found["Portland"].role == "actor"
+    assert found["Nigeria"].country == "NG" and found["Nigeria"].role == "actor"
+    # newspapers, firms and universities are not public bodies: their place names are not taken
+    text = "The Denver Post and the Seattle Times reported that Dallas Semiconductor hired 40 staff."
+    found = places_of(nlp, gaz, text)
+    assert not {"Denver", "Seattle", "Dallas"} & set(found)

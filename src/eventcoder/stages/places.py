@@ -95,8 +95,8 @@ def _strip_det(span: Span) -> tuple[int, int]:
     return start, end
 
 
-_NAME_JOINERS = {"of", "the", "and", "&", "-", "do", "da", "das", "dos", "de", "del", "des", "di", "du",
-                 "la", "le", "al", "el"}
+_NAME_JOINERS = {"of", "the", "and", "&", "-", "'s", "’s", "do", "da", "das", "dos", "de", "del", "des", "di",
+                 "du", "la", "le", "al", "el"}
 _MAX_NAME_TOKENS = 7
 
 
@@ -238,12 +238,10 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     found: list[_Mention] = []
     taken = [False] * len(doc)
 
-    def add(start: int, name_end: int, from_entity: bool, label: str | None, in_org: bool = False) -> bool:
+    def add(start: int, name_end: int, from_entity: bool, label: str | None, in_org: bool = False,
+            countries_only: bool = False) -> bool:
         if start < name_end:
-            wide = _widen(doc, start, name_end, gazetteer, taken)
-            if in_org and wide != (start, name_end):
-                return False  # "Mexico City Health Secretary" names no country
-            start, name_end = wide
+            start, name_end = _widen(doc, start, name_end, gazetteer, taken)
         end = _extend_unit(doc, start, name_end)
         if start >= end or any(taken[start:end]):
             return False
@@ -260,7 +258,8 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             cands = gazetteer.lookup(f"{name} {unit_word}") or plain
         if cands is plain:
             end = name_end
-        if not cands or (in_org and cands[0].feature != "country"):
+        if not cands or (in_org and not any(
+                _jurisdiction(c) and (c.feature == "country" or not countries_only) for c in cands)):
             return False
         for k in range(start, end):
             taken[k] = True
@@ -301,12 +300,19 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             whole = (start, end) == _strip_det(over)
             if whole and add(start, end, False, label):
                 continue  # "Armenia" tagged ORG
-            # Inside an organisation name only its country counts, leading ("U.S. Army") or
-            # after "of" ("Ministry of Defence of X"), and it names an actor, not a location.
-            if start == _strip_det(over)[0] or doc[start - 1].lower_ == "of":
-                for stop in range(end - 1 if whole else end, start, -1):
-                    if add(start, stop, False, label, in_org=True):
-                        break
+            # Inside an organisation's name a place names its jurisdiction, an actor and not a
+            # location: a country, unit or big city leading it ("U.S. Army", "California
+            # Department of Health", "Mexico City Health Secretary") or after "of" ("Ministry of
+            # Health of X"); a country closing it ("SOS Children's Villages Sudan").
+            org_start, org_end = _strip_det(over)
+            public = any(tok.lower_ in _PUBLIC_BODIES for tok in over)  # not "New York Times"
+            if (start == org_start or doc[start - 1].lower_ == "of") and any(
+                    add(start, stop, False, label, in_org=True, countries_only=not public)
+                    for stop in range(end - 1 if whole else end, start, -1)):
+                continue
+            if end == org_end:
+                any(add(first_tok, end, False, label, in_org=True, countries_only=True)
+                    for first_tok in range(start + 1, end))
             continue
         add(start, end, False, label)
     found.sort(key=lambda m: m.start)
@@ -358,11 +364,12 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
     # A sizeable town of the same name inside the unit ("Moscow", "New York"), or a big city of
     # that name anywhere in the country ("Washington"), is what a bare name usually means; the
     # unit needs its unit word ("Moscow oblast"). A small namesake elsewhere ("Wyoming",
-    # Michigan) does not displace a state.
+    # Michigan) does not displace a state. A town found only by dropping the unit word ("Monroe"
+    # for "Monroe County") displaces nothing: the unit word asked for the unit.
     inside: dict[tuple[str | None, str | None], int] = {}
     big_towns: dict[str | None, int] = {}
     for c in m.candidates:
-        if c.feature == "city" and c.match == "primary":
+        if c.feature == "city" and c.match == "primary" and not c.generic:
             inside[(c.country, c.admin1)] = max(inside.get((c.country, c.admin1), 0), c.population)
             big_towns[c.country] = max(big_towns.get(c.country, 0), c.population)
     # A country reached only through an alternate name that is the primary name of one of its
@@ -390,6 +397,30 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
     return scored[0][2], 1.0 / total
 
 
+# Words of public bodies: a unit or city leading an organisation with one of these is its
+# jurisdiction ("Illinois Department of Natural Resources", "Buffalo Public Schools"); in a
+# newspaper's, a firm's or a university's name it is not taken ("Los Angeles Times").
+_PUBLIC_BODIES = {
+    "department", "ministry", "minister", "council", "police", "health", "service", "services", "bureau",
+    "authority", "board", "government", "agency", "secretary", "governor", "mayor", "commission",
+    "schools", "parliament", "assembly", "legislature", "court", "army", "navy", "forces", "office",
+    "administration", "directorate", "province", "county", "state", "city", "municipality", "senate",
+    "sheriff", "prosecutor", "cabinet", "division", "public", "emergency", "fire", "guard", "committee"}
+
+
+def _jurisdiction(c: Candidate) -> bool:
+    """Can this place be what an organisation's name is of? A country, a first-level unit or
+    region by its own name, or a big city ("Mexico City Health Secretary"); never a small town
+    ("Defense" in "Defense Department")."""
+    if c.generic:
+        return False
+    if c.feature == "country":
+        return True
+    if c.match != "primary":
+        return False
+    return c.feature in {"admin1", "region"} or (c.feature == "city" and c.population >= _POPULOUS)
+
+
 def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     """Entities spaCy called places always pass; other proper nouns need a strong candidate."""
     if m.text.casefold() in _COMPASS and not m.unit:  # "the American South", "the West"
@@ -399,7 +430,7 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     if m.from_entity:
         return True
     if m.in_org:
-        return c.feature == "country" and not c.generic
+        return _jurisdiction(c)
     if m.label == "NORP" and not (m.locative or m.unit):  # a demonym never matches; "the South
         return c.feature in {"country", "region"} and not c.generic  # Caucasus countries" does
     if c.generic and m.label == "ORG" and not m.unit:

@@ -384,3 +384,15 @@ def test_places_jurisdiction_of_a_public_body_is_no_location(nlp: Language, gaz:
     text = "The Denver Post and the Seattle Times reported that Dallas Semiconductor hired 40 staff."
     found = places_of(nlp, gaz, text)
     assert not {"Denver", "Seattle", "Dallas"} & set(found)
+
+
+def test_places_mislabelled_towns_after_place_words(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "He was admitted to a hospital in Milton Keynes, but later died.")
+    assert found["Milton Keynes"].country == "GB"
+    found = places_of(nlp, gaz, "Boud, a resident of Toruń, told reporters he saw the swans.")
+    assert found["Toruń"].country == "PL"
+    found = places_of(nlp, gaz, "The provinces of Masvingo province reported cases, the ministry said.")
+    assert any(p.country == "ZW" and p.feature == "admin1" for p in found.values())
+    # a titled person is still a person, whatever the preposition
+    found = places_of(nlp, gaz, "The minister wrote to President George Washington about the visit.")
+    assert not found

@@ -159,6 +159,19 @@ def _looks_like_person(doc: Doc, start: int, end: int, label: str | None, over: 
     return False
 
 
+def _town_called_person(doc: Doc, start: int, end: int, label: str | None, over: Span | None,
+                        gazetteer: Gazetteer) -> bool:
+    """A whole PERSON entity after a place preposition that is a town's own name ("admitted to a
+    hospital in Milton Keynes", "in Homa Bay"): the tagger's label loses to the preposition."""
+    if label != "PERSON" or over is None or (start, end) != _strip_det(over) or end - start < 2:
+        return False
+    if start > 0 and doc[start - 1].lower_.rstrip(".") in _TITLES:
+        return False
+    return _is_locative(doc[start:end].root) and any(
+        c.match == "primary" and not c.generic and (c.feature != "city" or c.population >= 10_000)
+        for c in gazetteer.lookup(doc[start:end].text))
+
+
 def _runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal proper-noun runs; hyphens inside ("Nagorno-Karabakh") keep a run together."""
     runs: list[tuple[int, int]] = []
@@ -189,6 +202,12 @@ _PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "co
                 "port", "area", "state", "island", "municipality", "governorate", "oblast"}
 
 
+# Heads whose "of" names a place: "residents of X", "the outskirts of X", "the mayor of X".
+_OF_PLACE_HEADS = {"resident", "native", "outskirts", "suburb", "centre", "center", "mayor", "governor",
+                   "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                   "inhabitant", "citizen", "heart", "edge", "streets"}
+
+
 def _is_locative(tok: Token) -> bool:
     """Is the name the object of a place preposition, directly or as a conjunct ("in X and Y")?"""
     while tok.dep_ == "conj" and tok.head != tok:
@@ -196,8 +215,8 @@ def _is_locative(tok: Token) -> bool:
     if tok.dep_ != "pobj":
         return False
     prep = tok.head
-    if prep.lower_ == "of":  # "the town of Pulawy", "the port city of Hodeidah"
-        return prep.head.lemma_.lower() in _PLACE_NOUNS
+    if prep.lower_ == "of":  # "the town of Pulawy", "the port city of Hodeidah", "a resident of Torun"
+        return prep.head.lemma_.lower() in _PLACE_NOUNS or prep.head.lemma_.lower() in _OF_PLACE_HEADS
     return prep.lower_ in _LOCATIVE_PREPS
 
 
@@ -290,9 +309,11 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         label, over = _label_over(doc, start, end)
         if label in _PLACE_LABELS:
             continue
-        if label in _SKIP_LABELS and not (label in _MISLABELS and _is_locative(doc[start:end].root)):
-            continue  # but "located in Winnipeg" is a place even when tagged PRODUCT
-        if _looks_like_person(doc, start, end, label, over):
+        if label in _SKIP_LABELS and not (label in _MISLABELS and (
+                _is_locative(doc[start:end].root) or (end < len(doc) and doc[end].lower_ in _UNIT_WORDS))):
+            continue  # but "located in Winnipeg" or "Masvingo province" is a place even when tagged PRODUCT
+        if _looks_like_person(doc, start, end, label, over) and not _town_called_person(
+                doc, start, end, label, over, gazetteer):
             continue
         if end < len(doc) and doc[end].lower_ in _DISEASE_WORDS:  # "the Reston ebolavirus"
             continue

@@ -102,7 +102,7 @@ def _table(results: dict[str, dict[str, Any]]) -> str:
                 parts = ", ".join(f"{k} {v}" for k, v in value.items() if not isinstance(v, dict | list))
                 lines.append(f"   {key:<14} {parts}")
             elif not isinstance(value, list):
-                lines.append(f"   {key:<14}{value}")
+                lines.append(f"   {key:<14} {value}")
         lines.append("")
     return "\n".join(lines)
 

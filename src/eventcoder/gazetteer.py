@@ -459,7 +459,7 @@ def _read_regions() -> list[dict[str, str]]:
 def _former_unit(row: dict[str, str], admin1_names: dict[tuple[str, str], str],
                  admin1_members: dict[tuple[str, str], list[tuple[float, float, int]]],
                  ) -> tuple[tuple[float, float], int] | None:
-    """A former first-level unit ("Nyanza Province", Kenya before 2013) placed at the centre of
+    """A former first-level unit ("Nyanza Province", Kenya 1963-2013) placed at the centre of
     its successor units' towns; ``None`` unless most of its listed successors are known."""
     cc = row.get("country") or ""
     codes = {normalize_name(name): key for key, name in admin1_names.items() if key[0] == cc}

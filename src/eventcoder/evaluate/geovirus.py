@@ -133,8 +133,9 @@ def read_geovirus(path: Path) -> Iterator[GeoVirusArticle]:
 
 
 def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
-                   limit: int | None = None) -> GeoVirusScore:
-    """Run recognition and resolution over the corpus and compare with the gold toponyms."""
+                   limit: int | None = None, far: list[dict[str, object]] | None = None) -> GeoVirusScore:
+    """Run recognition and resolution over the corpus and compare with the gold toponyms; each
+    recognized toponym placed beyond 161 km is appended to ``far`` when given."""
     articles = list(read_geovirus(path))[:limit]
     gold = predicted = recognized = correct = within = in_unit = 0
     errors: list[float] = []
@@ -156,8 +157,12 @@ def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
             errors.append(km)
             within += km <= 161
             cc, admin1 = holders.get((t.lat, t.lon), ("", ""))
-            in_unit += km <= 161 or (p.feature == "country" and p.country == cc) or (
+            right_unit = (p.feature == "country" and p.country == cc) or (
                 p.feature == "admin1" and p.country == cc and p.admin1 == admin1)
+            in_unit += km <= 161 or right_unit
+            if far is not None and km > 161:
+                far.append({"gold": t.name, "resolved": p.name, "feature": p.feature, "country": p.country,
+                            "km": round(km), "right_unit": right_unit})
             n, w = by_feature.get(p.feature or "unknown", (0, 0))
             by_feature[p.feature or "unknown"] = (n + 1, w + (km <= 161))
     return GeoVirusScore(len(articles), gold, predicted, recognized, correct, within,
@@ -257,7 +262,9 @@ def admin1_point_report(path: Path) -> dict[str, dict[str, float]]:
     return report
 
 
-# python -m eventcoder.evaluate.geovirus [--country-points | --admin1-points] [PATH] [LIMIT]
+# python -m eventcoder.evaluate.geovirus [--country-points | --admin1-points | --far] [PATH] [LIMIT]
+# --far lists the recognized toponyms placed beyond 161 km, grouped, with whether the resolved
+# country or first-level unit holds the gold point.
 if __name__ == "__main__":
     import json
     import sys
@@ -265,13 +272,23 @@ if __name__ == "__main__":
     from ..settings import default_cache_dir, default_data_dir
     from ..stages.linguistic import load_nlp
 
-    args = [a for a in sys.argv[1:] if a not in {"--country-points", "--admin1-points"}]
+    args = [a for a in sys.argv[1:] if a not in {"--country-points", "--admin1-points", "--far"}]
     target = Path(args[0]) if args else default_data_dir() / "geovirus" / "GeoVirus.xml"
     if "--country-points" in sys.argv:
         print(json.dumps(country_point_report(target), indent=1))
     elif "--admin1-points" in sys.argv:
         print(json.dumps(admin1_point_report(target), indent=1))
     else:
+        from collections import Counter
+
         lim = int(args[1]) if len(args) > 1 else None
-        score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim)
+        far: list[dict[str, object]] = []
+        score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim, far)
         print(json.dumps(score.as_dict()))
+        if "--far" in sys.argv:
+            groups = Counter((f["gold"], f["resolved"], f["feature"], f["country"], f["km"], f["right_unit"])
+                             for f in far)
+            print(f"{len(far)} beyond 161 km, {sum(bool(f['right_unit']) for f in far)} in the right unit")
+            for (gold, name, feature, cc, km, unit), n in groups.most_common():
+                mark = "  right unit" if unit else ""
+                print(f"{n:4d}  {gold!s:<34} -> {name} ({feature}, {cc}) {km} km{mark}")

@@ -407,3 +407,12 @@ def test_places_geovirus_holding_units_name_country_and_admin1() -> None:
     assert found[(40.99, 45.62)][0] == "AZ"  # Tovuz
     assert found[(-0.1, 34.75)][0] == "KE"  # Kisumu
     assert found[(40.71, -74.0)] == ("US", "New York")
+
+
+def test_places_carry_the_iso_code_of_their_first_level_unit(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Shells hit the Tovuz district. A tornado struck Tulsa, Oklahoma.")
+    assert found["Tovuz district"].admin1_code == "AZ-TOV"
+    assert found["Tulsa"].admin1_code == "US-OK" and found["Oklahoma"].admin1_code == "US-OK"
+    found = places_of(nlp, gaz, "Floods hit Ontario and Azerbaijan.")
+    assert found["Ontario"].admin1_code == "CA-ON"
+    assert found["Azerbaijan"].admin1_code is None  # a country has no first-level unit

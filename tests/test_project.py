@@ -51,10 +51,10 @@ def test_project_docs_exist_and_name_every_dependency() -> None:
 def test_project_format_doc_names_every_record_key() -> None:
     from dataclasses import fields
 
-    from eventcoder.records import DocumentResult, Event
+    from eventcoder.records import DocumentResult, Event, Place
 
     fmt = (REPO / "docs" / "FORMAT.md").read_text(encoding="utf-8")
-    for f in (*fields(DocumentResult), *fields(Event)):
+    for f in (*fields(DocumentResult), *fields(Event), *fields(Place)):
         assert f"`{f.name}`" in fmt, f.name
 
 

@@ -32,6 +32,7 @@ from eventcoder.records import (
 )
 from eventcoder.store import EventQuery, Store, open_store
 from eventcoder.store.rows import date_bounds
+from eventcoder.store.schema import MIGRATIONS
 
 # --- our own corpus ---------------------------------------------------------------------------
 _PLACES = [  # (place, country name, demonym)
@@ -237,7 +238,7 @@ def test_store_same_100_articles_coded_twice_keep_identical_counts(
     n_events = sum(len({e.id for e in d.events}) for d in corpus)
     assert first.documents == second.documents == 100 and first.replaced == 0 and second.replaced == 100
     assert first.events == second.events == n_events == counts["events"] >= 80
-    assert counts["documents"] == 100 and counts["schema_migrations"] == 1
+    assert counts["documents"] == 100 and counts["schema_migrations"] == len(MIGRATIONS)
     assert counts["actors"] > 0 and counts["places"] > 50 and counts["mentions"] > 200
     with open_store(target) as reopened:  # reopening neither migrates again nor loses rows
         assert reopened.table_counts() == counts
@@ -352,10 +353,11 @@ def test_store_bad_paging_is_a_coded_error(store: Store) -> None:
 
 def test_store_records_migrations_and_refuses_a_newer_schema(target: str) -> None:
     with open_store(target) as store:
-        [m] = store.migrations()
-        assert m["version"] == 1 and m["description"] and m["applied_at"].startswith("20")
+        done = store.migrations()
+        assert [m["version"] for m in done] == [m.version for m in MIGRATIONS]
+        assert all(m["description"] and m["applied_at"].startswith("20") for m in done)
     with open_store(target) as store:
-        assert len(store.migrations()) == 1
+        assert len(store.migrations()) == len(MIGRATIONS)
     _raw(target, "INSERT INTO schema_migrations VALUES (999, '2099-01-01T00:00:00+00:00', 'future')")
     with pytest.raises(InputError, match=r"\[EC036\].*999"):
         open_store(target)
@@ -427,7 +429,7 @@ def test_store_open_errors_are_coded(tmp_path: Path) -> None:
     except InputError as exc:
         assert "secret" not in exc.message
     with open_store(":memory:") as mem:
-        assert mem.table_counts()["schema_migrations"] == 1
+        assert mem.table_counts()["schema_migrations"] == len(MIGRATIONS)
 
 
 def test_store_closed_store_raises_coded_error(target: str) -> None:
@@ -455,3 +457,18 @@ def test_store_closed_store_raises_coded_error(target: str) -> None:
 )
 def test_store_date_bounds_cover_the_named_period(value: str, first: str | None, last: str | None) -> None:
     assert date_bounds(value) == (first, last)
+
+
+def test_store_upgrades_a_first_schema_store_in_place(target: str, corpus: list[DocumentResult]) -> None:
+    """A store written before migration 2 (no ISO 3166-2 columns) keeps its rows and gains them."""
+    for statement in MIGRATIONS[0].statements:
+        _raw(target, statement)
+    _raw(target, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                 "applied_at TEXT NOT NULL, description TEXT NOT NULL)")
+    _raw(target, "INSERT INTO schema_migrations VALUES (1, '2026-11-01T00:00:00+00:00', 'first')")
+    with open_store(target) as store:
+        assert [m["version"] for m in store.migrations()] == [m.version for m in MIGRATIONS]
+        store.upsert(corpus[:3])
+        rows = store.events(EventQuery(), limit=50)
+        assert rows and "location_admin1_code" in rows[0]
+        assert store.table_counts()["documents"] == 3

@@ -40,7 +40,7 @@ from .errors import Errors, InputError
 
 __all__ = ["GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name", "strip_generic"]
 
-SCHEMA_VERSION = "23"
+SCHEMA_VERSION = "24"
 
 # Words naming the kind of unit; stripped so "Kherson oblast" finds the admin1 unit "Kherson".
 GENERIC_WORDS = frozenset({
@@ -139,6 +139,7 @@ class Candidate:
     population: int
     match: str = "primary"  # primary | alternate: which of its names matched
     generic: bool = False  # matched only after stripping a unit word ("Tovuz district" -> "Tovuz")
+    admin1_code: str | None = None  # ISO 3166-2 code of the first-level unit (itself or holding it)
 
 
 def normalize_name(text: str) -> str:
@@ -372,19 +373,23 @@ def _point(cc: str, lat: float, lon: float) -> tuple[str, float, float]:
     return cc.strip(), round(lat, 2), round(lon, 2)
 
 
-def _published_centres() -> dict[tuple[str, str], tuple[float, float]]:
-    """(cc, normalized name) -> the centre point the countries-states-cities database (ODbL,
-    ``countrystatecity-countries``) gives each first-level unit, under its name, its native
-    name and its name without a unit word."""
+_Published = tuple[float, float, str | None]  # centre lat, lon and ISO 3166-2 code
+
+
+def _published_centres() -> dict[tuple[str, str], _Published]:
+    """(cc, normalized name) -> the centre point and ISO 3166-2 code the countries-states-cities
+    database (ODbL, ``countrystatecity-countries``) gives each first-level unit, under its name,
+    its native name and its name without a unit word."""
     from countrystatecity_countries import get_countries, get_states_of_country
 
-    out: dict[tuple[str, str], tuple[float, float]] = {}
+    out: dict[tuple[str, str], _Published] = {}
     ambiguous: set[tuple[str, str]] = set()
     for country in get_countries():
         for state in get_states_of_country(country.iso2):
             if not (state.latitude and state.longitude):
                 continue
-            point = (round(float(state.latitude), 4), round(float(state.longitude), 4))
+            point = (round(float(state.latitude), 4), round(float(state.longitude), 4),
+                     state.iso3166_2 or None)
             keys = {normalize_name(state.name), normalize_name(state.native or "")}
             keys |= {strip_generic(k) for k in keys}
             for key in keys - {""}:
@@ -396,25 +401,32 @@ def _published_centres() -> dict[tuple[str, str], tuple[float, float]]:
     return out
 
 
-def _unit_point(cc: str, name: str, members: list[tuple[float, float, int]],
-                published: dict[tuple[str, str], tuple[float, float]]) -> tuple[float, float]:
-    """A first-level unit's point: its published centre when one is found under its name and
-    lies among its towns (within 2° of one), else an estimate from the towns themselves.
+def _published_unit(cc: str, name: str, members: list[tuple[float, float, int]],
+                    published: dict[tuple[str, str], _Published]) -> _Published | None:
+    """The database's entry for a first-level unit, found under its name and lying among the
+    unit's towns (within 2° of one): a same-named entry elsewhere is another unit."""
+    key = normalize_name(name)
+    hit = published.get((cc, key)) or published.get((cc, strip_generic(key)))
+    if hit and any(abs(lat - hit[0]) <= 2 and abs(lon - hit[1]) <= 2 / max(
+            math.cos(math.radians(lat)), 0.2) for lat, lon, _ in members):
+        return hit
+    return None
+
+
+def _unit_point(members: list[tuple[float, float, int]], hit: _Published | None) -> tuple[float, float]:
+    """A first-level unit's point: its published centre, else an estimate from its towns.
 
     Towns bunch where people live, at the edge of big, sparsely settled units (Ontario,
     Queensland, Alaska), while gazetteers, GeoNames included, put a unit near its geographic
     middle; a published centre is that middle."""
-    key = normalize_name(name)
-    point = published.get((cc, key)) or published.get((cc, strip_generic(key)))
-    if point and any(abs(lat - point[0]) <= 2 and abs(lon - point[1]) <= 2 / max(
-            math.cos(math.radians(lat)), 0.2) for lat, lon, _ in members):
+    if hit:
         # A geocoded name can land on the unit's namesake city ("New York", "Novosibirsk"):
         # a point on a unit's biggest town is no centre unless the unit is small anyway.
         south, north, west, east = _extent(members)
         span = max(north - south, (east - west) * math.cos(math.radians((north + south) / 2)))
         biggest = max(members, key=lambda m: m[2])
-        if span <= 2 or haversine_km(point[0], point[1], biggest[0], biggest[1]) > 15:
-            return point
+        if span <= 2 or haversine_km(hit[0], hit[1], biggest[0], biggest[1]) > 15:
+            return hit[0], hit[1]
     return _admin_point(members, ADMIN1_CELL_DEG)
 
 
@@ -485,10 +497,21 @@ def build_index(path: Path) -> None:
     places: list[tuple[Any, ...]] = []
     names: set[tuple[str, int, int]] = set()  # (key, pid, is_primary)
 
+    admin1_members: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    for c in cities.values():
+        admin1_members[(c["countrycode"], c["admin1code"])].append(
+            (c["latitude"], c["longitude"], c["population"]))
+    published = _published_centres()
+    unit_hits = {key: _published_unit(key[0], name, admin1_members[key], published)
+                 for key, name in admin1_names.items()}
+    # (cc, admin1 name) -> ISO 3166-2 code, for the units and for the places inside them
+    admin1_codes = {(key[0], admin1_names[key]): hit[2] for key, hit in unit_hits.items() if hit and hit[2]}
+
     def add(geonameid: int | None, name: str, feature: str, cc: str | None, admin1: str | None,
             lat: float, lon: float, pop: int, alternates: list[str], current: bool = True) -> None:
         pid = len(places) + 1
-        places.append((pid, geonameid, name, feature, cc, admin1, lat, lon, pop))
+        places.append((pid, geonameid, name, feature, cc, admin1, lat, lon, pop,
+                       admin1_codes.get((cc, admin1)) if cc and admin1 else None))
         primary = normalize_name(name)
         if primary:  # a former unit's name is no current primary name: it never outranks one
             names.add((primary, pid, 1 if current else 0))
@@ -510,19 +533,16 @@ def build_index(path: Path) -> None:
             capital_of[cap_key] = max(capital_of.get(cap_key, (-1, 0)), (c["population"], c["geonameid"]))
     capital_ids = {gid: cap for (_, cap), (_, gid) in capital_of.items()}
 
-    admin1_members: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     for c in cities.values():
         cc, code = c["countrycode"], c["admin1code"]
-        admin1_members[(cc, code)].append((c["latitude"], c["longitude"], c["population"]))
         alts = [a for a in c["alternatenames"] if _useful_alternate(a)]
         if c["geonameid"] in capital_ids:
             names.add((capital_ids[c["geonameid"]], len(places) + 1, 1))
         add(c["geonameid"], c["name"], "city", cc, admin1_names.get((cc, code)),
             c["latitude"], c["longitude"], c["population"], alts)
 
-    published = _published_centres()
     for (cc, code), admin_name in sorted(admin1_names.items()):
-        lat, lon = _unit_point(cc, admin_name, admin1_members[(cc, code)], published)
+        lat, lon = _unit_point(admin1_members[(cc, code)], unit_hits[(cc, code)])
         pop = sum(p[2] for p in admin1_members[(cc, code)])
         stripped = strip_generic(normalize_name(admin_name))
         # "Western Province" is not known as "Western", nor "South Province" as "South".
@@ -588,11 +608,12 @@ def build_index(path: Path) -> None:
         with con:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("CREATE TABLE place (pid INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, "
-                        "feature TEXT, cc TEXT, admin1 TEXT, lat REAL, lon REAL, population INTEGER)")
+                        "feature TEXT, cc TEXT, admin1 TEXT, lat REAL, lon REAL, population INTEGER, "
+                        "admin1_code TEXT)")
             con.execute("CREATE TABLE name (key TEXT, pid INTEGER, is_primary INTEGER, "
                         "PRIMARY KEY (key, pid)) WITHOUT ROWID")
             con.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
-            con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?)", places)
+            con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", places)
             best: dict[tuple[str, int], int] = {}
             for key, pid, prim in names:
                 best[(key, pid)] = max(prim, best.get((key, pid), 0))
@@ -622,7 +643,7 @@ def _build_in_child(path: Path) -> None:
 
 
 _FEATURE_RANK = {"country": 0, "region": 1, "admin1": 2, "admin2": 3, "city": 4}  # curated regions first
-_COLUMNS = "p.pid, p.geonameid, p.name, p.feature, p.cc, p.admin1, p.lat, p.lon, p.population"
+_COLUMNS = "p.pid, p.geonameid, p.name, p.feature, p.cc, p.admin1, p.lat, p.lon, p.population, p.admin1_code"
 
 
 class Gazetteer:
@@ -665,7 +686,8 @@ class Gazetteer:
     def _candidate(row: tuple[Any, ...], is_primary: int, generic: bool = False) -> Candidate:
         return Candidate(pid=row[0], geonameid=row[1], name=row[2], feature=row[3], country=row[4],
                          admin1=row[5], lat=row[6], lon=row[7], population=row[8] or 0,
-                         match="primary" if is_primary else "alternate", generic=generic)
+                         match="primary" if is_primary else "alternate", generic=generic,
+                         admin1_code=row[9])
 
     def _query(self, key: str, generic: bool = False) -> list[Candidate]:
         if os.getpid() != self._pid:  # a SQLite connection must not cross a fork (Spark, multiprocessing)
@@ -673,7 +695,7 @@ class Gazetteer:
         rows = self._con.execute(
             f"SELECT {_COLUMNS}, n.is_primary FROM name n JOIN place p ON p.pid = n.pid WHERE n.key = ?",
             (key,)).fetchall()
-        return [self._candidate(r[:9], r[9], generic) for r in rows]
+        return [self._candidate(r[:10], r[10], generic) for r in rows]
 
     def lookup(self, name: str) -> list[Candidate]:
         """Every entry named ``name`` (or an alternate name), best-known first.

@@ -122,6 +122,7 @@ class Place(_Record):
     feature: str = "city"  # city | admin1 | region | country
     role: str = "place"  # place | actor (metonym such as "Moscow said")
     method: str = "gazetteer"
+    admin1_code: str | None = None  # ISO 3166-2 of the first-level unit (the place itself or holding it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,7 +249,8 @@ def admin1_point_report(path: Path) -> dict[str, dict[str, float]]:
         "extent": lambda k: gz._extent_middle(members[k]),
         "population": lambda k: gz._weighted_centroid(members[k]),
         "towns": lambda k: gz._admin_point(members[k], gz.ADMIN1_CELL_DEG),
-        "chosen": lambda k: gz._unit_point(k[0], names[k], members[k], published),
+        "chosen": lambda k: gz._unit_point(
+            members[k], gz._published_unit(k[0], names[k], members[k], published)),
     }
     report: dict[str, dict[str, float]] = {}
     for method, place in methods.items():

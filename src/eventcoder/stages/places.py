@@ -541,7 +541,7 @@ def _to_place(doc: Doc, m: _Mention, c: Candidate, share: float) -> Place:
     return Place(start=span.start_char, end=span.end_char, text=span.text, name=c.name,
                  geonameid=c.geonameid, country=c.country, admin1=c.admin1, lat=c.lat, lon=c.lon,
                  precision=_PRECISION[c.feature], score=round(min(1.0, share * conf), 3),
-                 feature=c.feature, role=m.role)
+                 feature=c.feature, role=m.role, admin1_code=c.admin1_code)
 
 
 def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None = None,
@@ -597,7 +597,7 @@ def resolve_name(gazetteer: Gazetteer, name: str, start: int = 0, end: int = 0,
     c, share = _rank(m, set(context_countries), set(), (), None, None)
     return Place(start=start, end=end, text=name, name=c.name, geonameid=c.geonameid, country=c.country,
                  admin1=c.admin1, lat=c.lat, lon=c.lon, precision=_PRECISION[c.feature],
-                 score=round(share, 3), feature=c.feature, method="dateline")
+                 score=round(share, 3), feature=c.feature, method="dateline", admin1_code=c.admin1_code)
 
 
 def _clause_head(tok: Token) -> Token:

@@ -194,6 +194,7 @@ def document_rows(doc: DocumentResult, stored_at: str) -> dict[str, list[tuple[A
                 "country": p.country,
                 "cc3": cc2_to_cc3(p.country),
                 "admin1": p.admin1,
+                "admin1_code": p.admin1_code,
                 "lat": p.lat,
                 "lon": p.lon,
                 "geo_precision": p.precision,

@@ -146,7 +146,13 @@ _V1 = (
     "CREATE INDEX IF NOT EXISTS mentions_value ON mentions (kind, value)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "documents, events, actors, places, mentions", _V1),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "documents, events, actors, places, mentions", _V1),
+    Migration(2, "ISO 3166-2 codes of places' first-level units", (
+        "ALTER TABLE events ADD COLUMN location_admin1_code TEXT",
+        "ALTER TABLE places ADD COLUMN admin1_code TEXT",
+    )),
+)
 
 TABLES = ("documents", "events", "actors", "places", "mentions", "schema_migrations")
 # Deleted first when a document is replaced; documents last.
@@ -199,6 +205,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("location_country", _T),
         ("location_cc3", _T),
         ("location_admin1", _T),
+        ("location_admin1_code", _T),
         ("location_lat", _F),
         ("location_lon", _F),
         ("location_precision", _T),
@@ -241,6 +248,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("country", _T),
         ("cc3", _T),
         ("admin1", _T),
+        ("admin1_code", _T),
         ("lat", _F),
         ("lon", _F),
         ("geo_precision", _T),

@@ -84,7 +84,7 @@ function annotations(doc) {
   for (const p of doc.places || []) {
     const where = p.lat !== null && p.lat !== undefined ? ` (${p.lat.toFixed(3)}, ${p.lon.toFixed(3)})` : "";
     out.push({ start: p.start, end: p.end, kind: "place",
-      title: `place ${p.name}${p.admin1 ? ", " + p.admin1 : ""}, ${fmt(p.country)}${where} · ${p.feature} · precision ${p.precision}` +
+      title: `place ${p.name}${p.admin1 ? ", " + p.admin1 : ""}${p.admin1_code ? " (" + p.admin1_code + ")" : ""}, ${fmt(p.country)}${where} · ${p.feature} · precision ${p.precision}` +
         `${p.geonameid ? " · geonameid " + p.geonameid : ""} · score ${p.score} · ${p.method}${p.role !== "place" ? " · role " + p.role : ""}` });
   }
   for (const q of doc.quantities || []) {

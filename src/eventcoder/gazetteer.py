@@ -38,7 +38,8 @@ from typing import Any
 
 from .errors import Errors, InputError
 
-__all__ = ["GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name", "strip_generic"]
+__all__ = ["COMPASS_WORDS", "GENERIC_WORDS", "Candidate", "Gazetteer", "haversine_km", "normalize_name",
+           "strip_generic"]
 
 SCHEMA_VERSION = "24"
 
@@ -55,13 +56,15 @@ _PREFIX_GENERIC = ("wilayat e ", "wilayat ", "muhafazat ", "ostan e ", "provinci
                    "departamento de ", "departamento del ", "estado de ", "region de ", "state of ",
                    "province of ", "city of ", "republic of ", "region of ")
 
-# Compass and position words: a unit name that is only one of these once its unit word is
-# dropped is never referred to by it alone.
-_BARE_DIRECTIONS = frozenset({
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-    "north east", "north west", "south east", "south west", "northeast", "northwest", "southeast",
-    "southwest", "north eastern", "north western", "south eastern", "south western", "northeastern",
-    "northwestern", "southeastern", "southwestern", "upper", "lower", "middle", "centre", "center"})
+# Compass words: alone they name no particular place ("the South", "Western").
+COMPASS_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                           "central", "northeast", "northwest", "southeast", "southwest"})
+# A unit name that is only a compass or position word once its unit word is dropped is never
+# referred to by it alone ("Western Province" is not "Western").
+_BARE_DIRECTIONS = COMPASS_WORDS | {
+    "north east", "north west", "south east", "south west", "north eastern", "north western",
+    "south eastern", "south western", "northeastern", "northwestern", "southeastern", "southwestern",
+    "upper", "lower", "middle", "centre", "center"}
 _ADMIN2_PREFIX = re.compile(r"^(?:Province of |Provincia di |Provincia de |Provincia del |Departamento de "
                             r"|Departamento del )")
 
@@ -283,14 +286,18 @@ def _extent_middle(points: list[tuple[float, float, int]]) -> tuple[float, float
     return round(lat, 4), round(lon - 360 if lon > 180 else lon, 4)
 
 
+def _span(points: list[tuple[float, float, int]]) -> float:
+    """Degrees the towns span: north-south, or east-west scaled by the cosine of latitude."""
+    south, north, west, east = _extent(points)
+    return max(north - south, (east - west) * math.cos(math.radians((north + south) / 2)))
+
+
 def _admin_point(points: list[tuple[float, float, int]], deg: float) -> tuple[float, float]:
     """Small units: the centre of their settled cells. Large, sparsely settled ones (Ontario,
     Queensland, Alaska) have their towns bunched at one edge, while gazetteers place them near
     their geographic middle, so they take the middle of their towns' extent."""
     points = _main_clusters(points)
-    south, north, west, east = _extent(points)
-    span = max(north - south, (east - west) * math.cos(math.radians((north + south) / 2)))
-    return _extent_middle(points) if span > LARGE_UNIT_DEG else _cell_centroid(points, deg)
+    return _extent_middle(points) if _span(points) > LARGE_UNIT_DEG else _cell_centroid(points, deg)
 
 
 def _trimmed_box(points: list[tuple[float, float, int]]) -> tuple[float, float]:
@@ -422,10 +429,8 @@ def _unit_point(members: list[tuple[float, float, int]], hit: _Published | None)
     if hit:
         # A geocoded name can land on the unit's namesake city ("New York", "Novosibirsk"):
         # a point on a unit's biggest town is no centre unless the unit is small anyway.
-        south, north, west, east = _extent(members)
-        span = max(north - south, (east - west) * math.cos(math.radians((north + south) / 2)))
         biggest = max(members, key=lambda m: m[2])
-        if span <= 2 or haversine_km(hit[0], hit[1], biggest[0], biggest[1]) > 15:
+        if _span(members) <= 2 or haversine_km(hit[0], hit[1], biggest[0], biggest[1]) > 15:
             return hit[0], hit[1]
     return _admin_point(members, ADMIN1_CELL_DEG)
 

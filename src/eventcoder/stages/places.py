@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from ..gazetteer import Candidate, Gazetteer, haversine_km
+from ..gazetteer import COMPASS_WORDS, Candidate, Gazetteer, haversine_km
 from ..records import Place
 from ..resources import read_table
 from .actors import load_lexicon
@@ -60,8 +60,7 @@ _ACTOR_DEPS = {"nsubj", "agent"}
 # A name right before one of these names a disease or pathogen, not a place ("Marburg virus").
 _DISEASE_WORDS = {"virus", "viruses", "ebolavirus", "flu", "influenza", "fever", "strain", "strains",
                   "disease", "syndrome", "variant"}
-_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-            "northeast", "northwest", "southeast", "southwest", "midwest"}
+_COMPASS = COMPASS_WORDS | {"midwest"}
 # The planet and its neighbours: "on Earth" is no small Texas town (towns so named are all small).
 _CELESTIAL = {"earth", "moon", "sun", "mars", "venus", "mercury", "jupiter", "saturn", "uranus",
               "neptune", "pluto"}
@@ -202,10 +201,11 @@ _PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "co
                 "port", "area", "state", "island", "municipality", "governorate", "oblast"}
 
 
-# Heads whose "of" names a place: "residents of X", "the outskirts of X", "the mayor of X".
-_OF_PLACE_HEADS = {"resident", "native", "outskirts", "suburb", "centre", "center", "mayor", "governor",
-                   "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-                   "inhabitant", "citizen", "heart", "edge", "streets"}
+# Heads whose "of" names a place: "the town of X", "residents of X", "the outskirts of X".
+_OF_PLACE_HEADS = _PLACE_NOUNS | {
+    "resident", "native", "outskirts", "suburb", "centre", "center", "mayor", "governor", "north", "south",
+    "east", "west", "northeast", "northwest", "southeast", "southwest", "inhabitant", "citizen", "heart",
+    "edge", "streets"}
 
 
 def _is_locative(tok: Token) -> bool:
@@ -216,7 +216,7 @@ def _is_locative(tok: Token) -> bool:
         return False
     prep = tok.head
     if prep.lower_ == "of":  # "the town of Pulawy", "the port city of Hodeidah", "a resident of Torun"
-        return prep.head.lemma_.lower() in _PLACE_NOUNS or prep.head.lemma_.lower() in _OF_PLACE_HEADS
+        return prep.head.lemma_.lower() in _OF_PLACE_HEADS
     return prep.lower_ in _LOCATIVE_PREPS
 
 

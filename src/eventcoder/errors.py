@@ -81,6 +81,9 @@ class Errors(StrEnum):
     EC054 = "[EC054] Spark cannot read input {what}: {detail}."
     EC055 = ("[EC055] The server is busy: {pending} documents are waiting to be coded (the limit is "
              "{limit}); retry later.")
+    # cross-article fusion (issue 12)
+    EC060 = "[EC060] Invalid fusion option {option}={value!r}: {detail}."
+    EC061 = "[EC061] Cannot fuse {what}: {detail}."
 
     def format(self, *args: object, **kwargs: object) -> str:
         return self.value.format(*args, **kwargs)

@@ -61,6 +61,9 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "fatalities_best",
     "fatalities_low",
     "fatalities_high",
+    "injured_best",
+    "injured_low",
+    "injured_high",
     "attribution",
     "cited_source",
     "modality",
@@ -79,6 +82,9 @@ _FLOAT = {
     "fatalities_best",
     "fatalities_low",
     "fatalities_high",
+    "injured_best",
+    "injured_low",
+    "injured_high",
 }
 
 
@@ -114,6 +120,7 @@ def event_row(doc: DocumentResult, ev: Event) -> dict[str, Any]:
     acled_type, _, acled_sub = (ev.acled or "").partition("/")
     cited = [a.name for a in ev.attribution if a.kind != "publisher"]
     fat = ev.fatalities or {}
+    hurt = ev.injured or {}
     loc = ev.location
     row: dict[str, Any] = {
         "doc_id": doc.id,
@@ -150,6 +157,9 @@ def event_row(doc: DocumentResult, ev: Event) -> dict[str, Any]:
         "fatalities_best": fat.get("best"),
         "fatalities_low": fat.get("low"),
         "fatalities_high": fat.get("high"),
+        "injured_best": hurt.get("best"),
+        "injured_low": hurt.get("low"),
+        "injured_high": hurt.get("high"),
         "attribution": " > ".join(a.name for a in ev.attribution) or None,
         "cited_source": cited[0] if cited else None,
         "modality": ev.modality,

@@ -15,13 +15,22 @@ __all__ = [
     "ActorRef",
     "Article",
     "Attribution",
+    "Claim",
+    "Conflict",
+    "Counts",
     "DateRef",
     "DocumentResult",
     "Entity",
     "ErrorInfo",
     "Event",
+    "FusedDate",
+    "FusedEvent",
+    "FusedParty",
+    "FusedPlace",
+    "FusedReport",
     "Place",
     "Quantity",
+    "Sources",
     "Span",
     "TimeValue",
     "event_id",
@@ -196,6 +205,7 @@ class Event(_Record):
     method: str = "lexicon"
     location_source: str | None = None  # clause | sentence | paragraph | dateline | None
     ordered_by: ActorRef | None = None  # "on the instructions of the President, X visited ..."
+    injured: dict[str, Any] | None = None  # as fatalities: {best, low, high, text, start, end, kind}
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +284,7 @@ class DocumentResult(_Record):
                     method=e.get("method", "lexicon"),
                     location_source=e.get("location_source"),
                     ordered_by=actor(e.get("ordered_by")),
+                    injured=e.get("injured"),
                 )
             )
         err = data.get("error")
@@ -295,6 +306,167 @@ class DocumentResult(_Record):
             published_source=data.get("published_source"),
             meta=dict(data.get("meta", {})),
             fetched=data.get("fetched"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FusedParty(_Record):
+    """A fused event's actor or recipient: what its reports agree on (they never conflict on a
+    known country, sector or named person; ``disputed`` when sources blame opposite sides)."""
+
+    name: str | None
+    country: str | None  # ISO 3166 alpha-3
+    sector: str | None
+    title: str | None = None
+    disputed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FusedDate(_Record):
+    """The narrowest date every report allows: ``first``..``last`` (days), named as a day, a
+    month, a year or a ``FIRST/LAST`` range (``precision`` says which)."""
+
+    value: str | None
+    precision: str | None  # day | month | year | range
+    first: str | None
+    last: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FusedPlace(_Record):
+    """The most precise location consistent with every report, and the report it came from."""
+
+    name: str | None
+    geonameid: int | None
+    country: str | None  # ISO 3166 alpha-2, as Place
+    admin1: str | None
+    admin1_code: str | None
+    lat: float | None
+    lon: float | None
+    precision: str | None  # point | admin2 | admin1 | region | country
+    report: str | None = None  # event id of the report that named it
+
+
+@dataclass(frozen=True, slots=True)
+class Counts(_Record):
+    """Casualties across sources: ``low`` the smallest figure any report gives (its lower bound
+    when it gives one), ``high`` the largest, ``best`` the lower median of each claimant's most
+    recent figure (docs/FORMAT.md, "Fused events")."""
+
+    low: float | int | None
+    best: float | int | None
+    high: float | int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim(_Record):
+    value: Any
+    sources: tuple[str, ...]  # "publisher > cited source" of each report making the claim
+    reports: tuple[str, ...]  # their event ids
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict(_Record):
+    """A field on which the reports disagree, with who said what."""
+
+    field: str  # fatalities | injured | actor | recipient | date | location | modality
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FusedReport(_Record):
+    """One member report of a fused event: its source and what it claims."""
+
+    event_id: str
+    doc_id: str
+    publisher: str | None
+    published: str | None
+    cited_source: str | None
+    attribution: str | None  # the chain, "publisher > cited source > speaker"
+    modality: str
+    orientation: str  # as-fused | swapped (it names the fused recipient as the actor)
+    trigger: str | None
+    trigger_start: int | None
+    trigger_end: int | None
+    sentence: str | None
+    date: str | None
+    date_precision: str | None
+    date_source: str | None
+    location: str | None
+    location_precision: str | None
+    actor: str | None
+    recipient: str | None
+    fatalities: float | int | None
+    injured: float | int | None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sources(_Record):
+    """Corroboration: distinct documents, publishers and cited sources among the reports."""
+
+    documents: int
+    publishers: int
+    cited: int
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FusedEvent(_Record):
+    """One real-world event as several reports tell it (``fusion/``, docs/FORMAT.md)."""
+
+    id: str
+    type: str
+    mode: str | None
+    cameo: str | None
+    acled: str | None
+    actor: FusedParty | None
+    recipient: FusedParty | None
+    date: FusedDate
+    location: FusedPlace | None
+    documents: tuple[str, ...]
+    reports: tuple[FusedReport, ...]
+    sources: Sources
+    fatalities: Counts | None
+    injured: Counts | None
+    conflicts: tuple[Conflict, ...]
+    modality: str
+    confidence: float
+    method: str = "fusion"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FusedEvent:
+        def party(d: dict[str, Any] | None) -> FusedParty | None:
+            return None if d is None else FusedParty(**d)
+
+        def counts(d: dict[str, Any] | None) -> Counts | None:
+            return None if d is None else Counts(**d)
+
+        loc = data.get("location")
+        src = dict(data["sources"])
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            mode=data.get("mode"),
+            cameo=data.get("cameo"),
+            acled=data.get("acled"),
+            actor=party(data.get("actor")),
+            recipient=party(data.get("recipient")),
+            date=FusedDate(**data["date"]),
+            location=None if loc is None else FusedPlace(**loc),
+            documents=tuple(data["documents"]),
+            reports=tuple(FusedReport(**r) for r in data["reports"]),
+            sources=Sources(**{**src, "names": tuple(src.get("names", ()))}),
+            fatalities=counts(data.get("fatalities")),
+            injured=counts(data.get("injured")),
+            conflicts=tuple(
+                Conflict(c["field"], tuple(
+                    Claim(x["value"], tuple(x["sources"]), tuple(x["reports"])) for x in c["claims"]))
+                for c in data.get("conflicts", [])
+            ),
+            modality=data.get("modality", "asserted"),
+            confidence=data.get("confidence", 0.5),
+            method=data.get("method", "fusion"),
         )
 
 

@@ -28,7 +28,7 @@ from .events import (
     target_phrase,
 )
 from .places import event_location
-from .quantities import event_quantities, fatalities_for
+from .quantities import casualties_for, event_quantities, fatalities_for
 
 __all__ = ["EventInputs", "assemble_events"]
 
@@ -169,6 +169,7 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 method="lexicon+dependency",
                 location_source=location_source,
                 ordered_by=resolver.resolve(orderer) if (orderer := ordering_phrase(m)) is not None else None,
+                injured=casualties_for(doc, inputs.quantities, ts, te, "injured"),
             )
         )
     return events

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from ..records import Quantity
 from .linguistic import doc_text
 
-__all__ = ["event_quantities", "extract_quantities", "fatalities_for", "parse_number"]
+__all__ = ["casualties_for", "event_quantities", "extract_quantities", "fatalities_for", "parse_number"]
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -647,7 +647,14 @@ def event_quantities(doc: Doc, quantities: Sequence[Quantity], trigger_start: in
 
 def fatalities_for(doc: Doc, quantities: Sequence[Quantity], trigger_start: int,
                    trigger_end: int) -> dict[str, Any] | None:
-    """Deaths for an event: the most specific fatalities quantity in the trigger's sentence.
+    """Deaths for an event (``casualties_for`` of kind ``fatalities``)."""
+    return casualties_for(doc, quantities, trigger_start, trigger_end, "fatalities")
+
+
+def casualties_for(doc: Doc, quantities: Sequence[Quantity], trigger_start: int,
+                   trigger_end: int, kind: str) -> dict[str, Any] | None:
+    """Deaths or injuries (``kind``) for an event: the most specific quantity of that kind in the
+    trigger's sentence.
 
     Counts are never summed (two figures in one sentence usually restate one toll, or count
     different groups the event may not cover). "Most specific" ranks: inside the trigger's
@@ -659,7 +666,7 @@ def fatalities_for(doc: Doc, quantities: Sequence[Quantity], trigger_start: int,
         return None
     sent = tok.sent
     clause = _clause_tokens(tok)
-    cands = [q for q in quantities if q.kind == "fatalities" and sent.start_char <= q.start < sent.end_char]
+    cands = [q for q in quantities if q.kind == kind and sent.start_char <= q.start < sent.end_char]
     if not cands:
         return None
 
@@ -673,4 +680,4 @@ def fatalities_for(doc: Doc, quantities: Sequence[Quantity], trigger_start: int,
     best = min(cands, key=rank)
     value = best.value if best.value is not None else best.low
     return {"best": value, "low": best.low, "high": best.high, "text": best.text, "start": best.start,
-            "end": best.end, "kind": "fatalities"}
+            "end": best.end, "kind": kind}

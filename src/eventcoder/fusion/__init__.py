@@ -1,0 +1,49 @@
+"""Cross-article fusion: reports of one real-world event become one ``FusedEvent``.
+
+Runs over coded records, never over text: ``fuse(reports)`` takes ``Report``s (from store rows,
+Parquet rows or ``DocumentResult``s) and returns fused events, each keeping every member report,
+its source and what it claims. ``reports.py`` reads reports, ``match.py`` says which may tell one
+event, ``cluster.py`` groups them, ``fused.py`` builds the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..records import DocumentResult, FusedEvent
+from .cluster import Cluster, cluster_prepared, components
+from .fused import fused_event, fused_id
+from .match import compatible
+from .options import FusionOptions
+from .reports import Prepared, Report, prepare, report_from_row, reports_from_document
+
+__all__ = [
+    "Cluster",
+    "FusionOptions",
+    "Prepared",
+    "Report",
+    "cluster_reports",
+    "compatible",
+    "components",
+    "fuse",
+    "fuse_documents",
+    "fused_event",
+    "fused_id",
+    "prepare",
+    "report_from_row",
+    "reports_from_document",
+]
+
+
+def cluster_reports(reports: Iterable[Report], options: FusionOptions | None = None) -> list[Cluster]:
+    return cluster_prepared(prepare(reports, options or FusionOptions()), options or FusionOptions())
+
+
+def fuse(reports: Iterable[Report], options: FusionOptions | None = None) -> list[FusedEvent]:
+    """Fused events of ``reports``, ordered by first day (undated last), then id."""
+    events = [fused_event(c) for c in cluster_reports(reports, options)]
+    return sorted(events, key=lambda e: (e.date.first or "9999-99-99", e.id))
+
+
+def fuse_documents(docs: Iterable[DocumentResult], options: FusionOptions | None = None) -> list[FusedEvent]:
+    return fuse((r for d in docs if d.status == "ok" for r in reports_from_document(d)), options)

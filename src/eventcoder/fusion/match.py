@@ -1,0 +1,190 @@
+"""When two reports may tell one event, and how alike they are.
+
+``compatible(x, y)`` is a pure function of the two reports and the options; fusion's clusters
+are sets of pairwise compatible reports, so the same reports always give the same clusters,
+whichever order, machine or store they come from.
+
+Rules (docs/FORMAT.md, "Fused events"):
+
+- same PLOVER type (the mode may differ: an "attack" and a "clash"), and both said to have
+  happened (asserted, reported, denied) or both not (planned, ordered, hypothetical);
+- date windows within ``days`` of each other at each date's precision; a report too vague in
+  time (wider than ``max_span_days``) only joins reports naming the very same period;
+- reports from different documents share a country (of the place or of a party): with nothing
+  in common there is nothing to say they are one event;
+- places consistent at their precision (see ``places_compatible``);
+- parties consistent: a known country, sector or named person never conflicts. Another claimant
+  may name the sides the other way round (a counter-accusation): that report is ``SWAP``, the
+  same event with a disputed actor, when one side is named by both; within one claimant's
+  report it would be a retaliation, a second event, so ``SWAP`` needs two claimants.
+
+Within one document, fusion first joins the reports that tell one event (``cluster.units``); those
+units are then matched across documents with the same function.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..store.rows import cc2_to_cc3
+from .options import FusionOptions
+from .reports import Party, Prepared, Unit
+
+__all__ = ["SAME", "SWAP", "compatible", "parties_compatible", "places_compatible", "similarity"]
+
+Item = Prepared | Unit
+SAME, SWAP = 1, 2  # orientation bits: the reports name the same actor, or each other's actor
+
+
+def parties_compatible(a: Party | None, b: Party | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    if a.sector and b.sector and a.sector != b.sector:
+        return False
+    if a.title and b.title and a.name and b.name and a.name != b.name:
+        # two named people: one may be the other's short form ("Hasanov", "Zakir Hasanov")
+        sa, sb = set(a.name.lower().split()), set(b.name.lower().split())
+        if not (sa <= sb or sb <= sa):
+            return False
+    return True
+
+
+def _km(x: Item, y: Item) -> float | None:
+    a, b = x.loc, y.loc
+    if a is None or b is None or a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _same_name(x: Item, y: Item) -> bool:
+    a, b = x.loc, y.loc
+    return a is not None and b is not None and bool(a.name) and (a.name or "").casefold() == (
+        b.name or "").casefold()
+
+
+def places_compatible(x: Item, y: Item, options: FusionOptions) -> bool:
+    """Two places may be one event's: the same unit, a town inside the unit the other names, or
+    two towns (points) within ``town_km``. A country holds all its places; a region reaches
+    ``region_km``; places in two countries only for a cross-border event of those countries."""
+    a, b = x.loc, y.loc
+    if a is None or b is None:
+        return True
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    lx, ly = x.level, y.level
+    assert lx is not None and ly is not None
+    km = _km(x, y)
+    if a.country and b.country and a.country != b.country:
+        ca, cb = cc2_to_cc3(a.country), cc2_to_cc3(b.country)
+        if not ((ca is not None and ca in y.parties) or (cb is not None and cb in x.parties)):
+            return False
+        if max(lx, ly) >= 3:  # a region or a country on the other side of a border the parties share
+            return True
+        return km is not None and km <= options.border_km
+    if lx > ly:  # x is the finer of the two
+        x, y, lx, ly = y, x, ly, lx
+        a, b = b, a
+    if ly == 4:  # a country (the same, or one of the two is unknown)
+        return True
+    if ly == 3:
+        return km is None or km <= options.region_km
+    if ly == 2:  # a first-level unit: the finer place must lie in it
+        if a.admin1_code and b.admin1_code:
+            return a.admin1_code == b.admin1_code
+        if a.admin1 and b.admin1:
+            return a.admin1.casefold() == b.admin1.casefold()
+        return km is None or km <= options.region_km
+    if ly == 1:  # a second-level unit
+        if lx == 1:
+            return _same_name(x, y) or (km is not None and km <= options.town_km)
+        if a.admin1_code and b.admin1_code and a.admin1_code != b.admin1_code:
+            return False
+        return km is None or km <= options.admin2_km
+    if km is None:
+        return _same_name(x, y)
+    return km <= options.town_km
+
+
+def _window_gap(x: Item, y: Item) -> int:
+    assert x.first is not None and x.last is not None and y.first is not None and y.last is not None
+    return max(x.first, y.first) - min(x.last, y.last)
+
+
+def compatible(x: Item, y: Item, options: FusionOptions) -> int:
+    """The orientations (``SAME | SWAP`` bits) in which ``x`` and ``y`` may tell one event; 0
+    when they cannot."""
+    if x.type != y.type or x.realis != y.realis:
+        return 0
+    same_doc = x.doc == y.doc
+    if x.first is None or y.first is None:
+        if not same_doc:  # undated and unpublished: nothing bounds it in time
+            return 0
+    else:
+        if _window_gap(x, y) > options.days:
+            return 0
+        span_x, span_y = x.last - x.first + 1, y.last - y.first + 1  # type: ignore[operator]
+        if (span_x > options.max_span_days or span_y > options.max_span_days) and (
+                x.first != y.first or x.last != y.last):
+            return 0
+    if not same_doc and not (x.anchors & y.anchors):
+        return 0
+    if not places_compatible(x, y, options):
+        return 0
+    mask = 0
+    if parties_compatible(x.actor, y.actor) and parties_compatible(x.recipient, y.recipient):
+        mask |= SAME
+    if (not (x.claimants & y.claimants)
+            and parties_compatible(x.actor, y.recipient) and parties_compatible(x.recipient, y.actor)
+            and (_same_side(x.actor, y.recipient) or _same_side(x.recipient, y.actor))):
+        mask |= SWAP
+    return mask
+
+
+def _same_side(a: Party | None, b: Party | None) -> bool:
+    """Both known and one side: what makes two reports' opposite roles a counter-claim rather
+    than two unrelated acts ("the army attacked" and "rebels attacked" say nothing of each other)."""
+    if a is None or b is None:
+        return False
+    if a.country and b.country:
+        return a.country == b.country
+    return bool(a.sector) and a.sector == b.sector and a.name == b.name
+
+
+def _party_score(a: Party | None, b: Party | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    s = 0.0
+    if a.country and a.country == b.country:
+        s += 0.5
+    if a.sector and a.sector == b.sector:
+        s += 0.25
+    if a.title and b.title and a.name == b.name:
+        s += 0.5
+    return s
+
+
+def similarity(x: Item, y: Item, mask: int) -> float:
+    """How alike two compatible reports are: the order in which clusters grow (the most alike
+    pairs first), so that a vague report joins the event it fits best."""
+    s = 0.0
+    if x.explicit and y.explicit:
+        s += 2.0 if (x.first, x.last) == (y.first, y.last) else 1.0
+    if x.loc is not None and y.loc is not None:
+        same = (x.loc.geonameid is not None and x.loc.geonameid == y.loc.geonameid) or _same_name(x, y)
+        s += 2.0 if same else 1.0 - 0.2 * abs((x.level or 0) - (y.level or 0))
+    if mask & SAME:
+        s += _party_score(x.actor, y.actor) + _party_score(x.recipient, y.recipient)
+    else:
+        s += _party_score(x.actor, y.recipient) + _party_score(x.recipient, y.actor) - 0.5
+    if x.figure is not None and x.figure == y.figure:
+        s += 0.5
+    if x.doc == y.doc:
+        s += 0.5
+    if x.mode and x.mode == y.mode:
+        s += 0.25
+    return s

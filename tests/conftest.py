@@ -58,6 +58,16 @@ def odd_input_tree(root: Path, hidden_dir: bool = False) -> Path:
     return src
 
 
+@pytest.fixture(params=["duckdb", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh store target on each engine: a DuckDB file in tmp_path, or a new PostgreSQL schema."""
+    if request.param == "duckdb":
+        yield str(tmp_path / "events.duckdb")
+        return
+    with pg_schema("ec_test") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def pipeline():  # type: ignore[no-untyped-def]
     from eventcoder.pipeline import Pipeline

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from conftest import pg_schema
 from eventcoder.errors import EventcoderError, InputError
 from eventcoder.output import event_row
 from eventcoder.records import (
@@ -107,16 +106,7 @@ def corpus_again(pipeline: Any) -> list[DocumentResult]:
     return list(pipeline.pipe(make_corpus()))
 
 
-# --- a fresh store per test on each engine ----------------------------------------------------
-@pytest.fixture(params=["duckdb", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "duckdb":
-        yield str(tmp_path / "events.duckdb")
-        return
-    with pg_schema("ec_test") as url:
-        yield url
-
-
+# --- a fresh store per test on each engine (``target``: conftest.py) ----------------------------
 @pytest.fixture()
 def store(target: str) -> Iterator[Store]:
     with open_store(target) as s:

@@ -16,15 +16,18 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import Errors, EventcoderError, InputError
 from ..output import EVENT_COLUMNS
-from ..records import DocumentResult
-from .backends import Backend, DuckDBBackend, PostgresBackend
+from ..records import DocumentResult, FusedEvent
+from .backends import Backend, DuckDBBackend, PostgresBackend, Tx
 from .rows import cc2_to_cc3, country_names, document_rows
 from .schema import CHILD_TABLES, COLUMNS, MIGRATIONS, TABLES
+
+if TYPE_CHECKING:
+    from ..fusion import FusionOptions
 
 __all__ = ["MAX_OFFSET", "EventQuery", "Store", "UpsertSummary", "open_store", "parse_near"]
 
@@ -133,36 +136,42 @@ def normalize_query(query: EventQuery) -> EventQuery:
     return replace(query, **changes)
 
 
-def _where(q: EventQuery) -> tuple[str, list[Any]]:
-    """WHERE clause over ``events e`` for a normalized query."""
+def _where(q: EventQuery, fused: bool = False) -> tuple[str, list[Any]]:
+    """WHERE clause over ``events e`` (or ``fused_events f``) for a normalized query."""
+    t = "f" if fused else "e"
     parts: list[str] = []
     params: list[Any] = []
     if q.doc_id is not None:
-        parts.append("e.doc_id = ?")
+        parts.append("EXISTS (SELECT 1 FROM fusion_members m WHERE m.fused_id = f.fused_id AND m.doc_id = ?)"
+                     if fused else "e.doc_id = ?")
         params.append(q.doc_id)
     if q.type is not None:
-        parts.append("e.type = ?")
+        parts.append(f"{t}.type = ?")
         params.append(q.type)
     if q.country is not None:
-        parts.append(
-            "(e.location_cc3 = ? OR EXISTS (SELECT 1 FROM actors a WHERE a.event_id = e.event_id"
-            " AND a.role IN ('actor', 'recipient') AND a.country = ?))"
-        )
-        params += [q.country, q.country]
+        if fused:
+            parts.append("(f.location_cc3 = ? OR f.actor_country = ? OR f.recipient_country = ?)")
+            params += [q.country] * 3
+        else:
+            parts.append(
+                "(e.location_cc3 = ? OR EXISTS (SELECT 1 FROM actors a WHERE a.event_id = e.event_id"
+                " AND a.role IN ('actor', 'recipient') AND a.country = ?))"
+            )
+            params += [q.country, q.country]
     if q.since is not None:  # overlap: an event dated 2020-09 reaches --since 2020-09-15
-        parts.append("e.date_last >= ?")
+        parts.append(f"{t}.date_last >= ?")
         params.append(q.since)
     if q.until is not None:
-        parts.append("e.date_first <= ?")
+        parts.append(f"{t}.date_first <= ?")
         params.append(q.until)
     if q.near is not None:
         lat, lon, km = q.near
         parts.append(
-            "e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL AND "
+            f"{t}.location_lat IS NOT NULL AND {t}.location_lon IS NOT NULL AND "
             f"2 * {_EARTH_KM} * asin(least(1.0, sqrt("
-            "power(sin(radians(e.location_lat - ?) / 2), 2) + "
-            "cos(radians(?)) * cos(radians(e.location_lat)) * "
-            "power(sin(radians(e.location_lon - ?) / 2), 2)))) <= ?"
+            f"power(sin(radians({t}.location_lat - ?) / 2), 2) + "
+            f"cos(radians(?)) * cos(radians({t}.location_lat)) * "
+            f"power(sin(radians({t}.location_lon - ?) / 2), 2)))) <= ?"
         )
         params += [lat, lat, lon, km]
     return (" WHERE " + " AND ".join(parts)) if parts else "", params
@@ -182,7 +191,8 @@ _EVENTS_SQL = (
     " LEFT JOIN actors a2 ON a2.event_id = e.event_id AND a2.role = 'recipient'"
 )
 _ORDER = " ORDER BY e.date_first NULLS LAST, e.doc_id, e.seq"
-_INTEGRAL = ("fatalities_best", "fatalities_low", "fatalities_high")
+_INTEGRAL = ("fatalities_best", "fatalities_low", "fatalities_high", "injured_best", "injured_low",
+             "injured_high")
 
 
 def _display(target: str) -> str:
@@ -227,6 +237,35 @@ class Store:
                     "INSERT INTO schema_migrations (version, applied_at, description) VALUES (?, ?, ?)",
                     [m.version, _now(), m.description],
                 )
+            if tx.fetchall("SELECT 1 FROM fusion_state WHERE name = 'rebuild'"):
+                # a store from before fusion (or whose options changed): fuse what it holds
+                from .fusion import load_options, rebuild
+
+                self._fusion_lock(tx)
+                rebuild(tx, load_options(tx), _EVENTS_SQL)
+
+    def _fusion_lock(self, tx: Tx) -> None:
+        lock = getattr(self._db, "advisory_lock", None)
+        if lock is not None:
+            from .fusion import FUSION_LOCK
+
+            lock(tx, FUSION_LOCK)
+
+    def fusion_options(self) -> FusionOptions:
+        """The windows this store fuses with (``eventcoder fuse`` sets them)."""
+        from .fusion import load_options
+
+        with self._guard(), self._db.read() as tx:
+            return load_options(tx)
+
+    def refuse(self, options: FusionOptions | None = None) -> int:
+        """Fuse every stored report again, with ``options`` (kept for later writes) or the
+        store's own; returns the number of fused events."""
+        from .fusion import load_options, rebuild
+
+        with self._guard(), self._db.transaction() as tx:
+            self._fusion_lock(tx)
+            return rebuild(tx, options or load_options(tx), _EVENTS_SQL)
 
     def migrations(self) -> list[dict[str, Any]]:
         """The recorded migrations, oldest first."""
@@ -255,6 +294,8 @@ class Store:
         return total
 
     def _write_chunk(self, docs: list[DocumentResult]) -> UpsertSummary:
+        from .fusion import load_options, old_fused_ids, refuse_documents
+
         stamp = _now()
         tables: dict[str, list[tuple[Any, ...]]] = {t: [] for t in COLUMNS}
         for doc in docs:
@@ -268,13 +309,16 @@ class Store:
                 try:
                     with self._db.transaction() as tx:
                         tx.lock(ids)
+                        self._fusion_lock(tx)
                         existing = tx.fetchall(
                             f"SELECT count(*) FROM documents WHERE doc_id IN ({marks})", ids
                         )
+                        old_fused = old_fused_ids(tx, ids)
                         for table in (*CHILD_TABLES, "documents"):
                             tx.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks})", ids)
                         for table in ("documents", "events", "actors", "places", "mentions"):
                             tx.insert(table, tables[table])
+                        refuse_documents(tx, docs, old_fused, load_options(tx), _EVENTS_SQL)
                     return UpsertSummary(len(docs), len(tables["events"]), int(existing[0][0]))
                 except Exception as exc:
                     # PostgreSQL: a deadlock or a race on a new row is retried; the locks make it rare
@@ -309,27 +353,54 @@ class Store:
         with self._guard(), self._db.read() as tx:
             return int(tx.fetchall("SELECT count(*) FROM events e" + where, params)[0][0])
 
+    def fused_events(self, query: EventQuery, limit: int = 100, offset: int = 0) -> list[FusedEvent]:
+        """Fused events (one per real-world event, with every report), ordered like ``events``:
+        first day (undated last), then id. Filters: type; country of the actor, recipient or
+        place; the date window; ``near``; ``doc_id`` (fused events holding a report of it)."""
+        q = normalize_query(query)
+        limit, offset = _page(limit, offset)
+        where, params = _where(q, fused=True)
+        with self._guard(), self._db.read() as tx:
+            rows = tx.fetchall("SELECT f.record FROM fused_events f" + where
+                               + " ORDER BY f.date_first NULLS LAST, f.fused_id LIMIT ? OFFSET ?",
+                               [*params, limit, offset])
+        return [FusedEvent.from_dict(json.loads(r[0])) for r in rows]
+
+    def count_fused(self, query: EventQuery) -> int:
+        q = normalize_query(query)
+        where, params = _where(q, fused=True)
+        with self._guard(), self._db.read() as tx:
+            return int(tx.fetchall("SELECT count(*) FROM fused_events f" + where, params)[0][0])
+
     def document(self, doc_id: str) -> DocumentResult | None:
         """The stored record, exactly as ``eventcoder code`` wrote it (``DocumentResult``)."""
         with self._guard(), self._db.read() as tx:
             rows = tx.fetchall("SELECT record FROM documents WHERE doc_id = ?", [doc_id])
         return DocumentResult.from_dict(json.loads(rows[0][0])) if rows else None
 
-    def summary(self, query: EventQuery) -> dict[str, Any]:
-        """Counts for a corpus view: events, documents (with a matching event; every stored
-        document when only ``doc_id`` or nothing is given), failed documents, events by type and
-        by month (events whose date lies within one month; the others are counted in
-        ``no_month``)."""
+    def summary(self, query: EventQuery, fused: bool = False) -> dict[str, Any]:
+        """Counts for a corpus view: events (fused events with ``fused``), documents (with a
+        matching event; every stored document when only ``doc_id`` or nothing is given), failed
+        documents, events by type and by month (events whose date lies within one month; the
+        others are counted in ``no_month``); with ``fused`` also the reports they hold."""
         q = normalize_query(query)
-        where, params = _where(q)
+        where, params = _where(q, fused)
+        t, table = ("f", "fused_events f") if fused else ("e", "events e")
         event_filter = any(getattr(q, f) is not None for f in ("type", "country", "since", "until", "near"))
         and_ = " AND " if where else " WHERE "
         doc_where = " WHERE doc_id = ?" if q.doc_id is not None else ""
         doc_params = [q.doc_id] if q.doc_id is not None else []
         with self._guard(), self._db.read() as tx:
-            n_events, n_docs = tx.fetchall(
-                "SELECT count(*), count(DISTINCT e.doc_id) FROM events e" + where, params
-            )[0]
+            if fused:
+                n_events, n_reports = tx.fetchall(
+                    f"SELECT count(*), coalesce(sum(f.n_reports), 0) FROM {table}" + where, params)[0]
+                n_docs = tx.fetchall(
+                    "SELECT count(DISTINCT m.doc_id) FROM fusion_members m JOIN fused_events f "
+                    "ON f.fused_id = m.fused_id" + where, params)[0][0]
+            else:
+                n_events, n_docs = tx.fetchall(
+                    f"SELECT count(*), count(DISTINCT e.doc_id) FROM {table}" + where, params
+                )[0]
             if not event_filter:
                 n_docs = tx.fetchall("SELECT count(*) FROM documents" + doc_where, doc_params)[0][0]
             failed = tx.fetchall(
@@ -339,22 +410,23 @@ class Store:
                 doc_params,
             )[0][0]
             by_type = tx.fetchall(
-                "SELECT e.type, count(*) AS n FROM events e"
+                f"SELECT {t}.type, count(*) AS n FROM {table}"
                 + where
-                + " GROUP BY e.type ORDER BY n DESC, e.type",
+                + f" GROUP BY {t}.type ORDER BY n DESC, {t}.type",
                 params,
             )
-            month = "substr(e.date_first, 1, 7)"
+            month = f"substr({t}.date_first, 1, 7)"
+            dated = f"{t}.date_value IS NOT NULL AND " if fused else ""
             by_month = tx.fetchall(
-                f"SELECT {month} AS m, count(*) FROM events e"
+                f"SELECT {month} AS m, count(*) FROM {table}"
                 + where
                 + and_
-                + f"e.date_first IS NOT NULL AND {month} = substr(e.date_last, 1, 7)"
+                + f"{dated}{t}.date_first IS NOT NULL AND {month} = substr({t}.date_last, 1, 7)"
                 + f" GROUP BY {month} ORDER BY m",
                 params,
             )
         in_months = sum(int(n) for _, n in by_month)
-        return {
+        out = {
             "events": int(n_events),
             "documents": int(n_docs),
             "failed": int(failed),
@@ -362,6 +434,9 @@ class Store:
             "by_month": {m: int(n) for m, n in by_month},
             "no_month": int(n_events) - in_months,
         }
+        if fused:
+            out["reports"] = int(n_reports)
+        return out
 
     def table_counts(self) -> dict[str, int]:
         """Rows per table."""

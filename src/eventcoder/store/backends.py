@@ -230,7 +230,11 @@ class PostgresBackend:
             yield _PgTx(conn)
 
     def migration_lock(self, tx: Tx) -> None:
-        tx.execute("SELECT pg_advisory_xact_lock(?)", [_MIGRATION_LOCK])
+        self.advisory_lock(tx, _MIGRATION_LOCK)
+
+    def advisory_lock(self, tx: Tx, key: int) -> None:
+        """A transaction-scoped lock on ``key``, released at commit or rollback."""
+        tx.execute("SELECT pg_advisory_xact_lock(?)", [key])
 
     def is_db_error(self, exc: BaseException) -> bool:
         return isinstance(exc, self._psycopg.Error)

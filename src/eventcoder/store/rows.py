@@ -20,7 +20,7 @@ from ..records import ActorRef, DocumentResult
 from ..resources import read_table
 from .schema import COLUMNS
 
-__all__ = ["cc2_to_cc3", "country_names", "date_bounds", "document_rows"]
+__all__ = ["cc2_to_cc3", "coerce_row", "country_names", "date_bounds", "document_rows"]
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -141,7 +141,8 @@ def _clean(text: str) -> str:
     return text
 
 
-def _coerce(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
+def coerce_row(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    """A row dict as the values of ``COLUMNS[table]``, typed for the column (TEXT cleaned)."""
     out: list[Any] = []
     for name, kind in COLUMNS[table]:
         v = row.get(name)
@@ -156,12 +157,15 @@ def _coerce(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+_DOCUMENT_TABLES = ("documents", "events", "actors", "places", "mentions")
+
+
 def document_rows(doc: DocumentResult, stored_at: str) -> dict[str, list[tuple[Any, ...]]]:
     """Rows per table (values in ``COLUMNS`` order) for one document; events with a repeated id
     are kept once (the first)."""
     # ASCII-escaped so a NUL or a lone surrogate in the text survives PostgreSQL's TEXT exactly
     record = json.dumps(doc.to_dict(), ensure_ascii=True)
-    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in COLUMNS}
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in _DOCUMENT_TABLES}
     seen: set[str] = set()
     for seq, ev in enumerate(doc.events):
         if ev.id in seen:
@@ -271,4 +275,4 @@ def document_rows(doc: DocumentResult, stored_at: str) -> dict[str, list[tuple[A
             "record": record,
         }
     )
-    return {t: [_coerce(t, r) for r in rs] for t, rs in rows.items()}
+    return {t: [coerce_row(t, r) for r in rs] for t, rs in rows.items()}

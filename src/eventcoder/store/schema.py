@@ -146,15 +146,87 @@ _V1 = (
     "CREATE INDEX IF NOT EXISTS mentions_value ON mentions (kind, value)",
 )
 
+# Cross-article fusion (issue 12): which fused event each report belongs to, the blocking keys of
+# each document's units (the reports of one document telling one event), and the fused records.
+# Windows are day ordinals (INTEGER), so candidate lookups compare numbers on both engines.
+_V3 = (
+    "ALTER TABLE events ADD COLUMN injured_best DOUBLE PRECISION",
+    "ALTER TABLE events ADD COLUMN injured_low DOUBLE PRECISION",
+    "ALTER TABLE events ADD COLUMN injured_high DOUBLE PRECISION",
+    """CREATE TABLE IF NOT EXISTS fusion_members (
+        event_id TEXT PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        unit_id TEXT NOT NULL,
+        unit_orient INTEGER NOT NULL,
+        fused_id TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS fusion_members_doc ON fusion_members (doc_id)",
+    "CREATE INDEX IF NOT EXISTS fusion_members_unit ON fusion_members (unit_id)",
+    "CREATE INDEX IF NOT EXISTS fusion_members_fused ON fusion_members (fused_id)",
+    """CREATE TABLE IF NOT EXISTS fusion_keys (
+        unit_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        realis INTEGER NOT NULL,
+        anchor TEXT NOT NULL,
+        win_first INTEGER NOT NULL,
+        win_last INTEGER NOT NULL,
+        PRIMARY KEY (unit_id, anchor)
+    )""",
+    "CREATE INDEX IF NOT EXISTS fusion_keys_find ON fusion_keys (type, anchor, win_first)",
+    "CREATE INDEX IF NOT EXISTS fusion_keys_doc ON fusion_keys (doc_id)",
+    """CREATE TABLE IF NOT EXISTS fused_events (
+        fused_id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        mode TEXT,
+        date_value TEXT,
+        date_precision TEXT,
+        date_first TEXT,
+        date_last TEXT,
+        actor_name TEXT,
+        actor_country TEXT,
+        actor_sector TEXT,
+        recipient_name TEXT,
+        recipient_country TEXT,
+        recipient_sector TEXT,
+        location_name TEXT,
+        location_country TEXT,
+        location_cc3 TEXT,
+        location_lat DOUBLE PRECISION,
+        location_lon DOUBLE PRECISION,
+        location_precision TEXT,
+        n_reports INTEGER NOT NULL,
+        n_documents INTEGER NOT NULL,
+        n_publishers INTEGER NOT NULL,
+        n_conflicts INTEGER NOT NULL,
+        fatalities_low DOUBLE PRECISION,
+        fatalities_best DOUBLE PRECISION,
+        fatalities_high DOUBLE PRECISION,
+        first_published TEXT,
+        record TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS fused_events_date ON fused_events (date_first, date_last)",
+    "CREATE INDEX IF NOT EXISTS fused_events_type ON fused_events (type)",
+    """CREATE TABLE IF NOT EXISTS fusion_state (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    # the events stored before this migration are fused when the store next opens
+    "INSERT INTO fusion_state (name, value) VALUES ('rebuild', 'pending')",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, events, actors, places, mentions", _V1),
     Migration(2, "ISO 3166-2 codes of places' first-level units", (
         "ALTER TABLE events ADD COLUMN location_admin1_code TEXT",
         "ALTER TABLE places ADD COLUMN admin1_code TEXT",
     )),
+    Migration(3, "cross-article fusion: fused events, their members and blocking keys; injured counts",
+              _V3),
 )
 
-TABLES = ("documents", "events", "actors", "places", "mentions", "schema_migrations")
+TABLES = ("documents", "events", "actors", "places", "mentions", "fusion_members", "fusion_keys",
+          "fused_events", "fusion_state", "schema_migrations")
 # Deleted first when a document is replaced; documents last.
 CHILD_TABLES = ("mentions", "places", "actors", "events")
 
@@ -214,6 +286,9 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("fatalities_best", _F),
         ("fatalities_low", _F),
         ("fatalities_high", _F),
+        ("injured_best", _F),
+        ("injured_low", _F),
+        ("injured_high", _F),
         ("attribution", _T),
         ("cited_source", _T),
         ("modality", _T),
@@ -272,5 +347,51 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("time_precision", _T),
         ("source", _T),
         ("method", _T),
+    ),
+    "fusion_members": (
+        ("event_id", _T),
+        ("doc_id", _T),
+        ("unit_id", _T),
+        ("unit_orient", _I),
+        ("fused_id", _T),
+    ),
+    "fusion_keys": (
+        ("unit_id", _T),
+        ("doc_id", _T),
+        ("type", _T),
+        ("realis", _I),
+        ("anchor", _T),
+        ("win_first", _I),
+        ("win_last", _I),
+    ),
+    "fused_events": (
+        ("fused_id", _T),
+        ("type", _T),
+        ("mode", _T),
+        ("date_value", _T),
+        ("date_precision", _T),
+        ("date_first", _T),
+        ("date_last", _T),
+        ("actor_name", _T),
+        ("actor_country", _T),
+        ("actor_sector", _T),
+        ("recipient_name", _T),
+        ("recipient_country", _T),
+        ("recipient_sector", _T),
+        ("location_name", _T),
+        ("location_country", _T),
+        ("location_cc3", _T),
+        ("location_lat", _F),
+        ("location_lon", _F),
+        ("location_precision", _T),
+        ("n_reports", _I),
+        ("n_documents", _I),
+        ("n_publishers", _I),
+        ("n_conflicts", _I),
+        ("fatalities_low", _F),
+        ("fatalities_best", _F),
+        ("fatalities_high", _F),
+        ("first_published", _T),
+        ("record", _T),
     ),
 }

@@ -22,9 +22,9 @@ CVL = ActorRef("Kyrgyzstan CVL", "KGZ", "CVL", None, 0, 8, "students", kind="org
 
 
 def place(name: str, lat: float, lon: float, cc: str = "KG", precision: str = "point") -> Place:
-    return Place(start=20, end=20 + len(name), text=name, name=name, geonameid=zlib.crc32(name.encode()) % 10**6,
-                 country=cc, admin1="Batken" if cc == "KG" else "Sughd", lat=lat, lon=lon,
-                 precision=precision, score=0.9, admin1_code="KG-B" if cc == "KG" else "TJ-SU")
+    return Place(start=20, end=20 + len(name), text=name, name=name,
+                 geonameid=zlib.crc32(name.encode()) % 10**6, country=cc,
+                 admin1="Batken" if cc == "KG" else "Sughd", lat=lat, lon=lon, precision=precision, score=0.9, admin1_code="KG-B" if cc == "KG" else "TJ-SU")
 
 
 BATKEN = place("Batken", 40.0625, 70.8194)
@@ -56,7 +56,8 @@ def clash(doc_id: str, publisher: str, fatalities: int, swapped: bool = False) -
 
 
 def protest(doc_id: str) -> DocumentResult:
-    return doc(doc_id, "Asia Wire", "2024-04-18", event(doc_id, 1, "PROTEST", "2024-04-17", CVL, None, BISHKEK))
+    return doc(doc_id, "Asia Wire", "2024-04-18",
+               event(doc_id, 1, "PROTEST", "2024-04-17", CVL, None, BISHKEK))
 
 
 def state(store) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:  # type: ignore[no-untyped-def]

@@ -68,7 +68,8 @@ def _load_units(tx: Tx, unit_ids: Sequence[str], options: FusionOptions, events_
     ``events``."""
     members: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for part in _chunks(sorted(set(unit_ids))):
-        sql = f"SELECT event_id, unit_id, unit_orient FROM fusion_members WHERE unit_id IN ({_marks(len(part))})"
+        sql = ("SELECT event_id, unit_id, unit_orient FROM fusion_members "
+               f"WHERE unit_id IN ({_marks(len(part))})")
         for event_id, unit_id, orient in tx.fetchall(sql, part):
             members[unit_id].append((event_id, int(orient)))
     wanted = [e for ms in members.values() for e, _ in ms]

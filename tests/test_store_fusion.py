@@ -24,7 +24,8 @@ CVL = ActorRef("Kyrgyzstan CVL", "KGZ", "CVL", None, 0, 8, "students", kind="org
 def place(name: str, lat: float, lon: float, cc: str = "KG", precision: str = "point") -> Place:
     return Place(start=20, end=20 + len(name), text=name, name=name,
                  geonameid=zlib.crc32(name.encode()) % 10**6, country=cc,
-                 admin1="Batken" if cc == "KG" else "Sughd", lat=lat, lon=lon, precision=precision, score=0.9, admin1_code="KG-B" if cc == "KG" else "TJ-SU")
+                 admin1="Batken" if cc == "KG" else "Sughd", lat=lat, lon=lon, precision=precision,
+                 score=0.9, admin1_code="KG-B" if cc == "KG" else "TJ-SU")
 
 
 BATKEN = place("Batken", 40.0625, 70.8194)

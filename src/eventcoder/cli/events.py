@@ -18,16 +18,18 @@ from typing import IO, Any
 
 from ..errors import Errors, ExitCode, InputError
 from ..output import EVENT_COLUMNS, RecordWriter, event_fields, open_writer, parquet_path
-from ..records import DocumentResult
+from ..records import DocumentResult, FusedEvent
 from ..store import EventQuery, Store, UpsertSummary, normalize_query, open_store, parse_near
-from ..store.export import ACLED_COLUMNS, acled_row, plover_record
+from ..store.export import ACLED_COLUMNS, acled_fused_row, acled_row, plover_fused_record, plover_record
 
 __all__ = [
     "EVENT_FORMATS",
     "StoreWriter",
     "add_events_parser",
     "export_events",
+    "export_fused",
     "iter_events",
+    "iter_fused",
     "open_store_writer",
     "run_events",
 ]
@@ -110,27 +112,66 @@ def iter_events(
             left -= len(page)
 
 
-def _table(rows: list[dict[str, Any]], out: IO[str], width: int) -> None:
-    def cell(v: Any) -> str:
-        return "-" if v is None or v == "" else str(v)
+def iter_fused(store: Store, query: EventQuery, limit: int | None = None,
+               offset: int = 0) -> Iterator[FusedEvent]:
+    """Every matching fused event (up to ``limit``), read page by page."""
+    left = limit
+    while left is None or left > 0:
+        size = _PAGE if left is None else min(_PAGE, left)
+        page = store.fused_events(query, limit=size, offset=offset)
+        yield from page
+        if len(page) < size:
+            return
+        offset += len(page)
+        if left is not None:
+            left -= len(page)
 
-    def who(r: dict[str, Any], role: str) -> str:
-        name = r.get(f"{role}_name")
-        return cell(name) if not r.get(f"{role}_country") else f"{name} ({r[f'{role}_country']})"
 
-    heads = ("date", "type", "actor", "recipient", "where", "dead", "document")
-    table = [
-        (
-            cell(r["date_value"]),
-            cell(r["type"]) + (f"/{r['mode']}" if r.get("mode") else ""),
-            who(r, "actor"),
-            who(r, "recipient"),
-            cell(r["location_name"]) + (f", {r['location_country']}" if r.get("location_country") else ""),
-            cell(r["fatalities_best"]),
-            cell(r["doc_id"]),
-        )
-        for r in rows
-    ]
+def _cell(v: Any) -> str:
+    return "-" if v is None or v == "" else str(v)
+
+
+def _who(r: dict[str, Any], role: str) -> str:
+    name = r.get(f"{role}_name")
+    text = _cell(name) if not r.get(f"{role}_country") else f"{name} ({r[f'{role}_country']})"
+    return text + (" [disputed]" if r.get(f"{role}_disputed") else "")
+
+
+def _where_cell(r: dict[str, Any]) -> str:
+    return _cell(r["location_name"]) + (f", {r['location_country']}" if r.get("location_country") else "")
+
+
+def _table(rows: list[dict[str, Any]], out: IO[str], width: int, fused: bool = False) -> None:
+    if fused:
+        heads: tuple[str, ...] = ("date", "type", "actor", "recipient", "where", "dead", "reports", "sources")
+        table = [
+            (
+                _cell(r["date_value"] or (f"<={r['date_last']}" if r.get("date_last") else None)),
+                _cell(r["type"]) + (f"/{r['mode']}" if r.get("mode") else ""),
+                _who(r, "actor"),
+                _who(r, "recipient"),
+                _where_cell(r),
+                _cell(r["fatalities_best"]) + (f" ({r['fatalities_low']}-{r['fatalities_high']})"
+                                               if r.get("fatalities_low") != r.get("fatalities_high") else ""),
+                f"{r['n_reports']} in {r['n_documents']} docs",
+                _cell(r["sources"]),
+            )
+            for r in rows
+        ]
+    else:
+        heads = ("date", "type", "actor", "recipient", "where", "dead", "document")
+        table = [
+            (
+                _cell(r["date_value"]),
+                _cell(r["type"]) + (f"/{r['mode']}" if r.get("mode") else ""),
+                _who(r, "actor"),
+                _who(r, "recipient"),
+                _where_cell(r),
+                _cell(r["fatalities_best"]),
+                _cell(r["doc_id"]),
+            )
+            for r in rows
+        ]
     widths = [max([len(h)] + [len(t[i]) for t in table]) for i, h in enumerate(heads)]
     budget = max(width - 2 * (len(heads) - 1), 40)
     while sum(widths) > budget and max(widths) > 12:  # shrink the widest column first
@@ -202,6 +243,57 @@ def export_events(rows: Iterator[dict[str, Any]], fmt: str, output: str | None, 
     return n
 
 
+def export_fused(events: Iterator[FusedEvent], fmt: str, output: str | None, width: int = 100) -> int:
+    """Write fused events in ``fmt``: JSONL gives the whole record (docs/FORMAT.md, "Fused
+    events"), table/CSV/Parquet one flat row each, ACLED and PLOVER one row per fused event."""
+    from ..fusion.flat import FUSED_COLUMNS, fused_fields, fused_row
+
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = parquet_path(output)
+        schema = pa.schema(fused_fields())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        n = 0
+        with pq.ParquetWriter(path, schema) as writer:
+            batch: list[dict[str, Any]] = []
+            for ev in events:
+                batch.append(fused_row(ev))
+                if len(batch) == _PAGE:
+                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                    n, batch = n + len(batch), []
+            if batch or n == 0:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                n += len(batch)
+        return n
+    out = _open_out(output, newline="" if fmt in ("csv", "acled") else None)
+    n = 0
+    try:
+        if fmt == "table":
+            rows = [fused_row(ev) for ev in events]
+            _table(rows, out, width, fused=True)
+            n = len(rows)
+        elif fmt in ("csv", "acled"):
+            writer = csv.DictWriter(out, fieldnames=list(FUSED_COLUMNS if fmt == "csv" else ACLED_COLUMNS))
+            writer.writeheader()
+            for ev in events:
+                rec = fused_row(ev) if fmt == "csv" else acled_fused_row(ev)
+                if rec is not None:
+                    writer.writerow(rec)
+                    n += 1
+        else:
+            for ev in events:
+                rec = ev.to_dict() if fmt == "jsonl" else plover_fused_record(ev)
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n += 1
+    finally:
+        out.flush()
+        if out is not sys.stdout:
+            out.close()
+    return n
+
+
 def run_events(args: argparse.Namespace) -> int:
     near = parse_near(args.near) if args.near is not None else None
     query = EventQuery(
@@ -213,11 +305,15 @@ def run_events(args: argparse.Namespace) -> int:
         )
     with open_store(args.db) as store:
         normalize_query(query)  # a bad filter fails before any output is opened
-        rows = iter_events(store, query, limit=args.limit, offset=args.offset)
         width = args.width or shutil.get_terminal_size((100, 24)).columns
-        n = export_events(rows, args.format, args.output, width)
+        if args.fused:
+            n = export_fused(iter_fused(store, query, limit=args.limit, offset=args.offset), args.format,
+                             args.output, width)
+        else:
+            rows = iter_events(store, query, limit=args.limit, offset=args.offset)
+            n = export_events(rows, args.format, args.output, width)
     if not args.quiet and (args.output not in (None, "-") or args.format == "table"):
-        what = "ACLED rows" if args.format == "acled" else "events"
+        what = "ACLED rows" if args.format == "acled" else "fused events" if args.fused else "events"
         print(
             f"eventcoder: {n} {what}" + (f" written to {args.output}" if args.output else ""), file=sys.stderr
         )
@@ -265,7 +361,10 @@ def add_events_parser(sub: Any) -> None:
     # argparse takes "-1.94,30.06,50" (a southern latitude) for an unknown option unless it looks
     # like a negative number; let it (no option of ours looks like one, so nothing is shadowed)
     ev._negative_number_matcher = re.compile(r"^-\d+$|^-\d*\.\d+$|^-[\d.]+(,\s*[-+]?[\d.]+){2}$")
-    ev.add_argument("--doc", metavar="ID", help="events of one document")
+    ev.add_argument("--doc", metavar="ID", help="events of one document (with --fused: fused events it reports)")
+    ev.add_argument("--fused", action="store_true",
+                    help="one record per real-world event, fused across articles, with every report, its "
+                         "source and the sources' disagreements (docs/FORMAT.md)")
     ev.add_argument(
         "--limit", type=_count("--limit", 0), default=None, help="at most N events (default: all)"
     )

@@ -16,6 +16,7 @@ from ..errors import Errors, EventcoderError, ExitCode, InputError
 from .argtypes import positive_int
 from .evaluate import DATA_SETS
 from .events import add_events_parser
+from .fuse import add_fuse_parser
 from .serve import add_serve_parser
 
 __all__ = ["build_parser", "main"]
@@ -135,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=_cmd_spark)
     add_serve_parser(sub)
     add_events_parser(sub)
+    add_fuse_parser(sub)
     return ap
 
 

@@ -7,12 +7,15 @@ being guessed (docs/FORMAT.md, "ACLED and PLOVER exports", lists every column an
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .rows import cc2_to_cc3, country_names, date_bounds
 
-__all__ = ["ACLED_COLUMNS", "acled_row", "plover_record"]
+if TYPE_CHECKING:
+    from ..records import FusedEvent
+
+__all__ = ["ACLED_COLUMNS", "acled_fused_row", "acled_row", "plover_fused_record", "plover_record"]
 
 # The ACLED export's columns in the codebook's order, then eventcoder's own (prefixed).
 ACLED_COLUMNS: tuple[str, ...] = (
@@ -207,4 +210,30 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
     rec["attribution"] = row.get("attribution")
     rec["confidence"] = row.get("confidence")
     rec["doc_id"] = row["doc_id"]
+    return rec
+
+
+def acled_fused_row(ev: FusedEvent) -> dict[str, Any] | None:
+    """One ACLED-style row per fused event: ``source`` names every publisher and cited source,
+    ``notes`` gives each report (publisher, date, sentence), ``fatalities`` the best estimate
+    (low and high stay in ``eventcoder events --fused --format csv``)."""
+    from ..fusion.flat import event_like_row
+
+    row = acled_row(event_like_row(ev))
+    if row is not None:
+        row["source"] = "; ".join(ev.sources.names) or None
+        row["source_scale"] = f"{ev.sources.documents} reports" if ev.sources.documents > 1 else None
+    return row
+
+
+def plover_fused_record(ev: FusedEvent) -> dict[str, Any]:
+    """The PLOVER record of a fused event, with its reports and conflicts."""
+    from ..fusion.flat import event_like_row
+
+    rec = plover_record(event_like_row(ev))
+    rec["reports"] = [r.to_dict() for r in ev.reports]
+    rec["conflicts"] = [c.to_dict() for c in ev.conflicts]
+    rec["sources"] = ev.sources.to_dict()
+    if ev.fatalities is not None:
+        rec["fatalities"] = ev.fatalities.to_dict()
     return rec

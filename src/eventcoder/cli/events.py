@@ -141,7 +141,13 @@ def _where_cell(r: dict[str, Any]) -> str:
     return _cell(r["location_name"]) + (f", {r['location_country']}" if r.get("location_country") else "")
 
 
+def _spread(r: dict[str, Any]) -> str:
+    low, high = r.get("fatalities_low"), r.get("fatalities_high")
+    return f" ({low}-{high})" if low != high else ""
+
+
 def _table(rows: list[dict[str, Any]], out: IO[str], width: int, fused: bool = False) -> None:
+    table: list[tuple[str, ...]]
     if fused:
         heads: tuple[str, ...] = ("date", "type", "actor", "recipient", "where", "dead", "reports", "sources")
         table = [
@@ -151,8 +157,7 @@ def _table(rows: list[dict[str, Any]], out: IO[str], width: int, fused: bool = F
                 _who(r, "actor"),
                 _who(r, "recipient"),
                 _where_cell(r),
-                _cell(r["fatalities_best"]) + (f" ({r['fatalities_low']}-{r['fatalities_high']})"
-                                               if r.get("fatalities_low") != r.get("fatalities_high") else ""),
+                _cell(r["fatalities_best"]) + _spread(r),
                 f"{r['n_reports']} in {r['n_documents']} docs",
                 _cell(r["sources"]),
             )
@@ -361,7 +366,8 @@ def add_events_parser(sub: Any) -> None:
     # argparse takes "-1.94,30.06,50" (a southern latitude) for an unknown option unless it looks
     # like a negative number; let it (no option of ours looks like one, so nothing is shadowed)
     ev._negative_number_matcher = re.compile(r"^-\d+$|^-\d*\.\d+$|^-[\d.]+(,\s*[-+]?[\d.]+){2}$")
-    ev.add_argument("--doc", metavar="ID", help="events of one document (with --fused: fused events it reports)")
+    ev.add_argument("--doc", metavar="ID",
+                    help="events of one document (with --fused: the fused events it reports)")
     ev.add_argument("--fused", action="store_true",
                     help="one record per real-world event, fused across articles, with every report, its "
                          "source and the sources' disagreements (docs/FORMAT.md)")

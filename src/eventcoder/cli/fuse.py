@@ -110,10 +110,10 @@ def run_fuse(args: argparse.Namespace) -> int:
         with open_store(args.db) as store:
             options = fusion_options(args, store.fusion_options())
             n = store.refuse(options)
-            reports = store.count_events(_all())
+            n_reports = store.count_events(_all())
             used = store.fusion_options()
         if not args.quiet:
-            print(f"eventcoder: fused {reports} reports into {n} events in {store.target} "
+            print(f"eventcoder: fused {n_reports} reports into {n} events in {store.target} "
                   f"(windows: {_describe(used)})", file=sys.stderr)
         return ExitCode.OK
     options = fusion_options(args) or FusionOptions()
@@ -158,7 +158,8 @@ def add_fuse_parser(sub: Any) -> None:
                     "re-fuse an event store with other windows (--db). 'eventcoder code --db' keeps a "
                     "store fused as it writes.",
     )
-    fu.add_argument("inputs", nargs="*", metavar="FILE", help="coded JSONL files, Parquet files or directories")
+    fu.add_argument("inputs", nargs="*", metavar="FILE",
+                    help="coded JSONL files, Parquet files or directories")
     fu.add_argument("--db", metavar="PATH_OR_URL", help="re-fuse this store in place with the windows given")
     fu.add_argument("--format", choices=EVENT_FORMATS, default=None,
                     help="output format (default: from OUT's extension, else jsonl)")

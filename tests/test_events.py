@@ -292,3 +292,91 @@ def test_events_governed_acts_are_kept_and_marked(code, text: str, act: str, mod
     """Events are marked, never dropped: the threatened, refused or promised act is an event too."""
     governed = [e for e in code(text).events if e.trigger.text == act]
     assert governed and governed[0].modality == modality
+
+
+# --- issue 12: what cross-article fusion needs from each report (our own sentences) -------------
+def test_events_clash_between_two_sides_names_both(code) -> None:
+    doc = code("Five soldiers died in a clash between Armenian and Azerbaijani troops near the border on "
+               "Tuesday, officials said.", published="2023-06-14")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    sides = {ev.actor.country if ev.actor else None, ev.recipient.country if ev.recipient else None}
+    assert sides == {"ARM", "AZE"}
+
+
+def test_events_talks_between_two_governments_name_both(code) -> None:
+    doc = code("Talks between Serbia and Kosovo resumed in Brussels on Monday.", published="2023-03-21")
+    ev = next(e for e in doc.events if e.type == "CONSULT")
+    assert ev.actor is not None and ev.actor.country == "SRB"
+    assert ev.recipient is not None and ev.recipient.text == "Kosovo"
+    assert ev.location is not None and ev.location.name == "Brussels"
+
+
+@pytest.mark.parametrize("text", [
+    "Indian and Chinese troops exchanged fire along the disputed frontier on Sunday.",
+    "Government soldiers traded fire with rebels outside Bunia overnight.",
+    "The border guards returned fire after their post was hit.",
+])
+def test_events_exchanging_fire_is_an_assault_by_the_subject(code, text: str) -> None:
+    doc = code(text, published="2023-05-02")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    assert ev.actor is not None and ev.actor.sector == "MIL"
+
+
+def test_events_taking_to_the_streets_is_a_protest(code) -> None:
+    doc = code("Angry farmers took to the streets of Accra on Friday.", published="2023-09-02")
+    ev = next(e for e in doc.events if e.type == "PROTEST")
+    assert ev.location is not None and ev.location.name == "Accra"
+    # "the streets of Accra" is where, not who
+    assert ev.actor is None or ev.actor.text != "Accra"
+
+
+def test_events_attack_noun_as_subject_gives_the_attacker(code) -> None:
+    doc = code("A drone strike by Turkish forces killed four fighters near Qamishli on Sunday.",
+               published="2023-10-09")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    assert ev.actor is not None and (ev.actor.country, ev.actor.sector) == ("TUR", "MIL")
+    assert ev.actor.text != "A drone strike"
+
+
+def test_events_when_clause_attacker_of_a_passive_killing(code) -> None:
+    doc = code("Six villagers were killed on Monday when Ethiopian warplanes bombed a market in Tigray.",
+               published="2022-01-11")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    assert ev.actor is not None and (ev.actor.country, ev.actor.sector) == ("ETH", "MIL")
+    assert ev.recipient is not None and ev.recipient.sector == "CVL"
+
+
+def test_events_possessive_pronoun_takes_the_governing_subject(code) -> None:
+    doc = code("The Nigerian army said on Friday that its jets had struck a camp in the Sambisa forest.",
+               published="2022-05-14")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    assert ev.actor is not None and ev.actor.country == "NGA"
+
+
+@pytest.mark.parametrize(("text", "sector"), [
+    ("Hundreds of nurses marched to parliament in Harare on Wednesday.", "HLH"),
+    ("The warring parties agreed to a truce in Addis Ababa.", "MIL"),
+])
+def test_events_agent_nouns_give_the_sector(code, text: str, sector: str) -> None:
+    doc = code(text, published="2023-04-06")
+    assert doc.events and doc.events[0].actor is not None and doc.events[0].actor.sector == sector
+
+
+def test_events_dateline_date_does_not_date_the_event(pipeline) -> None:
+    from eventcoder.ingest.metadata import build_article
+    from eventcoder.settings import Settings
+
+    text = "LAGOS, March 9 (Sample Wire) - Gunmen killed three traders at a market on March 7, police said."
+    article = build_article(text, settings=Settings(), source=None, published="2023-03-09")
+    assert article.dateline_span is not None
+    doc = pipeline.code(article)
+    assert any(t.value == "2023-03-09" for t in doc.times)  # the dateline's date stays a time
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    assert ev.date is not None and ev.date.value == "2023-03-07"
+
+
+def test_events_place_of_the_cited_source_is_not_the_event_place(code) -> None:
+    doc = code("Two soldiers were killed in an ambush, officials in Kabul said on Monday.",
+               published="2023-07-04")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    assert ev.location is None or ev.location.name != "Kabul"

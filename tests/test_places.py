@@ -104,7 +104,13 @@ def test_places_event_location_clause_sentence_dateline(nlp: Language, gaz: Gaze
     assert place is not None and place.text == "Mosul" and source == "clause"
     j = text.index("withdrew")
     place, source = event_location(doc, places, j, j + len("withdrew"))
-    assert place is not None and place.text == "Baghdad" and source == "sentence"
+    # Baghdad is where the officials speak from (issue 12): the paragraph's setting stays
+    assert place is not None and place.text == "Mosul" and source == "paragraph"
+    text3 = "Gunmen attacked a checkpoint. The army later withdrew and Mosul was calm."
+    doc3 = parse(nlp, text3)
+    j = text3.index("withdrew")
+    place, source = event_location(doc3, extract_places(doc3, gaz), j, j + len("withdrew"))
+    assert place is not None and place.text == "Mosul" and source == "sentence"
     doc2 = parse(nlp, "The army said rebels attacked a convoy.")
     dateline = resolve_name(gaz, "ERBIL", 0, 5)
     assert dateline is not None and dateline.country == "IQ"

@@ -55,6 +55,18 @@ def _roles(data: Path) -> dict[str, Any]:
     return score_roles(data)
 
 
+def _fusion(data: Path | None) -> dict[str, Any]:
+    from ..evaluate.fusion import score_fusion
+
+    return score_fusion()
+
+
+def _fusion_meantime(data: Path) -> dict[str, Any]:
+    from ..evaluate.fusion import score_fusion_meantime
+
+    return score_fusion_meantime(data)
+
+
 def _geovirus(data: Path) -> dict[str, Any]:
     from ..evaluate.geovirus import score_geovirus
     from ..gazetteer import Gazetteer
@@ -65,8 +77,8 @@ def _geovirus(data: Path) -> dict[str, Any]:
     return dict(score_geovirus(path, load_nlp(), Gazetteer.open(default_cache_dir())).as_dict())
 
 
-# name -> (scorer, folder it needs under the data directory, what it measures)
-DATA_SETS: dict[str, tuple[Callable[[Path], dict[str, Any]], str, str]] = {
+# name -> (scorer, folder it needs under the data directory (None: bundled), what it measures)
+DATA_SETS: dict[str, tuple[Callable[[Any], dict[str, Any]], str | None, str]] = {
     "meantime": (_meantime, "meantime", "TIMEX3 recognition and values (MEANTIME, 120 docs)"),
     "gum": (_gum, "gum_news", "calendar dates (GUM news, 24 docs)"),
     "recognizers": (
@@ -79,38 +91,55 @@ DATA_SETS: dict[str, tuple[Callable[[Path], dict[str, Any]], str, str]] = {
     "re3d": (_re3d, "re3d", "defence-domain entities: Person, Organisation, Location, Nationality, Quantity"),
     "quantulum": (_quantulum, "quantulum3_tests", "numbers with units (quantulum3 test sentences)"),
     "roles": (_roles, "meantime", "actor/recipient against MEANTIME Arg0/Arg1 participants (indicative)"),
+    "fusion": (_fusion, None, "cross-article fusion on our own fixture set (dev and held-out halves, bundled)"),
+    "fusion-meantime": (_fusion_meantime, "meantime",
+                        "fused events per report, and cross-document coreference on covered mentions (MEANTIME)"),
 }
 
 
-def score_data_sets(data: Path, names: list[str]) -> dict[str, dict[str, Any]]:
-    """Run the named adapters on the data directory (``EVENTCODER_DATA`` layout)."""
+def score_data_sets(data: Path | None, names: list[str]) -> dict[str, dict[str, Any]]:
+    """Run the named adapters on the data directory (``EVENTCODER_DATA`` layout); bundled sets
+    need none."""
     out: dict[str, dict[str, Any]] = {}
     for name in names:
         scorer, folder, _ = DATA_SETS[name]
-        if not (data / folder).is_dir():
-            raise InputError(Errors.EC022, what=str(data / folder))
+        if folder is not None:
+            if data is None:
+                raise InputError(Errors.EC028, value=name, option="--sets", detail="this set needs --data DIR")
+            if not (data / folder).is_dir():
+                raise InputError(Errors.EC022, what=str(data / folder))
         out[name] = scorer(data)
     return out
 
 
 def _table(results: dict[str, dict[str, Any]]) -> str:
     lines = []
+
+    def block(res: dict[str, Any], indent: str) -> None:
+        for key, value in res.items():
+            if isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
+                lines.append(f"{indent}{key}:")  # a part of the set (fusion's dev / held-out halves)
+                block(value, indent + "   ")
+            elif isinstance(value, dict):
+                parts = ", ".join(f"{k} {v}" for k, v in value.items() if not isinstance(v, dict | list))
+                lines.append(f"{indent}{key:<14} {parts}")
+            elif not isinstance(value, list):
+                lines.append(f"{indent}{key:<14} {value}")
+
     for name, res in results.items():
         lines.append(f"== {name}: {DATA_SETS[name][2]}")
-        for key, value in res.items():
-            if isinstance(value, dict):
-                parts = ", ".join(f"{k} {v}" for k, v in value.items() if not isinstance(v, dict | list))
-                lines.append(f"   {key:<14} {parts}")
-            elif not isinstance(value, list):
-                lines.append(f"   {key:<14} {value}")
+        block(res, "   ")
         lines.append("")
     return "\n".join(lines)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    if args.gold is None and args.data is None:
+    bundled_only = bool(args.sets) and all(DATA_SETS.get(n, (None, "x"))[1] is None
+                                            for n in args.sets.split(","))
+    if args.gold is None and args.data is None and not bundled_only:
         raise InputError(
-            Errors.EC028, value=None, option="evaluate", detail="give --gold DIR and/or --data DIR"
+            Errors.EC028, value=None, option="evaluate",
+            detail="give --gold DIR and/or --data DIR (or --sets of bundled sets, such as fusion)"
         )
     report: dict[str, Any] = {}
     if args.gold is not None:
@@ -123,7 +152,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         if not args.json:
             print(gold_report.table())
         report["gold"] = gold_report.to_dict()
-    if args.data is not None:
+    if args.data is not None or bundled_only:
         names = args.sets.split(",") if args.sets else list(DATA_SETS)
         unknown = [n for n in names if n not in DATA_SETS]
         if unknown:
@@ -133,7 +162,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 option="--sets",
                 detail=f"choose from {', '.join(DATA_SETS)}",
             )
-        results = score_data_sets(Path(args.data), names)
+        results = score_data_sets(Path(args.data) if args.data is not None else None, names)
         if not args.json:
             print(_table(results))
         report["data"] = results

@@ -165,7 +165,7 @@ def fused_event(cluster: Cluster) -> FusedEvent:
     recipients = [(r.actor if r.event_id in swapped else r.recipient) for r in reports]
     disputed = bool(swapped) and any(a is not None for a in actors + recipients)
 
-    modes = Counter(r.mode for r in reports if r.mode)
+    modes = Counter(r.mode for r in reports if r.mode)  # (the types of one family may differ)
     mode = min(modes, key=lambda m: (-modes[m], m)) if modes else None
     typed = next((r for r in reports if r.mode == mode), first)
     modalities = Counter(r.modality for r in reports)
@@ -197,9 +197,10 @@ def fused_event(cluster: Cluster) -> FusedEvent:
     publishers = {(r.publisher or "").casefold() or f"[{r.doc_id}]" for r in reports}
     cited = {r.cited_source.casefold() for r in reports if r.cited_source}
     names = tuple(sorted({n for r in reports for n in (r.publisher, r.cited_source) if n}, key=str.casefold))
+    types = Counter(r.type for r in reports)
     return FusedEvent(
         id=fused_id(first.event_id),
-        type=first.type,
+        type=first.type if types[first.type] == max(types.values()) else types.most_common(1)[0][0],
         mode=mode,
         cameo=typed.cameo,
         acled=typed.acled,

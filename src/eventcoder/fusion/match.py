@@ -6,14 +6,19 @@ whichever order, machine or store they come from.
 
 Rules (docs/FORMAT.md, "Fused events"):
 
-- same PLOVER type (the mode may differ: an "attack" and a "clash"), and both said to have
-  happened (asserted, reported, denied) or both not (planned, ordered, hypothetical);
+- same PLOVER type (the mode may differ: an "attack" and a "clash"; a ceasefire the sides agree
+  to is reported as an agreement, AGREE, or as the ceasefire, RETREAT/ceasefire: one family), and
+  both said to have happened (asserted, reported, denied) or both not (planned, ordered,
+  hypothetical);
+- for protests, the grievance: two reports that each name what was protested ("against fuel
+  prices", "to demand unpaid wages") and share no word of it are two protests;
 - date windows within ``days`` of each other at each date's precision; a report too vague in
   time (wider than ``max_span_days``) only joins reports naming the very same period;
 - reports from different documents share a country (of the place or of a party): with nothing
   in common there is nothing to say they are one event;
 - places consistent at their precision (see ``places_compatible``);
-- parties consistent: a known country, sector or named person never conflicts. Another claimant
+- parties consistent: a known country, sector (within the groups of ``sectors_compatible``) or
+  named person never conflicts. Another claimant
   may name the sides the other way round (a counter-accusation): that report is ``SWAP``, the
   same event with a disputed actor, when one side is named by both; within one claimant's
   report it would be a retaliation, a second event, so ``SWAP`` needs two claimants.
@@ -30,10 +35,30 @@ from ..store.rows import cc2_to_cc3
 from .options import FusionOptions
 from .reports import Party, Prepared, Unit
 
-__all__ = ["SAME", "SWAP", "compatible", "parties_compatible", "places_compatible", "similarity"]
+__all__ = ["SAME", "SWAP", "compatible", "parties_compatible", "places_compatible", "sectors_compatible",
+           "similarity"]
 
 Item = Prepared | Unit
 SAME, SWAP = 1, 2  # orientation bits: the reports name the same actor, or each other's actor
+
+
+# Sectors one side is reported under. State forces (ACLED's actor type 1: military, police, the
+# government that commands them) are named "the army", "security forces", "government jets" by
+# different outlets; non-state armed groups "militants", "insurgents", "gunmen". A generic
+# civilian (CVL: "people", "protesters") may be any specific civilian group ("students",
+# "nurses"), but two specific groups are two groups.
+_SECTOR_GROUP = {"GOV": "state", "MIL": "state", "COP": "state", "SPY": "state",
+                 "REB": "armed", "INS": "armed", "UAF": "armed"}
+_CIVILIAN = {"EDU", "HLH", "MED", "LAB", "REF", "REL", "BUS", "AGR", "OPP", "ELI", "NGO"}
+
+
+def sectors_compatible(a: str | None, b: str | None) -> bool:
+    if not a or not b or a == b:
+        return True
+    group = _SECTOR_GROUP.get(a)
+    if group is not None and group == _SECTOR_GROUP.get(b):
+        return True
+    return (a == "CVL" and b in _CIVILIAN) or (b == "CVL" and a in _CIVILIAN)
 
 
 def parties_compatible(a: Party | None, b: Party | None) -> bool:
@@ -41,7 +66,7 @@ def parties_compatible(a: Party | None, b: Party | None) -> bool:
         return True
     if a.country and b.country and a.country != b.country:
         return False
-    if a.sector and b.sector and a.sector != b.sector:
+    if not sectors_compatible(a.sector, b.sector):
         return False
     if a.title and b.title and a.name and b.name and a.name != b.name:
         # two named people: one may be the other's short form ("Hasanov", "Zakir Hasanov")
@@ -135,6 +160,8 @@ def compatible(x: Item, y: Item, options: FusionOptions) -> int:
         return 0
     if not places_compatible(x, y, options):
         return 0
+    if x.issue and y.issue and not (x.issue & y.issue):
+        return 0  # two protests in one city on one day, about different things
     mask = 0
     if parties_compatible(x.actor, y.actor) and parties_compatible(x.recipient, y.recipient):
         mask |= SAME

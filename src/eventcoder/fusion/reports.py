@@ -9,6 +9,7 @@ matcher needs (day window, anchors, place level) computed once per report.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +19,8 @@ from ..records import DocumentResult
 from ..store.rows import cc2_to_cc3, date_bounds
 from .options import FusionOptions
 
-__all__ = ["REALIS", "Loc", "Party", "Prepared", "Report", "Unit", "merge_parties", "prepare",
-           "report_from_row", "reports_from_document"]
+__all__ = ["REALIS", "Loc", "Party", "Prepared", "Report", "Unit", "family", "grievance", "merge_parties",
+           "prepare", "report_from_row", "reports_from_document"]
 
 # Modalities of an event said to have happened (or denied): they fuse with each other. Planned,
 # ordered and hypothetical acts are other events (a threatened strike is not the strike).
@@ -131,6 +132,42 @@ def reports_from_document(doc: DocumentResult) -> Iterator[Report]:
         yield report_from_row(event_row(doc, ev))
 
 
+def family(type_: str, mode: str | None) -> str:
+    """The type fusion matches on: a ceasefire the sides agree to is reported both as the
+    agreement (AGREE, "agreed to a ceasefire") and as the ceasefire (RETREAT/ceasefire, "signed
+    a truce")."""
+    return "AGREE" if type_ == "RETREAT" and mode == "ceasefire" else type_
+
+
+_ISSUE_CUE = re.compile(
+    r"\b(?:against|over|about|to protest|in protest (?:at|against|over|of)|to demand|demanding|"
+    r"calling for|to call for|in support of|to support|opposing|to oppose)\s+(?P<issue>[^,.;:!?()\"“”]+)",
+    re.IGNORECASE)
+# words that say nothing of which grievance it is ("a new law", "the government's plan")
+_GENERIC = frozenset("""
+a an the and or of in on at to for with by from into their its his her our your this that these those
+new old government governments state national public official officials plan plans policy policies
+decision decisions reform reforms law laws bill bills rule rules measure measures move moves proposal
+proposals increase increases rise rises hike hikes cut cuts higher lower rising falling high low
+protest protests rally rallies march marches demand demands call calls country city people
+against over about more less after before during amid recent latest planned proposed alleged
+what which who them they there here than then such some many much other another
+""".split())
+
+
+def grievance(sentence: str | None) -> frozenset[str]:
+    """The words of what a protest is against or for ("to protest a rise in fuel prices" -> fuel,
+    price), crudely stemmed; empty when the sentence names no grievance."""
+    if not sentence:
+        return frozenset()
+    words: set[str] = set()
+    for m in _ISSUE_CUE.finditer(sentence):
+        for w in re.findall(r"[a-z]+", m["issue"].lower()):
+            if len(w) >= 4 and w not in _GENERIC:
+                words.add(w[:-1] if w.endswith("s") and not w.endswith("ss") else w)
+    return frozenset(words)
+
+
 def _ordinal(day: str | None) -> int | None:
     if not day:
         return None
@@ -145,7 +182,7 @@ class Prepared:
 
     ``Unit`` has the same attributes for several reports of one document taken as one."""
 
-    __slots__ = ("actor", "anchors", "claimants", "doc", "explicit", "figure", "first", "idx", "key",
+    __slots__ = ("actor", "anchors", "claimants", "doc", "explicit", "figure", "first", "idx", "issue", "key",
                  "last", "level", "loc", "mode", "parties", "pub", "realis", "recipient", "report", "type")
 
     def __init__(self, report: Report, idx: int, options: FusionOptions) -> None:
@@ -153,8 +190,9 @@ class Prepared:
         self.idx = idx
         self.key = report.event_id
         self.doc = report.doc_id
-        self.type = report.type
+        self.type = family(report.type, report.mode)
         self.mode = report.mode
+        self.issue = grievance(report.sentence) if report.type == "PROTEST" else frozenset()
         self.realis = REALIS.get(report.modality, True)
         self.claimants = frozenset((report.claimant,))
         self.actor = report.actor
@@ -231,6 +269,7 @@ class Unit:
         self.idx = idx
         self.key = head.key
         self.doc, self.type, self.realis, self.pub = head.doc, head.type, head.realis, head.pub
+        self.issue = frozenset(w for p, _ in members for w in p.issue)
         modes: dict[str, int] = {}
         for p, _ in members:
             if p.mode:

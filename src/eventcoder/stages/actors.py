@@ -436,6 +436,11 @@ class ActorResolver:
             sector = nearest[2]
             if nearest[3]:
                 title = doc[nearest[0] : nearest[1]].text
+        # "its aircraft", "their troops": the possessor is the group the governing clause is about
+        # ("The Syrian army denied that its aircraft had bombed a market")
+        owner = self._possessor(head) if country is None else None
+        if owner is not None:
+            country, sector = owner.country, sector or owner.sector
         # "the minister" / "the president": the last titled person with that title word
         if title and country is None and tokens[0].lower_ == "the":
             p = self._person_before(head.idx, title_word=head.lower_)
@@ -479,6 +484,20 @@ class ActorResolver:
             score=score,
             method=method,
         )
+
+    def _possessor(self, head: Token) -> ActorRef | None:
+        """The group an "its"/"their" before ``head`` stands for: the subject of the nearest
+        governing clause that names one, before the pronoun."""
+        if not any(c.dep_ == "poss" and c.lower_ in {"its", "their"} for c in head.children):
+            return None
+        for anc in head.ancestors:
+            subj = next((c for c in anc.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subj is None or subj.i >= head.i or head in subj.subtree or subj.pos_ == "PRON":
+                continue
+            ref = self.resolve(subj)
+            if ref is not None and ref.country and ref.kind != "person":
+                return ref
+        return None
 
     def _person_ref(
         self, p: _Person, start: int, end: int, text: str, *, score: float, method: str

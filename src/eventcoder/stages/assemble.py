@@ -91,6 +91,10 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
     doc = inputs.doc
     resolver = inputs.resolver
     crosswalk = load_crosswalk()
+    # the dateline's date is when the report was filed ("DUSHANBE, April 16 (Reuters) -"), never
+    # when an event of the story happened; it stays a time of the document
+    line = inputs.article.dateline_span
+    event_times = [t for t in inputs.times if line is None or not (line[0] <= t.start and t.end <= line[1])]
     events: list[Event] = []
     seen: set[str] = set()
     for m in matches:
@@ -159,7 +163,7 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 sentence=Span(sent.start_char, sent.end_char),
                 actor=actor,
                 recipient=recipient,
-                date=event_date(doc, inputs.times, ts, te, inputs.anchor),
+                date=event_date(doc, event_times, ts, te, inputs.anchor),
                 location=location,
                 quantities=event_quantities(doc, inputs.quantities, ts, te),
                 fatalities=fatalities_for(doc, inputs.quantities, ts, te),

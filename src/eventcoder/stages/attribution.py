@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from ..records import Article, Attribution
 from .linguistic import doc_ents, doc_text
 
-__all__ = ["AttributionIndex", "attribution_for", "document_attribution", "modality_for"]
+__all__ = ["AttributionIndex", "attribution_for", "document_attribution", "modality_for", "source_spans"]
 
 _SPEECH = {"say", "tell", "state", "add", "note", "declare", "stress", "explain", "insist", "allege",
            "assert", "write", "tweet", "emphasize", "emphasise", "underline", "remark", "comment",
@@ -287,6 +287,25 @@ def _cues(doc: Doc, sent: Span, publisher: str | None) -> list[_Cue]:
                 subj = _child(agent, {"pobj"}) if agent is not None else None
             if subj is not None:
                 out.append(_Cue(_entries(doc, subj, publisher), span, False))
+    return out
+
+
+def source_spans(sent: Span) -> list[tuple[int, int]]:
+    """Character spans of the sources a sentence cites: the subject of its speech verbs ("officials
+    in Bishkek said", "Tajikistan's border agency said") and the object of "according to". A place
+    named there says where the source is, not where the event happened."""
+    out: list[tuple[int, int]] = []
+    for tok in sent:
+        holder: Token | None = None
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and sent.doc[tok.i + 1].lower_ == "to":
+            holder = _child(sent.doc[tok.i + 1], {"pobj"})
+        elif tok.pos_ in {"VERB", "AUX"}:
+            lemma = tok.lemma_.lower()
+            clausal = any(c.dep_ in {"ccomp", "parataxis"} for c in tok.children) or tok.dep_ == "parataxis"
+            if lemma in _SPEECH or (lemma in _SPEECH_CLAUSAL and clausal):
+                holder = _child(tok, {"nsubj"})
+        if holder is not None:
+            out.append((holder.left_edge.idx, holder.right_edge.idx + len(holder.right_edge)))
     return out
 
 

@@ -72,6 +72,9 @@ SUPPORT_VERBS = {
     "sign",
     "undertake",
     "unleash",
+    "exchange",  # "exchanged fire", "traded fire", "returned fire": the subject fires
+    "trade",
+    "return",
     "perpetrate",
     "initiate",
     "wage",
@@ -833,9 +836,22 @@ def _position(noun: Token) -> Token:
     return noun
 
 
+_PLACE_ENTS = {"GPE", "LOC", "FAC"}
+_SCENE_NOUNS = {"street", "road", "square"}  # "took to the streets of X": X is where
+
+
 def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
-    actor = _first_child(noun, {"poss"}) or _pobj(noun, {"by", "of", "from"})
+    actor = _first_child(noun, {"poss"}) or _pobj(noun, {"by", "from"})
+    of = _pobj(noun, {"of"})
+    if actor is None and of is not None and of.ent_type_ not in _PLACE_ENTS and _lemma(noun) not in _SCENE_NOUNS:
+        actor = of  # "the attacks of the Armenian Armed Forces" (but "the streets of Nairobi" is a place)
     recipient = _pobj(noun, {"on", "against", "at", "upon", "toward", "towards", "with"})
+    between = _pobj(noun, {"between", "among"})
+    if actor is None and between is not None:
+        # "a clash between Kyrgyz and Tajik forces", "talks between X and Y": the two sides
+        actor = between
+        if recipient is None:
+            recipient = _first_child(between, {"conj"})
     if actor is not None and actor.lower_ in {"its", "their", "his", "her"}:
         actor = None
     place = _position(noun)
@@ -887,12 +903,20 @@ def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
         and any(_position(x) == recipient or x == recipient for x in match.absorbed)
     ):
         recipient = None
-    # absorbed nouns can supply what the head lacks ("the attacks of the Armenian Armed Forces")
+    # the event noun as the verb's subject ("An air strike by Syrian jets killed 12 people"): the
+    # attacker is the noun's own actor, not the noun
+    if tok.pos_ == "VERB" and actor is not None and any(
+            _position(x) == actor or x == actor for x in match.absorbed):
+        actor = None
+    # absorbed nouns can supply what the head lacks ("the attacks of the Armenian Armed Forces"),
+    # and so can a same-event verb ("10 civilians were killed when warplanes struck a market")
     for extra in match.absorbed:
         if extra.pos_ in {"NOUN", "PROPN"}:
             a2, r2 = _noun_roles(extra)
             actor = actor or a2
             recipient = recipient or r2
+        elif extra.pos_ == "VERB" and actor is None:
+            actor = _verb_roles(extra)[0]
     if recipient is None and match.trigger.type == "REQUEST" and tok.pos_ == "VERB":
         # "said (that) Sudan must return ...", "urged that X ...": the complement's subject
         comp = _first_child(tok, {"ccomp"})

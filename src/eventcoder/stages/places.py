@@ -29,6 +29,7 @@ from ..gazetteer import COMPASS_WORDS, Candidate, Gazetteer, haversine_km
 from ..records import Place
 from ..resources import read_table
 from .actors import load_lexicon
+from .attribution import source_spans
 from .linguistic import doc_text
 
 __all__ = ["ACLED_GEO_PRECISION", "event_location", "extract_places", "resolve_name"]
@@ -646,7 +647,10 @@ def event_location(doc: Doc, places: Sequence[Place], trigger_start: int, trigge
     if attached:
         # the most precise place of the clause ("In Somalia, gunmen attacked a base near Mogadishu")
         return min(attached, key=lambda p: (_SPECIFICITY.get(p.precision, 9), distance(p))), "clause"
-    located = [p for p in in_sent if p.role == "place"]
+    # a place in the cited source's phrase ("officials in Bishkek said") is where the source is
+    sources = [(a, b) for a, b in source_spans(sent) if not (a <= trigger_start and trigger_end <= b)]
+    located = [p for p in in_sent if p.role == "place"
+               and not any(a <= p.start and p.end <= b for a, b in sources)]
     if located:
         return min(located, key=distance), "sentence"
     # the nearest place named earlier in the same paragraph ("... protested in Tbilisi. Police

@@ -91,9 +91,9 @@ DATA_SETS: dict[str, tuple[Callable[[Any], dict[str, Any]], str | None, str]] = 
     "re3d": (_re3d, "re3d", "defence-domain entities: Person, Organisation, Location, Nationality, Quantity"),
     "quantulum": (_quantulum, "quantulum3_tests", "numbers with units (quantulum3 test sentences)"),
     "roles": (_roles, "meantime", "actor/recipient against MEANTIME Arg0/Arg1 participants (indicative)"),
-    "fusion": (_fusion, None, "cross-article fusion on our own fixture set (dev and held-out halves, bundled)"),
+    "fusion": (_fusion, None, "cross-article fusion on our own fixture set (dev and held-out halves)"),
     "fusion-meantime": (_fusion_meantime, "meantime",
-                        "fused events per report, and cross-document coreference on covered mentions (MEANTIME)"),
+                        "fused events per report; cross-document coreference on covered mentions (MEANTIME)"),
 }
 
 
@@ -105,7 +105,8 @@ def score_data_sets(data: Path | None, names: list[str]) -> dict[str, dict[str, 
         scorer, folder, _ = DATA_SETS[name]
         if folder is not None:
             if data is None:
-                raise InputError(Errors.EC028, value=name, option="--sets", detail="this set needs --data DIR")
+                raise InputError(Errors.EC028, value=name, option="--sets",
+                                 detail="this set needs --data DIR")
             if not (data / folder).is_dir():
                 raise InputError(Errors.EC022, what=str(data / folder))
         out[name] = scorer(data)

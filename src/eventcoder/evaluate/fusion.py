@@ -69,7 +69,8 @@ class FusionDoc:
 def read_fixture_set(name: str) -> list[FusionDoc]:
     """One half of our fixture set (``dev`` or ``heldout``)."""
     if name not in FIXTURE_SETS:
-        raise InputError(Errors.EC028, value=name, option="fusion set", detail=f"choose {', '.join(FIXTURE_SETS)}")
+        raise InputError(Errors.EC028, value=name, option="fusion set",
+                         detail=f"choose {', '.join(FIXTURE_SETS)}")
     source = files("eventcoder.resources") / "fusion" / f"{name}.jsonl"
     out = []
     for n, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
@@ -104,7 +105,8 @@ def read_meantime_fusion(data_dir: Path) -> list[FusionDoc]:
         markables = root.find("Markables")
         for m in markables if markables is not None else []:
             if m.tag == "EVENT_MENTION":
-                pos = [tokens[a.get("t_id", "")] for a in m.iter("token_anchor") if a.get("t_id", "") in tokens]
+                ids = [a.get("t_id", "") for a in m.iter("token_anchor")]
+                pos = [tokens[i] for i in ids if i in tokens]
                 if pos:
                     spans[m.get("m_id", "")] = (min(p[0] for p in pos), max(p[1] for p in pos))
             elif m.tag == "EVENT" and m.get("instance_id"):
@@ -186,7 +188,8 @@ def _system_cluster(doc: DocumentResult, m: GoldMention, fused_of: dict[str, str
         if o > overlap:
             best, overlap = ev, o
     if best is None and m.type is not None:
-        same = [ev for ev in doc.events if ev.type == m.type and ev.sentence.start <= m.start < ev.sentence.end]
+        same = [ev for ev in doc.events
+                if ev.type == m.type and ev.sentence.start <= m.start < ev.sentence.end]
         if same:
             best = min(same, key=lambda ev: abs(ev.trigger.start - m.start))
     return None if best is None else fused_of.get(best.id)
@@ -237,10 +240,11 @@ def evaluate_fusion(docs: Sequence[FusionDoc], pipeline: Pipeline, options: Fusi
         for a, b in combinations(events, 2):
             merged[(a, b)] += 1
     split: dict[str, list[list[str]]] = {}
-    for k in key:
-        systems = sorted({system_of[m] for m in k})
+    for cluster in key:
+        systems = sorted({system_of[m] for m in cluster})
         if len(systems) > 1:
-            split[gold_of[next(iter(k))]] = [sorted(where[m] for m in k if system_of[m] == s) for s in systems]
+            split[gold_of[min(cluster)]] = [sorted(where[m] for m in cluster if system_of[m] == s)
+                                            for s in systems]
     out["wrongly_fused"] = [f"{a} + {b}" for a, b in sorted(merged)]
     out["split"] = split
     out["near_misses_fused"] = sorted(f"{a} + {b}" for a, b in merged

@@ -144,7 +144,7 @@ _ISSUE_CUE = re.compile(
     r"calling for|to call for|in support of|to support|opposing|to oppose)\s+(?P<issue>[^,.;:!?()\"“”]+)",
     re.IGNORECASE)
 # words that say nothing of which grievance it is ("a new law", "the government's plan")
-_GENERIC = frozenset("""
+_GENERIC_WORDS = """
 a an the and or of in on at to for with by from into their its his her our your this that these those
 new old government governments state national public official officials plan plans policy policies
 decision decisions reform reforms law laws bill bills rule rules measure measures move moves proposal
@@ -152,7 +152,8 @@ proposals increase increases rise rises hike hikes cut cuts higher lower rising 
 protest protests rally rallies march marches demand demands call calls country city people
 against over about more less after before during amid recent latest planned proposed alleged
 what which who them they there here than then such some many much other another
-""".split())
+"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
 
 
 def grievance(sentence: str | None) -> frozenset[str]:

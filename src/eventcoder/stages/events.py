@@ -843,7 +843,8 @@ _SCENE_NOUNS = {"street", "road", "square"}  # "took to the streets of X": X is 
 def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
     actor = _first_child(noun, {"poss"}) or _pobj(noun, {"by", "from"})
     of = _pobj(noun, {"of"})
-    if actor is None and of is not None and of.ent_type_ not in _PLACE_ENTS and _lemma(noun) not in _SCENE_NOUNS:
+    if (actor is None and of is not None and of.ent_type_ not in _PLACE_ENTS
+            and _lemma(noun) not in _SCENE_NOUNS):
         actor = of  # "the attacks of the Armenian Armed Forces" (but "the streets of Nairobi" is a place)
     recipient = _pobj(noun, {"on", "against", "at", "upon", "toward", "towards", "with"})
     between = _pobj(noun, {"between", "among"})

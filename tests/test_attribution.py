@@ -157,3 +157,11 @@ def test_attribution_modality_instructions_by_noun_stay_reported(nlp: Any) -> No
             "according to the ministry.")
     assert modality(nlp, text, "visited") == "reported"
     assert modality(nlp, "The governor instructed to repair the bridge in Osh.", "repair") == "ordered"
+
+
+def test_attribution_possessor_country_is_part_of_the_source(code) -> None:
+    doc = code("Three soldiers were wounded in the shelling, Ukraine's defence ministry said on Friday.",
+               published="2023-02-10")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    cited = [a.name for a in ev.attribution if a.kind != "publisher"]
+    assert cited and cited[0] == "Ukraine's defence ministry" and "Ukraine" not in cited

@@ -109,3 +109,65 @@ def test_explorer_codes_a_pasted_article_and_browses_the_store(tmp_path: Path) -
                 browser.close()
     finally:
         stop_server(proc)
+
+
+def test_explorer_shows_a_fused_event_with_its_reports_side_by_side(tmp_path: Path) -> None:
+    """The corpus view with "fuse reports": one row per real-world event; a click shows every
+    report in its own column with the fields the sources disagree on marked."""
+    require(os.path.exists(CHROMIUM), "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    from test_cli_fuse import CLASH_A, CLASH_B, PROTEST
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(["--db", str(tmp_path / "fused.duckdb")], port, tmp_path / "server.log")
+    shots = os.environ.get("EVENTCODER_SCREENSHOTS") == "1"
+    try:
+        for rec in (CLASH_A, CLASH_B, PROTEST):
+            body = {k: rec[k] for k in ("text", "publisher", "published", "id")} | {"store": True}
+            request = urllib.request.Request(f"{base}/api/code", data=json.dumps(body).encode(),
+                                             headers={"Content-Type": "application/json"}, method="POST")
+            with urllib.request.urlopen(request, timeout=120) as r:
+                assert r.status == 200
+        with urllib.request.urlopen(f"{base}/api/events?fused=true", timeout=30) as r:
+            fused = json.loads(r.read())
+        clash = next(e for e in fused["events"] if len(e["documents"]) == 2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1100})
+                problems: list[str] = []
+                requested: list[str] = []
+                page.on("request", lambda req: requested.append(req.url))
+                page.on("pageerror", lambda exc: problems.append(str(exc)))
+                page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+                page.goto(base + "/")
+                page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+                page.click("#tab-corpus")
+                page.wait_for_selector("#corpus-table tbody tr", timeout=30_000)
+                page.check("#f-fused")
+                page.click("#corpus-button")
+                page.wait_for_selector(f"#corpus-table tr[data-fused='{clash['id']}']", timeout=30_000)
+                assert page.locator("#corpus-table tbody tr").count() == fused["total"]
+                assert "fused events" in page.inner_text("#corpus-summary")
+                row = page.locator(f"#corpus-table tr[data-fused='{clash['id']}']")
+                assert "disputed" in row.inner_text() and "2 docs" in row.inner_text()
+                row.click()
+                page.wait_for_selector("#fused-detail:not([hidden])", timeout=10_000)
+                # every report side by side, the disagreements marked
+                assert page.locator("#fused-reports thead th").count() == len(clash["reports"]) + 1
+                publishers = page.locator("#fused-reports tbody tr").first.inner_text()
+                assert "Mountain Wire" in publishers and "Caspian Herald" in publishers
+                assert page.locator("#fused-reports td.disputed[data-field='fatalities']").count() >= 2
+                assert page.locator("#fused-reports td.swapped").count() >= 1
+                conflicts = page.inner_text("#fused-conflicts")
+                assert "fatalities:" in conflicts and "according to" in conflicts
+                if shots:
+                    page.screenshot(path=str(REPO / "docs" / "explorer-fused.png"), full_page=True)
+                assert not problems, problems
+                assert requested and all(u.startswith(base + "/") for u in requested), requested
+            finally:
+                browser.close()
+    finally:
+        stop_server(proc)

@@ -149,6 +149,36 @@ def test_server_store_query_pagination_summary_and_filters(store_client: TestCli
     assert dated["total"] >= 1 and all(e["date_value"].startswith("2020-07") for e in dated["events"])
 
 
+def test_server_fused_events_and_summary(store_client: TestClient) -> None:
+    """Two outlets' reports of one ambush are one fused event, with both reports and their tolls."""
+    reports = [
+        ("Rebels ambushed an army convoy near Kidal on Sunday, killing four soldiers, officials said.",
+         "Sahel Wire", "2023-11-06"),
+        ("Five Malian soldiers died when rebels attacked a military convoy near Kidal on November 5, "
+         "the army said.", "Desert Post", "2023-11-06"),
+    ]
+    for text, publisher, published in reports:
+        r = store_client.post("/api/code", json={"text": text, "publisher": publisher, "published": published,
+                                                 "store": True})
+        assert r.status_code == 200, r.text
+    page = store_client.get("/api/events", params={"fused": "true", "country": "MLI"}).json()
+    assert page["fused"] is True and page["total"] == len(page["events"])
+    ambush = [e for e in page["events"] if len(e["documents"]) == 2]
+    assert len(ambush) == 1, [(e["type"], e["documents"]) for e in page["events"]]
+    ev = ambush[0]
+    assert ev["type"] == "ASSAULT" and ev["fatalities"]["low"] == 4 and ev["fatalities"]["high"] == 5
+    assert {r["publisher"] for r in ev["reports"]} == {"Sahel Wire", "Desert Post"}
+    assert any(c["field"] == "fatalities" for c in ev["conflicts"])
+    one = store_client.get(f"/api/fused/{ev['id']}").json()
+    assert one == ev
+    assert_error(store_client.get("/api/fused/fe-nothing"), 404, "EC043")
+    raw = store_client.get("/api/events", params={"country": "MLI"}).json()
+    assert raw["fused"] is False and raw["total"] > page["total"] - 1
+    summary = store_client.get("/api/summary", params={"fused": "true", "country": "MLI"}).json()
+    assert summary["events"] == page["total"] and summary["reports"] >= 2
+    assert_error(store_client.get("/api/events", params={"fused": "maybe"}), 422, "EC041")
+
+
 # ------------------------------------------------------------------ errors
 
 

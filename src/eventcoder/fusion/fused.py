@@ -9,7 +9,7 @@
   publication date); no value when no member dates the event.
 - **location**: the most precise member place (places of a cluster are consistent by
   construction); ties go to the place most claimants name.
-- **actor/recipient**: the orientation most claimants give; reports naming the sides the other
+- **actor/recipient**: the orientation most documents give; reports naming the sides the other
   way round are ``swapped`` and make the actor ``disputed``.
 - **fatalities/injured**: low = the smallest figure, high = the largest, best = the lower median
   of each claimant's latest figure (always a figure some source gave).
@@ -154,10 +154,11 @@ def fused_event(cluster: Cluster) -> FusedEvent:
     members = sorted(cluster, key=lambda m: _order(m[0].report))
     reports = [p.report for p, _ in members]
     first = reports[0]
-    # the orientation most claimants give is the fused one (ties: the first report's)
+    # the orientation most documents give is the fused one (ties: the first report's); one
+    # document tells one side's version, however many sources it quotes
     by_orientation: dict[int, set[str]] = {0: set(), 1: set()}
     for p, o in members:
-        by_orientation[o].add(p.report.claimant)
+        by_orientation[o].add(p.report.doc_id)
     flip = members[0][1] if len(by_orientation[0]) == len(by_orientation[1]) else int(
         len(by_orientation[1]) > len(by_orientation[0]))
     swapped = {p.report.event_id for p, o in members if o != flip}

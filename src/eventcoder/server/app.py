@@ -1,7 +1,8 @@
 """``create_app``: the HTTP API and the web explorer over one loaded pipeline and an optional store.
 
 Routes: ``POST /api/code`` (the CLI's document record; ``store: true`` also writes it),
-``GET /api/events`` and ``/api/summary`` (the ``events`` command's filters as query parameters),
+``GET /api/events`` and ``/api/summary`` (the ``events`` command's filters as query parameters;
+``fused=true`` for fused events), ``GET /api/fused/{id}``,
 ``GET /api/documents/{id}``, ``GET /api/outlines`` (country outlines for the map), ``GET /healthz``,
 ``GET /openapi.json`` and the explorer at ``GET /``. Errors: ``problems.py``.
 """
@@ -184,20 +185,38 @@ def create_app(
         query: Annotated[Any, Depends(event_query)],
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+        fused: Annotated[bool, Query(description="one record per real-world event, fused across "
+                                                 "articles, with its reports and their disagreements")] = False,
     ) -> dict[str, Any]:
         s = need_store("query events")
-        total = await run_in_threadpool(s.count_events, query)
-        rows = await run_in_threadpool(s.events, query, limit, offset)
+        if fused:
+            total = await run_in_threadpool(s.count_fused, query)
+            found = await run_in_threadpool(s.fused_events, query, limit, offset)
+            rows: list[Any] = [ev.to_dict() for ev in found]
+        else:
+            total = await run_in_threadpool(s.count_events, query)
+            rows = await run_in_threadpool(s.events, query, limit, offset)
         following = None
         if offset + limit < total:
             following = str(request.url.include_query_params(offset=offset + limit, limit=limit))
-        return {"total": total, "limit": limit, "offset": offset, "events": rows, "next": following}
+        return {"total": total, "limit": limit, "offset": offset, "fused": fused, "events": rows,
+                "next": following}
 
     @app.get("/api/summary", tags=["store"], summary="Counts by type and month for the filters")
-    async def summary(query: Annotated[Any, Depends(event_query)]) -> dict[str, Any]:
+    async def summary(query: Annotated[Any, Depends(event_query)],
+                      fused: Annotated[bool, Query(description="count fused events")] = False) -> dict[str, Any]:
         s = need_store("summarise the corpus")
-        result: dict[str, Any] = await run_in_threadpool(s.summary, query)
+        result: dict[str, Any] = await run_in_threadpool(s.summary, query, fused)
         return result
+
+    @app.get("/api/fused/{fused_id}", tags=["store"], summary="One fused event with its reports")
+    async def fused_event(fused_id: str) -> dict[str, Any]:
+        s = need_store("read fused events")
+        ev = await run_in_threadpool(s.fused_event, fused_id)
+        if ev is None:
+            raise ApiError(404, Errors.EC043, what=f"fused event {fused_id!r}")
+        out: dict[str, Any] = ev.to_dict()
+        return out
 
     # `:path`: ids may hold slashes (JSONL ids such as "2020/09/27/x"; a failed file's id is its path)
     @app.get("/api/documents/{doc_id:path}", tags=["store"], summary="One stored document record")

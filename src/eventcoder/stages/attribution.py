@@ -185,8 +185,10 @@ def _entries(doc: Doc, tok: Token, publisher: str | None) -> list[Attribution]:
                 if obj is not None:
                     return _entries(doc, obj, publisher)
     sub = list(tok.subtree)
+    # organizations inside the phrase (not its possessor: "Armenia's defence ministry" is one source)
     orgs = [e for e in doc_ents(doc) if e.label_ == "ORG" and e.start >= sub[0].i
-            and e.end <= sub[-1].i + 1 and not (e.start <= tok.i < e.end)]
+            and e.end <= sub[-1].i + 1 and not (e.start <= tok.i < e.end)
+            and not (e.root.dep_ == "poss" and e.root.head.i == tok.i)]
     person_ent = next((e for e in doc_ents(doc) if e.label_ == "PERSON" and e.start <= tok.i < e.end), None)
     if person_ent is None:
         person_ent = next((e for e in doc_ents(doc) if e.label_ == "PERSON" and sub[0].i <= e.start

@@ -366,6 +366,11 @@ class Store:
                                [*params, limit, offset])
         return [FusedEvent.from_dict(json.loads(r[0])) for r in rows]
 
+    def fused_event(self, fused_id: str) -> FusedEvent | None:
+        with self._guard(), self._db.read() as tx:
+            rows = tx.fetchall("SELECT record FROM fused_events WHERE fused_id = ?", [fused_id])
+        return FusedEvent.from_dict(json.loads(rows[0][0])) if rows else None
+
     def count_fused(self, query: EventQuery) -> int:
         q = normalize_query(query)
         where, params = _where(q, fused=True)

@@ -392,6 +392,7 @@ function corpusParams(offset) {
     const v = $(id).value.trim();
     if (v) p.set(name, v);
   }
+  if ($("f-fused").checked) p.set("fused", "true");
   if (offset !== undefined) { p.set("limit", state.corpusLimit); p.set("offset", offset); }
   return p;
 }
@@ -443,24 +444,107 @@ function renderCorpusTable(page) {
   $("corpus-next").disabled = !page.next;
 }
 
+// ------------------------------------------------------------------ fused events
+
+function counts(c) {
+  if (!c) return "";
+  return c.low === c.high ? fmt(c.best) : `${fmt(c.best)} (${fmt(c.low)}–${fmt(c.high)})`;
+}
+
+function partyText(p) {
+  if (!p) return "";
+  const code = [p.country, p.sector].filter(Boolean).join(" ");
+  return (p.name || code) + (p.name && code && !p.name.includes(code) ? ` [${code}]` : "");
+}
+
+function fusedDate(d) {
+  if (d.value) return `${d.value} (${d.precision})`;
+  return d.last ? `undated, by ${d.last}` : "";
+}
+
+function renderFusedTable(page) {
+  const heads = ["date", "type", "actor", "recipient", "location", "fatalities", "reports", "sources", "conflicts"];
+  const head = el("thead", null, el("tr", null, heads.map((h) => el("th", { text: h }))));
+  const body = el("tbody", null, page.events.map((ev) => {
+    const loc = ev.location ? `${fmt(ev.location.name)}, ${fmt(ev.location.country)} (${ev.location.precision})` : "";
+    const fields = (ev.conflicts || []).map((c) => c.field);
+    const row = el("tr", { "data-fused": ev.id, onclick: () => showFused(ev, row) },
+      el("td", { text: fusedDate(ev.date) }),
+      el("td", null, el("span", { class: "type", style: { color: colour(ev.type) }, text: ev.type }), ev.mode ? el("div", { class: "pill", text: ev.mode }) : null),
+      el("td", null, partyText(ev.actor), ev.actor && ev.actor.disputed ? el("span", { class: "badge", text: "disputed" }) : null),
+      el("td", { text: partyText(ev.recipient) }),
+      el("td", { text: loc }),
+      el("td", { text: counts(ev.fatalities) }),
+      el("td", { text: `${ev.reports.length} in ${ev.sources.documents} doc${ev.sources.documents === 1 ? "" : "s"}` }),
+      el("td", { text: ev.sources.names.join("; ") }),
+      el("td", null, fields.length ? el("span", { class: "badge", text: fields.join(", ") }) : ""));
+    return row;
+  }));
+  $("corpus-table").replaceChildren(head, body);
+  $("corpus-note").textContent = page.total ? `${page.offset + 1}–${page.offset + page.events.length} of ${page.total} fused events` : "none";
+  $("corpus-prev").disabled = page.offset === 0;
+  $("corpus-next").disabled = !page.next;
+}
+
+function showFused(ev, row) {
+  for (const r of document.querySelectorAll("#corpus-table tr.selected")) r.classList.remove("selected");
+  if (row) row.classList.add("selected");
+  $("fused-detail").hidden = false;
+  $("fused-note").textContent = `${ev.id} · ${ev.reports.length} reports from ${ev.sources.publishers} publisher${ev.sources.publishers === 1 ? "" : "s"}` +
+    (ev.sources.cited ? ` citing ${ev.sources.cited} source${ev.sources.cited === 1 ? "" : "s"}` : "") + ` · confidence ${ev.confidence}`;
+  const conflicts = ev.conflicts || [];
+  $("fused-conflicts").replaceChildren(...(conflicts.length ? conflicts.map((c) => el("div", { class: "conflict-line" },
+    el("b", { text: `${c.field}: ` }), c.claims.map((x) => `${x.value} according to ${x.sources.join(", ")}`).join(" · ")))
+    : [el("span", { class: "muted", text: "the reports agree on every field" })]));
+  const disputedBy = new Map();  // field -> set of report ids on a minority claim
+  for (const c of conflicts) for (const claim of c.claims) for (const id of claim.reports) {
+    if (!disputedBy.has(c.field)) disputedBy.set(c.field, new Set());
+    disputedBy.get(c.field).add(id);
+  }
+  const rows = [
+    ["publisher", (r) => r.publisher], ["published", (r) => r.published], ["according to", (r) => r.cited_source],
+    ["modality", (r) => r.modality, "modality"], ["sides", (r) => r.orientation === "swapped" ? "named the other way round" : "as fused"],
+    ["actor", (r) => r.actor, "actor"], ["recipient", (r) => r.recipient, "recipient"],
+    ["date", (r) => r.date ? `${r.date} (${fmt(r.date_precision)}, ${fmt(r.date_source)})` : "", "date"],
+    ["location", (r) => r.location ? `${r.location} (${fmt(r.location_precision)})` : "", "location"],
+    ["fatalities", (r) => r.fatalities, "fatalities"], ["injured", (r) => r.injured, "injured"],
+    ["trigger", (r) => r.trigger], ["sentence", (r) => r.sentence], ["document", (r) => r.doc_id],
+  ];
+  const head = el("thead", null, el("tr", null, el("th", { text: "" }), ev.reports.map((r, i) => el("th", { text: `report ${i + 1}` }))));
+  const body = el("tbody", null, rows.map(([label, get, field]) => el("tr", null, el("th", { text: label }),
+    ev.reports.map((r) => el("td", {
+      class: [field && disputedBy.has(field) && disputedBy.get(field).has(r.event_id) ? "disputed" : null,
+        label === "sides" && r.orientation === "swapped" ? "swapped" : null].filter(Boolean).join(" ") || null,
+      "data-field": field || label, text: fmt(get(r)),
+      onclick: label === "document" ? () => openStored(r.doc_id) : null })))));
+  $("fused-reports").replaceChildren(head, body);
+}
+
 async function loadCorpus(offset) {
   const box = $("corpus-error");
   box.hidden = true;
   try {
+    const fused = $("f-fused").checked;
     const [summary, page] = await Promise.all([
       api(`/api/summary?${corpusParams()}`), api(`/api/events?${corpusParams(offset)}`)]);
     state.corpusOffset = page.offset;
     state.corpusTotal = page.total;
     const docs = `${summary.documents} document${summary.documents === 1 ? "" : "s"}`;
-    $("corpus-summary").replaceChildren(el("b", { text: `${summary.events} events` }), ` in ${docs}` +
+    $("corpus-summary").replaceChildren(el("b", { text: fused ? `${summary.events} fused events` : `${summary.events} events` }),
+      (fused ? ` from ${summary.reports} reports` : "") + ` in ${docs}` +
       (summary.failed ? ` (${summary.failed} failed)` : "") +
       (summary.no_month ? ` · ${summary.no_month} dated over more than one month or undated` : ""));
     renderByType(summary.by_type);
     renderByMonth(summary.by_month);
-    renderCorpusTable(page);
-    const points = page.events.filter((r) => r.location_lat !== null && r.location_lat !== undefined).map((r) => ({
-      lat: r.location_lat, lon: r.location_lon, kind: "marker", label: r.location_name,
-      title: `${r.type} "${r.trigger_text}" · ${fmt(r.date_value)} · ${r.location_name}` }));
+    $("fused-detail").hidden = true;
+    if (fused) renderFusedTable(page); else renderCorpusTable(page);
+    const points = fused
+      ? page.events.filter((ev) => ev.location && ev.location.lat !== null && ev.location.lat !== undefined).map((ev) => ({
+        lat: ev.location.lat, lon: ev.location.lon, kind: "marker", label: ev.location.name,
+        title: `${ev.type} · ${fusedDate(ev.date)} · ${ev.location.name} · ${ev.reports.length} reports` }))
+      : page.events.filter((r) => r.location_lat !== null && r.location_lat !== undefined).map((r) => ({
+        lat: r.location_lat, lon: r.location_lon, kind: "marker", label: r.location_name,
+        title: `${r.type} "${r.trigger_text}" · ${fmt(r.date_value)} · ${r.location_name}` }));
     const n = await drawMap($("corpus-map"), points, null);
     $("corpus-map-note").textContent = `${n} located events on this page`;
   } catch (err) {

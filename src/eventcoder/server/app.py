@@ -185,8 +185,8 @@ def create_app(
         query: Annotated[Any, Depends(event_query)],
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-        fused: Annotated[bool, Query(description="one record per real-world event, fused across "
-                                                 "articles, with its reports and their disagreements")] = False,
+        fused: Annotated[bool, Query(description="one record per real-world event, fused across articles, "
+                                                 "with its reports and their disagreements")] = False,
     ) -> dict[str, Any]:
         s = need_store("query events")
         if fused:
@@ -203,8 +203,10 @@ def create_app(
                 "next": following}
 
     @app.get("/api/summary", tags=["store"], summary="Counts by type and month for the filters")
-    async def summary(query: Annotated[Any, Depends(event_query)],
-                      fused: Annotated[bool, Query(description="count fused events")] = False) -> dict[str, Any]:
+    async def summary(
+        query: Annotated[Any, Depends(event_query)],
+        fused: Annotated[bool, Query(description="count fused events")] = False,
+    ) -> dict[str, Any]:
         s = need_store("summarise the corpus")
         result: dict[str, Any] = await run_in_threadpool(s.summary, query, fused)
         return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+from collections import Counter
 import json
 import os
 import random
@@ -78,10 +79,19 @@ def test_spark_local_mode_gives_the_same_events_as_the_cli(tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if k != "PYSPARK_PYTHON"}  # the runner picks this Python
     res = subprocess.run(
         [sys.executable, "-m", "eventcoder.cli.main", "spark", str(part / "a.jsonl"), str(part / "b.parquet"),
-         str(warc), str(out), "--master", "local[2]", "--partitions", "2", "--driver-memory", "512m"],
+         str(warc), str(out), "--master", "local[2]", "--partitions", "2", "--driver-memory", "512m",
+         "--fuse"],
         env=env, capture_output=True, text=True, timeout=900)
     assert res.returncode == ExitCode.OK, res.stderr[-3000:]
     assert "documents in: 53, ok: 52, failed: 1 (EC004: 1)" in res.stderr
+    # fused on Spark: the same fused events as fusing the same Parquet events on one machine
+    from eventcoder.cli.fuse import read_reports
+    from eventcoder.fusion import fuse
+
+    local = {e.id: e.to_dict() for e in fuse(read_reports([str(out / "events")], Counter()))}
+    fused_rows = ds.dataset(out / "fused", format="parquet", partitioning="hive").to_table().to_pylist()
+    assert {r["fused_id"]: json.loads(r["record"]) for r in fused_rows} == local
+    assert f"fused {len(cli)} reports into {len(local)} events" in res.stderr
 
     events = ds.dataset(out / "events", format="parquet", partitioning="hive").to_table()
     spark = _events(events)
@@ -151,3 +161,55 @@ def test_spark_counts_the_directory_entries_it_does_not_read_like_the_cli(tmp_pa
             got[(row["status"], row["error_code"])] += row["records"]
     assert got == {("ok", None): 1, ("failed", "EC008"): 1, ("skipped", "hidden entry"): 2,
                    ("skipped", "symlinked directory (not followed)"): 1}
+
+
+def test_spark_fusion_equals_one_machine_across_month_boundaries(tmp_path: Path) -> None:
+    """Hand-made reports around month ends, with vague and undated ones: Spark's blocks by month and
+    country lose no pair, and its components give the same fused events as ``fusion.fuse``."""
+    require(shutil.which("java") is not None, "Java")
+    require(importlib.util.find_spec("pyspark") is not None, "pyspark (eventcoder[spark])")
+    from eventcoder.fusion import FusionOptions, fuse, report_from_row
+    from eventcoder.fusion.spark import spark_fuse
+    from eventcoder.output import event_fields
+    from eventcoder.spark import event_month, session
+
+    rng = random.Random(4)
+    towns = [("Gao", "ML", 16.27, -0.04), ("Ansongo", "ML", 15.66, 0.5), ("Menaka", "ML", 15.92, 2.4),
+             ("Niamey", "NE", 13.51, 2.11)]
+    sides = [("Mali MIL", "MLI", "MIL"), ("REB", None, "REB"), ("Niger MIL", "NER", "MIL"), (None, None, None)]
+    rows = []
+    for i in range(400):
+        day = rng.choice(["2024-01-30", "2024-01-31", "2024-02-01", "2024-02-02", "2024-01", "2024-02", "2024",
+                          None])
+        town = rng.choice([*towns, None])
+        actor, recipient = rng.choice(sides), rng.choice(sides)
+        rows.append({
+            "event_id": f"ev-{i:05d}", "doc_id": f"d{rng.randrange(150)}", "type": rng.choice(["ASSAULT", "PROTEST"]),
+            "date_value": day, "date_precision": "day", "date_source": "clause" if day else "none",
+            "published": rng.choice(["2024-02-01", "2024-02-03", "2024-02-05"]),
+            "publisher": rng.choice(["A", "B", "C"]), "modality": "reported", "confidence": 0.6,
+            "actor_name": actor[0], "actor_country": actor[1], "actor_sector": actor[2],
+            "recipient_name": recipient[0], "recipient_country": recipient[1], "recipient_sector": recipient[2],
+            "location_name": town[0] if town else None, "location_country": town[1] if town else None,
+            "location_lat": town[2] if town else None, "location_lon": town[3] if town else None,
+            "location_precision": "point" if town else None, "location_geonameid": i % 4 if town else None,
+            "fatalities_best": rng.choice([None, 1, 3]), "trigger_start": i, "trigger_end": i + 4,
+        })
+    schema = pa.schema(event_fields())
+    table = pa.Table.from_pylist([{c: r.get(c) for c in schema.names} for r in rows], schema=schema)
+    table = table.append_column("month", pa.array([event_month(r["date_value"]) for r in rows]))
+    events = tmp_path / "events"
+    pq.write_to_dataset(table, events, partition_cols=["month"])
+    spark = session("local[2]", "512m")
+    try:
+        for options in (FusionOptions(), FusionOptions(days=1)):
+            out = tmp_path / f"fused-{options.days}"
+            summary = spark_fuse(spark, str(events), str(out), options, partitions=3)
+            got = {r["fused_id"]: json.loads(r["record"])["documents"]
+                   for r in ds.dataset(out, format="parquet", partitioning="hive").to_table().to_pylist()}
+            expected = {e.id: list(e.documents) for e in fuse((report_from_row(r) for r in rows), options)}
+            assert got == expected
+            assert summary.reports == len(rows) and summary.fused == len(expected)
+            assert any(len(d) > 1 for d in expected.values())
+    finally:
+        spark.stop()

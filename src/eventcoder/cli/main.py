@@ -16,7 +16,7 @@ from ..errors import Errors, EventcoderError, ExitCode, InputError
 from .argtypes import positive_int
 from .evaluate import DATA_SETS
 from .events import add_events_parser
-from .fuse import add_fuse_parser
+from .fuse import add_fuse_parser, add_fusion_options
 from .serve import add_serve_parser
 
 __all__ = ["build_parser", "main"]
@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--actors", metavar="FILE",
                     help="your own actor dictionary, as for 'code' (every executor must be able to read it)")
     sp.add_argument("--driver-memory", default="1g", help="spark.driver.memory in local mode (default 1g)")
+    sp.add_argument("--fuse", action="store_true",
+                    help="also fuse the events across articles into OUTPUT/fused (Parquet by month)")
+    add_fusion_options(sp)
     sp.set_defaults(func=_cmd_spark)
     add_serve_parser(sub)
     add_events_parser(sub)

@@ -30,13 +30,22 @@ def run_spark(args: argparse.Namespace) -> int:
             print(f"eventcoder: {Errors.EC008.format(what=p)}", file=sys.stderr)
         return ExitCode.MISSING_INPUT
     from ..spark import session, spark_code
+    from .fuse import fusion_options
 
+    options = fusion_options(args) if args.fuse else None  # bad windows stop it before Spark starts
     spark = session(args.master, args.driver_memory)
     try:
         summary = spark_code(spark, inputs, out, settings, args.partitions)
+        fused = None
+        if args.fuse and summary.ok:
+            from ..fusion.spark import spark_fuse
+
+            fused = spark_fuse(spark, f"{out}/events", f"{out}/fused", options, args.partitions)
     finally:
         spark.stop()
     print(f"eventcoder: {summary.text()}; output in {out}/events and {out}/documents", file=sys.stderr)
+    if fused is not None:
+        print(f"eventcoder: {fused.text()}; output in {out}/fused", file=sys.stderr)
     if summary.documents == 0:
         return ExitCode.MISSING_INPUT
     return ExitCode.OK if summary.ok else ExitCode.ALL_FAILED

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-from collections import Counter
 import json
 import os
 import random
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
@@ -176,20 +176,23 @@ def test_spark_fusion_equals_one_machine_across_month_boundaries(tmp_path: Path)
     rng = random.Random(4)
     towns = [("Gao", "ML", 16.27, -0.04), ("Ansongo", "ML", 15.66, 0.5), ("Menaka", "ML", 15.92, 2.4),
              ("Niamey", "NE", 13.51, 2.11)]
-    sides = [("Mali MIL", "MLI", "MIL"), ("REB", None, "REB"), ("Niger MIL", "NER", "MIL"), (None, None, None)]
+    sides = [("Mali MIL", "MLI", "MIL"), ("REB", None, "REB"), ("Niger MIL", "NER", "MIL"),
+             (None, None, None)]
     rows = []
     for i in range(400):
-        day = rng.choice(["2024-01-30", "2024-01-31", "2024-02-01", "2024-02-02", "2024-01", "2024-02", "2024",
-                          None])
+        day = rng.choice(["2024-01-30", "2024-01-31", "2024-02-01", "2024-02-02", "2024-01", "2024-02",
+                          "2024", None])
         town = rng.choice([*towns, None])
         actor, recipient = rng.choice(sides), rng.choice(sides)
         rows.append({
-            "event_id": f"ev-{i:05d}", "doc_id": f"d{rng.randrange(150)}", "type": rng.choice(["ASSAULT", "PROTEST"]),
+            "event_id": f"ev-{i:05d}", "doc_id": f"d{rng.randrange(150)}",
+            "type": rng.choice(["ASSAULT", "PROTEST"]),
             "date_value": day, "date_precision": "day", "date_source": "clause" if day else "none",
             "published": rng.choice(["2024-02-01", "2024-02-03", "2024-02-05"]),
             "publisher": rng.choice(["A", "B", "C"]), "modality": "reported", "confidence": 0.6,
             "actor_name": actor[0], "actor_country": actor[1], "actor_sector": actor[2],
-            "recipient_name": recipient[0], "recipient_country": recipient[1], "recipient_sector": recipient[2],
+            "recipient_name": recipient[0], "recipient_country": recipient[1],
+            "recipient_sector": recipient[2],
             "location_name": town[0] if town else None, "location_country": town[1] if town else None,
             "location_lat": town[2] if town else None, "location_lon": town[3] if town else None,
             "location_precision": "point" if town else None, "location_geonameid": i % 4 if town else None,

@@ -140,6 +140,8 @@ def _claims(reports: Sequence[Report], value: Callable[[Report], Any]) -> tuple[
         v = value(r)
         if v is not None:
             groups[v].append(r)
+    if len(groups) < 2:
+        return ()  # no disagreement: no claims to list
     return tuple(
         Claim(v, tuple(dict.fromkeys(r.claimant for r in rs)), tuple(r.event_id for r in rs))
         for v, rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))
@@ -148,6 +150,21 @@ def _claims(reports: Sequence[Report], value: Callable[[Report], Any]) -> tuple[
 
 def _conflict(field: str, claims: tuple[Claim, ...]) -> list[Conflict]:
     return [Conflict(field, claims)] if len(claims) > 1 else []
+
+
+def _conflicts(reports: Sequence[Report], prepared: Sequence[Prepared], swapped: bool) -> list[Conflict]:
+    out: list[Conflict] = []
+    out += _conflict("fatalities", _claims(reports, lambda r: _figure(r.fatalities)))
+    out += _conflict("injured", _claims(reports, lambda r: _figure(r.injured)))
+    if swapped:
+        out += _conflict("actor", _claims(reports, lambda r: _party_label(r.actor)))
+        out += _conflict("recipient", _claims(reports, lambda r: _party_label(r.recipient)))
+    out += _conflict("date", _claims([p.report for p in prepared if p.explicit and p.first == p.last],
+                                     lambda r: r.date_value[:10] if r.date_value else None))
+    out += _conflict("location", _claims([p.report for p in prepared if p.loc is not None and p.level == 0],
+                                         lambda r: r.location.name if r.location else None))
+    out += _conflict("modality", _claims(reports, lambda r: "negated" if r.modality == "negated" else "affirmed"))
+    return out
 
 
 def fused_event(cluster: Cluster) -> FusedEvent:
@@ -180,22 +197,9 @@ def fused_event(cluster: Cluster) -> FusedEvent:
         miss *= 1.0 - min(max(c, 0.0), 0.99)
 
     prepared = [p for p, _ in members]
-    conflicts: list[Conflict] = []
-    conflicts += _conflict("fatalities", _claims(reports, lambda r: _figure(r.fatalities)))
-    conflicts += _conflict("injured", _claims(reports, lambda r: _figure(r.injured)))
-    if swapped:
-        conflicts += _conflict("actor", _claims(reports, lambda r: _party_label(r.actor)))
-        conflicts += _conflict("recipient", _claims(reports, lambda r: _party_label(r.recipient)))
-    day_claims = _claims([p.report for p in prepared if p.explicit and p.first == p.last],
-                         lambda r: r.date_value[:10] if r.date_value else None)
-    conflicts += _conflict("date", day_claims)
-    town_claims = _claims([p.report for p in prepared if p.loc is not None and p.level == 0],
-                          lambda r: r.location.name if r.location else None)
-    conflicts += _conflict("location", town_claims)
-    conflicts += _conflict("modality", _claims(
-        reports, lambda r: "negated" if r.modality == "negated" else "affirmed"))
-
+    conflicts = _conflicts(reports, prepared, bool(swapped)) if len(reports) > 1 else []
     publishers = {(r.publisher or "").casefold() or f"[{r.doc_id}]" for r in reports}
+
     cited = {r.cited_source.casefold() for r in reports if r.cited_source}
     names = tuple(sorted({n for r in reports for n in (r.publisher, r.cited_source) if n}, key=str.casefold))
     types = Counter(r.type for r in reports)

@@ -234,8 +234,8 @@ def merge_parties(parties: Iterable[Party | None]) -> Party | None:
     """One party for several consistent mentions of it: the most frequent country and sector, and
     the fullest name (a named person's, when one is named)."""
     known = [p for p in parties if p is not None]
-    if not known:
-        return None
+    if len(known) <= 1:
+        return known[0] if known else None
 
     def most(values: Iterable[str | None]) -> str | None:
         counts: dict[str, int] = {}
@@ -266,6 +266,11 @@ class Unit:
         members = sorted(members, key=lambda m: m[0].key)
         self.members = members
         head = members[0][0]
+        if len(members) == 1 and members[0][1] == 0:  # most units: one report, taken as it is
+            for name in Prepared.__slots__:
+                setattr(self, name, getattr(head, name))
+            self.idx = idx
+            return
         self.report = head.report
         self.idx = idx
         self.key = head.key

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from eventcoder.fusion import gc_paused
 from eventcoder.fusion.cluster import cluster_units, units
 from eventcoder.fusion.flat import FUSED_COLUMNS, fused_fields, fused_row
 from eventcoder.fusion.fused import fused_event
@@ -117,7 +118,9 @@ def _fused_of(batches: Iterable[pa.RecordBatch], options: FusionOptions) -> Iter
     out: list[dict[str, Any]] = []
     for members in comps.values():
         us = [_unit(m, k, options) for k, m in enumerate(members)]
-        for cluster in cluster_units(us, options):
+        with gc_paused():
+            clusters = cluster_units(us, options)
+        for cluster in clusters:
             ev = fused_event(cluster)
             row = fused_row(ev)
             row["record"] = json.dumps(ev.to_dict(), ensure_ascii=False)

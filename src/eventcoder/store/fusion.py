@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..fusion import FusionOptions, Prepared, fused_event, prepare, reports_from_document
+from ..fusion import FusionOptions, Prepared, fused_event, gc_paused, prepare, reports_from_document
 from ..fusion.cluster import cluster_units, units
 from ..fusion.flat import fused_row
 from ..fusion.reports import Unit, report_from_row
@@ -206,11 +206,12 @@ def rebuild(tx: Tx, options: FusionOptions, events_sql: str) -> int:
     """Fuse every stored report from scratch (new options, or a store that predates fusion)."""
     for table in ("fusion_members", "fusion_keys", "fused_events"):
         tx.execute(f"DELETE FROM {table}")
-    reports = [report_from_row(dict(zip(EVENT_COLUMNS, r, strict=True)))
-               for r in tx.fetchall(events_sql + " ORDER BY e.doc_id, e.seq")]
-    us = units(prepare(reports, options), options)
-    tx.insert("fusion_keys", _key_rows(us))
-    n = _write_clusters(tx, us, options)
+    with gc_paused():
+        reports = [report_from_row(dict(zip(EVENT_COLUMNS, r, strict=True)))
+                   for r in tx.fetchall(events_sql + " ORDER BY e.doc_id, e.seq")]
+        us = units(prepare(reports, options), options)
+        tx.insert("fusion_keys", _key_rows(us))
+        n = _write_clusters(tx, us, options)
     save_options(tx, options)
     tx.execute("DELETE FROM fusion_state WHERE name = 'rebuild'")
     return n

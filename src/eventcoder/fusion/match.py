@@ -76,14 +76,22 @@ def parties_compatible(a: Party | None, b: Party | None) -> bool:
     return True
 
 
-def _km(x: Item, y: Item) -> float | None:
+_KM_PER_DEGREE = 6371.0 * math.pi / 180  # along a meridian
+
+
+def _within(x: Item, y: Item, limit: float) -> bool | None:
+    """Whether the two places lie within ``limit`` km (haversine); None when one has no point.
+    The latitude difference alone bounds the distance from below, which settles most far pairs
+    without trigonometry."""
     a, b = x.loc, y.loc
     if a is None or b is None or a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
+    if abs(a.lat - b.lat) * _KM_PER_DEGREE > limit:
+        return False
     p1, p2 = math.radians(a.lat), math.radians(b.lat)
     dp, dl = p2 - p1, math.radians(b.lon - a.lon)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h))) <= limit
 
 
 def _same_name(x: Item, y: Item) -> bool:
@@ -103,41 +111,34 @@ def places_compatible(x: Item, y: Item, options: FusionOptions) -> bool:
         return True
     lx, ly = x.level, y.level
     assert lx is not None and ly is not None
-    km = _km(x, y)
     if a.country and b.country and a.country != b.country:
         ca, cb = cc2_to_cc3(a.country), cc2_to_cc3(b.country)
         if not ((ca is not None and ca in y.parties) or (cb is not None and cb in x.parties)):
             return False
         if max(lx, ly) >= 3:  # a region or a country on the other side of a border the parties share
             return True
-        return km is not None and km <= options.border_km
+        return _within(x, y, options.border_km) is True
     if lx > ly:  # x is the finer of the two
         x, y, lx, ly = y, x, ly, lx
         a, b = b, a
     if ly == 4:  # a country (the same, or one of the two is unknown)
         return True
     if ly == 3:
-        return km is None or km <= options.region_km
+        return _within(x, y, options.region_km) is not False
     if ly == 2:  # a first-level unit: the finer place must lie in it
         if a.admin1_code and b.admin1_code:
             return a.admin1_code == b.admin1_code
         if a.admin1 and b.admin1:
             return a.admin1.casefold() == b.admin1.casefold()
-        return km is None or km <= options.region_km
+        return _within(x, y, options.region_km) is not False
     if ly == 1:  # a second-level unit
         if lx == 1:
-            return _same_name(x, y) or (km is not None and km <= options.town_km)
+            return _same_name(x, y) or _within(x, y, options.town_km) is True
         if a.admin1_code and b.admin1_code and a.admin1_code != b.admin1_code:
             return False
-        return km is None or km <= options.admin2_km
-    if km is None:
-        return _same_name(x, y)
-    return km <= options.town_km
-
-
-def _window_gap(x: Item, y: Item) -> int:
-    assert x.first is not None and x.last is not None and y.first is not None and y.last is not None
-    return max(x.first, y.first) - min(x.last, y.last)
+        return _within(x, y, options.admin2_km) is not False
+    near = _within(x, y, options.town_km)
+    return _same_name(x, y) if near is None else near
 
 
 def compatible(x: Item, y: Item, options: FusionOptions) -> int:
@@ -146,22 +147,18 @@ def compatible(x: Item, y: Item, options: FusionOptions) -> int:
     if x.type != y.type or x.realis != y.realis:
         return 0
     same_doc = x.doc == y.doc
-    if x.first is None or y.first is None:
+    xf, xl, yf, yl = x.first, x.last, y.first, y.last
+    if xf is None or yf is None or xl is None or yl is None:
         if not same_doc:  # undated and unpublished: nothing bounds it in time
             return 0
     else:
-        if _window_gap(x, y) > options.days:
+        if max(xf, yf) - min(xl, yl) > options.days:
             return 0
-        span_x, span_y = x.last - x.first + 1, y.last - y.first + 1  # type: ignore[operator]
-        if (span_x > options.max_span_days or span_y > options.max_span_days) and (
-                x.first != y.first or x.last != y.last):
+        wide = options.max_span_days
+        if (xl - xf >= wide or yl - yf >= wide) and (xf != yf or xl != yl):
             return 0
     if not same_doc and not (x.anchors & y.anchors):
         return 0
-    if not places_compatible(x, y, options):
-        return 0
-    if x.issue and y.issue and not (x.issue & y.issue):
-        return 0  # two protests in one city on one day, about different things
     mask = 0
     if parties_compatible(x.actor, y.actor) and parties_compatible(x.recipient, y.recipient):
         mask |= SAME
@@ -169,6 +166,10 @@ def compatible(x: Item, y: Item, options: FusionOptions) -> int:
             and parties_compatible(x.actor, y.recipient) and parties_compatible(x.recipient, y.actor)
             and (_same_side(x.actor, y.recipient) or _same_side(x.recipient, y.actor))):
         mask |= SWAP
+    if not mask or not places_compatible(x, y, options):
+        return 0
+    if x.issue and y.issue and not (x.issue & y.issue):
+        return 0  # two protests in one city on one day, about different things
     return mask
 
 

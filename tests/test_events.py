@@ -380,3 +380,67 @@ def test_events_place_of_the_cited_source_is_not_the_event_place(code) -> None:
                published="2023-07-04")
     ev = next(e for e in doc.events if e.type == "ASSAULT")
     assert ev.location is None or ev.location.name != "Kabul"
+
+
+def test_events_reduced_passive_subject_is_the_victim(code) -> None:
+    doc = code("Mortar fire near the border left two soldiers dead and four villagers wounded, "
+               "officials said.",
+               published="2024-02-03")
+    hurt = [e for e in doc.events if e.trigger.text == "wounded"]
+    assert hurt and hurt[0].recipient is not None and hurt[0].recipient.sector == "CVL"
+    assert hurt[0].actor is None or hurt[0].actor.sector != "CVL"
+
+
+def test_events_cross_border_firing_is_an_assault_and_a_dismissal_is_not(code) -> None:
+    doc = code("Heavy firing between Armenian and Azerbaijani troops was reported near Sotk.",
+               published="2023-09-12")
+    assert [e.type for e in doc.events] == ["ASSAULT"]
+    assert [e.type for e in code("The firing of the coach surprised the fans.").events] == []
+
+
+def test_events_capital_of_a_former_state_names_its_successor(code) -> None:
+    doc = code("The Chinese foreign minister visited Belgrade on Monday.", published="2024-03-05")
+    assert doc.events[0].recipient is not None and doc.events[0].recipient.country == "SRB"
+    doc = code("Belgrade accused Pristina of provoking the clashes.", published="2024-03-05")
+    accuse = next(e for e in doc.events if e.type == "ACCUSE")
+    assert accuse.actor is not None and accuse.actor.country == "SRB"
+
+
+def test_events_siege_and_walkout(code) -> None:
+    doc = code("The siege of the hotel in Nairobi lasted six hours.", published="2024-02-03")
+    assert [e.type for e in doc.events] == ["ASSAULT"]
+    doc = code("Dock workers walked out at the port of Mombasa on Monday over pay.", published="2024-02-06")
+    assert [(e.type, e.mode) for e in doc.events] == [("PROTEST", "strike")]
+
+
+def test_events_demonym_capital_is_the_capital_city(code) -> None:
+    doc = code("Police detained 30 demonstrators in the Kenyan capital on Tuesday.", published="2024-02-07")
+    ev = next(e for e in doc.events if e.type == "COERCE")
+    assert ev.location is not None and ev.location.name == "Nairobi" and ev.location.country == "KE"
+    assert [p.name for p in code("The Japanese capital markets rallied.").places] == []
+
+
+def test_events_place_named_after_a_capital_is_not_that_country(code) -> None:
+    doc = code("Rebels attacked Santa Cruz de la Paz on Monday.", published="2024-02-06")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    assert ev.recipient is None or ev.recipient.country != "BOL"
+
+
+def test_events_statement_date_does_not_date_what_it_denies(code) -> None:
+    doc = code("The army denied on Wednesday that its jets had bombed a market in Idlib province.",
+               published="2024-03-07")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    assert ev.date is not None and ev.date.source == "publication"
+    said = code("Police said on Monday that gunmen had killed two traders in Kano.", published="2024-03-05")
+    ev = next(e for e in said.events if e.type == "ASSAULT")
+    assert ev.date is not None and ev.date.source == "publication"
+    same = code("Police said that gunmen killed two traders in Kano on Monday.", published="2024-03-05")
+    ev = next(e for e in same.events if e.type == "ASSAULT")
+    assert ev.date is not None and ev.date.value == "2024-03-04"
+
+
+def test_events_possessor_organization_gives_its_members_sector(code) -> None:
+    doc = code("The Rapid Support Forces said their fighters had attacked an army base near Nyala.",
+               published="2024-03-05")
+    ev = next(e for e in doc.events if e.type == "ASSAULT")
+    assert ev.actor is not None and (ev.actor.country, ev.actor.sector) == ("SDN", "MIL")

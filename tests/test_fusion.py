@@ -321,3 +321,47 @@ def test_fusion_blocking_finds_every_compatible_pair() -> None:
         options = FusionOptions(days=days)
         got = sorted((frozenset(r.event_id for r in e.reports) for e in fuse(reports, options)), key=sorted)
         assert got == _brute_force(reports, options)
+
+
+def test_fusion_country_level_report_needs_corroboration_to_join_a_town() -> None:
+    civilians = dict(actor_name="Kyrgyzstan CVL", actor_country="KGZ", actor_sector="CVL")
+    town = row("a", recipient=civilians, place=OSH, fatalities=4)
+    vague = row("b", recipient=civilians, place=KYRGYZSTAN, fatalities=20)
+    assert not together(town, vague)  # the country holds every same-day attack of the country
+    assert together(town, row("c", recipient=civilians, place=KYRGYZSTAN, fatalities=4))  # same toll
+    assert together(town, row("d", actor=KGZ_MIL, recipient=civilians, place=None, fatalities=None)
+                    ) is False  # nothing but a generic civilian side in common
+    assert together(row("e", actor=KGZ_MIL, place=OSH), row("f", actor=KGZ_MIL, place=None))
+    assert together(row("g", recipient=civilians, place=KYRGYZSTAN),
+                    row("h", recipient=civilians, place=None))  # both coarse: nothing finer is known
+
+
+def test_fusion_swapped_sides_of_a_meeting_dispute_nothing() -> None:
+    aze = dict(actor_name="Jeyhun Bayramov", actor_country="AZE", actor_sector="GOV", actor_kind="person")
+    tur = dict(actor_name="Hakan Fidan", actor_country="TUR", actor_sector="GOV", actor_kind="person")
+    ankara = dict(BATKEN, location_name="Ankara", location_country="TR", location_geonameid=9)
+    (ev,) = fuse([row("a", type="CONSULT", actor=aze, recipient=tur, place=ankara),
+                  row("b", type="CONSULT", actor=tur, recipient=aze, place=ankara)])
+    assert ev.actor is not None and not ev.actor.disputed
+    assert [c.field for c in ev.conflicts] == []
+
+
+def test_fusion_protest_grievances_tell_two_protests_apart() -> None:
+    nairobi = dict(BATKEN, location_name="Nairobi", location_country="KE", location_geonameid=11)
+    people = dict(actor_name="Kenya CVL", actor_country="KEN", actor_sector="CVL")
+    nurses = dict(actor_name="Kenya HLH", actor_country="KEN", actor_sector="HLH")
+    fuel = row("a", type="PROTEST", actor=people, place=nairobi,
+               sentence="Thousands marched in Nairobi to protest a rise in fuel prices.")
+    fuel2 = row("b", type="PROTEST", actor=people, place=nairobi,
+                sentence="Protesters angry about higher fuel prices took to the streets of Nairobi.")
+    wages = row("c", type="PROTEST", actor=nurses, place=nairobi,
+                sentence="Nurses rallied in Nairobi to demand unpaid wages.")
+    fused = fuse([fuel, fuel2, wages])
+    assert sorted(len(e.reports) for e in fused) == [1, 2]
+    # the same specific group with its grievance in other words is one protest
+    students = dict(actor_name="Chile EDU", actor_country="CHL", actor_sector="EDU")
+    a = row("d", type="PROTEST", actor=students, place=nairobi,
+            sentence="Students marched against cuts to university funding.")
+    b = row("e", type="PROTEST", actor=students, place=nairobi,
+            sentence="Students protested against education budget cuts.")
+    assert together(a, b)

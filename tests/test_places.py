@@ -422,3 +422,9 @@ def test_places_carry_the_iso_code_of_their_first_level_unit(nlp: Language, gaz:
     found = places_of(nlp, gaz, "Floods hit Ontario and Azerbaijan.")
     assert found["Ontario"].admin1_code == "CA-ON"
     assert found["Azerbaijan"].admin1_code is None  # a country has no first-level unit
+
+
+def test_places_division_is_a_unit_word(nlp: Language, gaz: Gazetteer) -> None:
+    got = places_of(nlp, gaz, "Floods cut off villages in Sylhet division on Monday.")
+    place = next(iter(got.values()))
+    assert place.feature == "admin1" and place.country == "BD"

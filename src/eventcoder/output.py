@@ -38,11 +38,13 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "actor_country",
     "actor_sector",
     "actor_title",
+    "actor_kind",
     "actor_text",
     "recipient_name",
     "recipient_country",
     "recipient_sector",
     "recipient_title",
+    "recipient_kind",
     "recipient_text",
     "date_value",
     "date_precision",
@@ -176,6 +178,7 @@ def event_row(doc: DocumentResult, ev: Event) -> dict[str, Any]:
         row[f"{role}_country"] = ref.country if ref else None
         row[f"{role}_sector"] = ref.sector if ref else None
         row[f"{role}_title"] = ref.title if ref else None
+        row[f"{role}_kind"] = ref.kind if ref else None
         row[f"{role}_text"] = ref.text if ref else None
     return {k: row[k] for k in EVENT_COLUMNS}
 

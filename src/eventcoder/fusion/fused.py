@@ -41,6 +41,7 @@ from .reports import Party, Prepared, Report, merge_parties
 __all__ = ["fused_event", "fused_id"]
 
 _MODALITY_ORDER = ("asserted", "reported", "negated", "ordered", "planned", "hypothetical")
+_JOINT = {"CONSULT", "AGREE", "COOPERATE"}
 
 
 def fused_id(first_event_id: str) -> str:
@@ -163,7 +164,8 @@ def _conflicts(reports: Sequence[Report], prepared: Sequence[Prepared], swapped:
                                      lambda r: r.date_value[:10] if r.date_value else None))
     out += _conflict("location", _claims([p.report for p in prepared if p.loc is not None and p.level == 0],
                                          lambda r: r.location.name if r.location else None))
-    out += _conflict("modality", _claims(reports, lambda r: "negated" if r.modality == "negated" else "affirmed"))
+    out += _conflict("modality", _claims(reports, lambda r: "negated" if r.modality == "negated"
+                                         else "affirmed"))
     return out
 
 
@@ -181,7 +183,8 @@ def fused_event(cluster: Cluster) -> FusedEvent:
     swapped = {p.report.event_id for p, o in members if o != flip}
     actors = [(r.recipient if r.event_id in swapped else r.actor) for r in reports]
     recipients = [(r.actor if r.event_id in swapped else r.recipient) for r in reports]
-    disputed = bool(swapped) and any(a is not None for a in actors + recipients)
+    # for a meeting, a deal or joint work, naming the sides the other way round disputes nothing
+    disputed = bool(swapped) and first.type not in _JOINT and any(a is not None for a in actors + recipients)
 
     modes = Counter(r.mode for r in reports if r.mode)  # (the types of one family may differ)
     mode = min(modes, key=lambda m: (-modes[m], m)) if modes else None
@@ -197,7 +200,7 @@ def fused_event(cluster: Cluster) -> FusedEvent:
         miss *= 1.0 - min(max(c, 0.0), 0.99)
 
     prepared = [p for p, _ in members]
-    conflicts = _conflicts(reports, prepared, bool(swapped)) if len(reports) > 1 else []
+    conflicts = _conflicts(reports, prepared, disputed) if len(reports) > 1 else []
     publishers = {(r.publisher or "").casefold() or f"[{r.doc_id}]" for r in reports}
 
     cited = {r.cited_source.casefold() for r in reports if r.cited_source}

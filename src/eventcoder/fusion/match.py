@@ -11,12 +11,15 @@ Rules (docs/FORMAT.md, "Fused events"):
   both said to have happened (asserted, reported, denied) or both not (planned, ordered,
   hypothetical);
 - for protests, the grievance: two reports that each name what was protested ("against fuel
-  prices", "to demand unpaid wages") and share no word of it are two protests;
+  prices", "to demand unpaid wages") and share no word of it are two protests, unless both name
+  the same specific group (students and students);
 - date windows within ``days`` of each other at each date's precision; a report too vague in
   time (wider than ``max_span_days``) only joins reports naming the very same period;
 - reports from different documents share a country (of the place or of a party): with nothing
   in common there is nothing to say they are one event;
-- places consistent at their precision (see ``places_compatible``);
+- places consistent at their precision (see ``places_compatible``); a report placed only in a
+  country (or nowhere) joins one placed in a town or province of it only when they also name a
+  side alike or give the same toll (``_corroborated``);
 - parties consistent: a known country, sector (within the groups of ``sectors_compatible``) or
   named person never conflicts. Another claimant
   may name the sides the other way round (a counter-accusation): that report is ``SWAP``, the
@@ -68,7 +71,7 @@ def parties_compatible(a: Party | None, b: Party | None) -> bool:
         return False
     if not sectors_compatible(a.sector, b.sector):
         return False
-    if a.title and b.title and a.name and b.name and a.name != b.name:
+    if a.kind == "person" and b.kind == "person" and a.name and b.name and a.name != b.name:
         # two named people: one may be the other's short form ("Hasanov", "Zakir Hasanov")
         sa, sb = set(a.name.lower().split()), set(b.name.lower().split())
         if not (sa <= sb or sb <= sa):
@@ -168,9 +171,44 @@ def compatible(x: Item, y: Item, options: FusionOptions) -> int:
         mask |= SWAP
     if not mask or not places_compatible(x, y, options):
         return 0
-    if x.issue and y.issue and not (x.issue & y.issue):
-        return 0  # two protests in one city on one day, about different things
+    if not same_doc and _coarse(x) != _coarse(y) and not _corroborated(x, y, mask):
+        return 0  # a country (or no place) against a town: something more must say it is the one
+    if x.issue and y.issue and not (x.issue & y.issue) and not _same_group(x.actor, y.actor):
+        return 0  # two protests in one city on one day, by different people about different things
     return mask
+
+
+def _same_group(a: Party | None, b: Party | None) -> bool:
+    """The same specific group of protesters ("students" and "students"): their grievance told in
+    other words ("university funding", "the education budget") does not make two protests."""
+    return (a is not None and b is not None and bool(a.sector) and a.sector == b.sector
+            and a.sector != "CVL")
+
+
+def _coarse(u: Item) -> bool:
+    return u.loc is None or (u.level or 0) >= 3
+
+
+def _specific(a: Party | None, b: Party | None) -> bool:
+    """One side named alike by both, beyond "civilians of X": a country with an armed or state
+    sector, or the same named person."""
+    if a is None or b is None:
+        return False
+    if a.kind == "person" and b.kind == "person":
+        return bool(a.name) and a.name == b.name
+    return (bool(a.country) and a.country == b.country and bool(a.sector) and bool(b.sector)
+            and "CVL" not in (a.sector, b.sector) and sectors_compatible(a.sector, b.sector))
+
+
+def _corroborated(x: Item, y: Item, mask: int) -> bool:
+    """When one report places the event only in a country (or nowhere) and the other in a town or
+    province, the country holds every same-day event of its type: they are taken as one only when
+    they also name a side alike or give the same toll ("country only when nothing finer is known")."""
+    if x.figure is not None and x.figure == y.figure:
+        return True
+    if mask & SAME and (_specific(x.actor, y.actor) or _specific(x.recipient, y.recipient)):
+        return True
+    return bool(mask & SWAP) and (_specific(x.actor, y.recipient) or _specific(x.recipient, y.actor))
 
 
 def _same_side(a: Party | None, b: Party | None) -> bool:
@@ -191,7 +229,7 @@ def _party_score(a: Party | None, b: Party | None) -> float:
         s += 0.5
     if a.sector and a.sector == b.sector:
         s += 0.25
-    if a.title and b.title and a.name == b.name:
+    if a.kind == "person" and b.kind == "person" and a.name == b.name:
         s += 0.5
     return s
 

@@ -35,7 +35,8 @@ class Party:
     name: str | None
     country: str | None  # ISO-3
     sector: str | None
-    title: str | None  # a named person's title; names are compared only between titled persons
+    title: str | None
+    kind: str | None = None  # country | organization | person: names are compared between persons
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ def _party(row: Mapping[str, Any], role: str) -> Party | None:
     name, country, sector = row.get(f"{role}_name"), row.get(f"{role}_country"), row.get(f"{role}_sector")
     if not (name or country or sector):
         return None
-    return Party(name, country, sector, row.get(f"{role}_title"))
+    return Party(name, country, sector, row.get(f"{role}_title"), row.get(f"{role}_kind"))
 
 
 def _counts(row: Mapping[str, Any], what: str) -> tuple[Any, Any, Any] | None:
@@ -245,13 +246,14 @@ def merge_parties(parties: Iterable[Party | None]) -> Party | None:
         return min(counts, key=lambda v: (-counts[v], v)) if counts else None
 
     country, sector = most(p.country for p in known), most(p.sector for p in known)
-    people = [p for p in known if p.title and p.name]
+    people = [p for p in known if p.kind == "person" and p.name]
     if people:
         person = max(people, key=lambda p: (len(p.name or ""), p.name or ""))
-        return Party(person.name, country, sector, person.title)
+        return Party(person.name, country, sector, person.title, "person")
     named = [p for p in known if p.name]
     full = [p for p in named if p.country == country and p.sector == sector] or named
-    return Party(most(p.name for p in full), country, sector, None)
+    name = most(p.name for p in full)
+    return Party(name, country, sector, None, next((p.kind for p in full if p.name == name), None))
 
 
 class Unit:

@@ -53,6 +53,12 @@ class ActorLexicon:
     max_org_words: int
 
 
+# Entries of the country table withdrawn from ISO 3166-1 (now in ISO 3166-3) that GeoNames still lists.
+FORMER_STATES = {"ANT", "SCG"}
+_NAME_PARTICLES = {"da", "de", "do", "dos", "das", "del", "di", "du", "la", "el"}
+_BACKERS = {"backed", "supported", "funded", "sponsored", "armed", "trained"}
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> ActorLexicon:
     countries: dict[str, str] = {}
@@ -62,7 +68,9 @@ def load_lexicon() -> ActorLexicon:
         iso3 = row["iso3"]
         names[iso3] = row["name"]
         iso3_to_iso2[iso3] = row["iso2"]
-        forms = [row["name"], row["capital"], *filter(None, row["aliases"].split("|"))]
+        # a former state's capital names its successor ("Belgrade" is Serbia, not Serbia and Montenegro)
+        capital = row["capital"] if iso3 not in FORMER_STATES else ""
+        forms = [row["name"], capital, *filter(None, row["aliases"].split("|"))]
         for form in forms:
             if form:
                 countries.setdefault(form.lower(), iso3)
@@ -219,7 +227,14 @@ class ActorResolver:
                 iso = countries.get(key[:-2].rstrip())
             return iso
 
-        return self._longest_matches(lo, hi, self.lex.max_country_words, starts, lookup)
+        hits = self._longest_matches(lo, hi, self.lex.max_country_words, starts, lookup)
+        # "Mocimboa da Praia", "Santa Cruz de la Sierra": a name ending in a capital's name, joined
+        # by a particle, is a place of its own, not that capital's country
+        # "Rwanda-backed rebels", "Iran-funded militias": the country stands behind the group, it is
+        # not the group's own
+        return [(s, e, iso) for s, e, iso in hits
+                if not (s >= 2 and doc[s - 1].lower_ in _NAME_PARTICLES and doc[s - 2].is_title)
+                and not (e + 1 < len(doc) and doc[e].text == "-" and doc[e + 1].lower_ in _BACKERS)]
 
     def _scan_organizations(self, lo: int, hi: int) -> list[tuple[int, int, tuple[str, str, str | None]]]:
         """Named organizations, matched with their case ("IS" but not "is")."""
@@ -439,8 +454,8 @@ class ActorResolver:
         # "its aircraft", "their troops": the possessor is the group the governing clause is about
         # ("The Syrian army denied that its aircraft had bombed a market")
         owner = self._possessor(head) if country is None else None
-        if owner is not None:
-            country, sector = owner.country, sector or owner.sector
+        if owner is not None:  # its members are of its kind: "their fighters" of a paramilitary force
+            country, sector = owner.country, owner.sector or sector
         # "the minister" / "the president": the last titled person with that title word
         if title and country is None and tokens[0].lower_ == "the":
             p = self._person_before(head.idx, title_word=head.lower_)

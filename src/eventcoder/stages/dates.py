@@ -1127,12 +1127,34 @@ def _nearest(index: _EventIndex, cands: list[int], mid: int) -> int:
     return min(cands, key=key)
 
 
+_DENIALS = {"deny", "reject", "dismiss", "refute"}
+_SAYING = {"say", "tell", "state", "add", "claim", "report", "announce", "confirm", "insist", "allege"}
+
+
+def _statement_times(doc: Doc, index: _EventIndex, cands: Sequence[int], trig: Token | None) -> set[int]:
+    """Times that date a statement about the event, not the event: attached to a denial that
+    governs the trigger ("denied on Wednesday that its fighters had shelled the camp"), or to a
+    speech verb governing a pluperfect ("said on Monday that rebels had attacked")."""
+    if trig is None:
+        return set()
+    clause = _clause_head(trig)
+    pluperfect = any(c.dep_ == "aux" and c.lower_ == "had" for c in clause.children)
+    governors = {a.i: a.lemma_.lower() for a in clause.ancestors if a.pos_ in {"VERB", "AUX"}}
+    out = set()
+    for n in cands:
+        lemma = governors.get(index.heads[n])
+        if lemma is not None and (lemma in _DENIALS or (pluperfect and lemma in _SAYING)):
+            out.add(n)
+    return out
+
+
 def event_date(doc: Doc, times: Sequence[TimeValue], trigger_start: int, trigger_end: int,
                anchor: dt.date | None) -> DateRef | None:
     """The date governing the event whose trigger spans [trigger_start, trigger_end).
 
     Order: same clause > same sentence > nearest earlier tense-compatible date of the paragraph >
-    publication date > none. Durations and sets never date an event.
+    publication date > none. Durations and sets never date an event, nor does the date of a
+    statement about it (``_statement_times``).
     """
     index = _event_index(doc, times, anchor)
     ctx = index.ctx
@@ -1143,6 +1165,8 @@ def event_date(doc: Doc, times: Sequence[TimeValue], trigger_start: int, trigger
         a, b = bisect.bisect_left(index.ustarts, lo), bisect.bisect_left(index.ustarts, hi)
         same = [n for n in range(a, b) if index.usable[n].end <= hi]
         trig = _span_root(doc, trigger_start, trigger_end, ctx.starts)
+        statement = _statement_times(doc, index, same, trig) if ctx.parsed else set()
+        same = [n for n in same if n not in statement]
         if same and trig is not None:
             head = _clause_head(trig).i if ctx.parsed else -2
             attached = [n for n in same if index.heads[n] == head]
@@ -1156,7 +1180,7 @@ def event_date(doc: Doc, times: Sequence[TimeValue], trigger_start: int, trigger
             t = index.usable[n]
             if ctx.para(t.start) != para:
                 break
-            if t.end > trigger_start or t.precision == "vague":
+            if t.end > trigger_start or t.precision == "vague" or n in statement:
                 continue
             if tense == "past" and anchor is not None and t.value[:1].isdigit() \
                     and t.value[:10] > anchor.isoformat():

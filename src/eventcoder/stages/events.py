@@ -179,7 +179,8 @@ def _lemma(tok: Token) -> str:
 
 
 def _modifier_lemmas(tok: Token) -> set[str]:
-    out = {_lemma(c) for c in tok.children if c.dep_ in _MODIFIER_DEPS}
+    out = {_lemma(c) for c in tok.children if c.dep_ in _MODIFIER_DEPS
+           or (c.dep_ == "advmod" and c.lower_ in _PARTICLES)}  # "walked out": a particle parsed as advmod
     # "large-caliber", "counter-terrorism": hyphenated compounds are split by the tokenizer
     for c in tok.children:
         if c.dep_ in {"amod", "compound"}:
@@ -195,6 +196,7 @@ def _modifier_lemmas(tok: Token) -> set[str]:
 
 
 _MODIFIER_DEPS = {"amod", "compound", "prt", "prep", "nmod", "dobj", "npadvmod"}
+_PARTICLES = {"out", "off", "up", "down", "back", "away"}
 _QUANTIFIER_NOUNS = {
     "number",
     "dozen",
@@ -780,6 +782,13 @@ def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
     """(actor head, recipient head) of a verbal trigger."""
     if _is_passive(verb):
         return _agent(verb), _first_child(verb, _PASS_SUBJ)
+    if verb.tag_ == "VBN" and verb.dep_ in {"conj", "acl", "advcl", "oprd"} \
+            and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children):
+        # a reduced passive ("left one soldier dead and several civilians wounded"): its subject
+        # is who suffered it
+        subj = _first_child(verb, _SUBJ)
+        if subj is not None:
+            return _agent(verb), subj
     actor = _first_child(verb, _SUBJ)
     if actor is None and verb.dep_ in {"xcomp", "advcl", "conj"}:
         gov = verb.head

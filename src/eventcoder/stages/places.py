@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from ..gazetteer import COMPASS_WORDS, Candidate, Gazetteer, haversine_km
 from ..records import Place
 from ..resources import read_table
-from .actors import load_lexicon
+from .actors import FORMER_STATES, load_lexicon
 from .attribution import source_spans
 from .linguistic import doc_text
 
@@ -47,7 +47,8 @@ _SKIP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARD
                 "LANGUAGE", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
 # Unit words folded into a preceding name: "Tovuz district", "Kherson oblast".
 _UNIT_WORDS = {"district", "province", "region", "oblast", "governorate", "rayon", "raion", "county",
-               "prefecture", "municipality", "districts", "provinces", "regions", "state", "parish"}
+               "prefecture", "municipality", "districts", "provinces", "regions", "state", "parish",
+               "division", "divisions"}
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "prime", "gen", "general", "col", "colonel",
            "lt", "capt", "captain", "sgt", "sen", "senator", "rep", "gov", "governor", "king", "queen",
            "prince", "princess", "sheikh", "pope", "judge", "spokesman", "spokeswoman", "mayor", "chancellor",
@@ -585,7 +586,42 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
             continue
         if _accept(m, c, countries):
             places.append(_to_place(doc, m, c, share))
-    return places
+    return sorted(places + _capital_phrases(doc, gazetteer, places), key=lambda p: (p.start, p.end))
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """ISO2 -> the name of its capital, from the actors stage's country table."""
+    iso2 = load_lexicon().iso3_to_iso2
+    return {iso2[row["iso3"]]: row["capital"] for row in read_table("countries.tsv")
+            if row["capital"] and row["iso3"] in iso2 and row["iso3"] not in FORMER_STATES}
+
+
+def _capital_phrases(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -> list[Place]:
+    """"the Peruvian capital", "the Somali capital": news style for the capital city, resolved to
+    that country's capital (not "capital markets", not "capital" as money)."""
+    out: list[Place] = []
+    demonyms = _demonym_table()
+    for tok in doc:
+        if tok.lower_ != "capital" or tok.i < 2 or tok.dep_ == "compound" or doc[tok.i - 2].lower_ != "the":
+            continue
+        adj = doc[tok.i - 1]
+        cc = demonyms.get(adj.text.casefold())
+        if cc is None or not adj.text[:1].isupper():
+            continue
+        start, end = adj.idx, tok.idx + len(tok)
+        if any(p.start < end and start < p.end for p in found):
+            continue
+        capital = _capitals().get(cc)
+        cands = ([c for c in gazetteer.lookup(capital) if c.country == cc and c.feature == "city"]
+                 if capital else [])
+        if cands:
+            c = cands[0]
+            out.append(Place(start=start, end=end, text=doc_text(doc)[start:end], name=c.name,
+                             geonameid=c.geonameid, country=c.country, admin1=c.admin1, lat=c.lat, lon=c.lon,
+                             precision=_PRECISION[c.feature], score=0.9, feature=c.feature,
+                             role="place", method="gazetteer+capital", admin1_code=c.admin1_code))
+    return out
 
 
 def resolve_name(gazetteer: Gazetteer, name: str, start: int = 0, end: int = 0,

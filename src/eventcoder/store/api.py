@@ -179,8 +179,8 @@ def _where(q: EventQuery, fused: bool = False) -> tuple[str, list[Any]]:
 
 _SELECT_COLUMNS = {
     **{c: f"e.{c}" for c in EVENT_COLUMNS},
-    **{f"actor_{f}": f"a1.{f}" for f in ("name", "country", "sector", "title", "text")},
-    **{f"recipient_{f}": f"a2.{f}" for f in ("name", "country", "sector", "title", "text")},
+    **{f"actor_{f}": f"a1.{f}" for f in ("name", "country", "sector", "title", "kind", "text")},
+    **{f"recipient_{f}": f"a2.{f}" for f in ("name", "country", "sector", "title", "kind", "text")},
     **{f: f"d.{f}" for f in ("publisher", "published", "url", "title")},
 }
 _EVENTS_SQL = (

@@ -51,7 +51,7 @@ def test_fusion_eval_fixture_set_is_well_formed() -> None:
     halves = {name: read_fixture_set(name) for name in FIXTURE_SETS}
     docs = [d for h in halves.values() for d in h]
     assert len(docs) >= 40 and all(len(h) >= 20 for h in halves.values())
-    assert set(halves) == {"dev", "heldout", "heldout2", "heldout3"}
+    assert set(halves) == {"dev", "heldout", "heldout2", "heldout3", "heldout4"}
     assert len({d.id for d in docs}) == len(docs)
     events = {m.event for d in docs for m in d.mentions}
     for half in halves.values():  # each half has stories told by several outlets and near-misses

@@ -6,9 +6,9 @@ outlets telling each story with different counts, wording, dates and place preci
 counter-claim, and near-misses that must stay apart (the same place a day later, the same actors
 in another town, another protest in the same city on the same day). Its guideline is
 ``resources/fusion/GUIDELINE.md``; ``dev.jsonl`` is the part rules were written on,
-``heldout.jsonl`` and ``heldout2.jsonl`` parts they were not, each measured once and then read
-for error analysis (so development data now), and ``heldout3.jsonl`` the part written before the
-errors of ``heldout2`` were read: never read for rules.
+``heldout.jsonl``, ``heldout2.jsonl`` and ``heldout3.jsonl`` parts they were not, each measured
+once and then read for error analysis (so development data now), and ``heldout4.jsonl`` the part
+written before the errors of ``heldout3`` were read: never read for rules.
 
 Each gold mention names its event (cluster) and its trigger phrase; the mention's span is that
 phrase's first occurrence in the text. The pipeline codes every article, fusion clusters every
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["FusionDoc", "GoldMention", "cluster_scores", "evaluate_fusion", "read_fixture_set",
            "read_meantime_fusion", "score_fusion", "score_fusion_meantime"]
 
-FIXTURE_SETS = ("dev", "heldout", "heldout2", "heldout3")
+FIXTURE_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,12 @@ SECTORS = ["MIL", "GOV", "REB", "CVL", "COP", None]
 
 def synthetic_reports(n: int, seed: int = 12, per_day: int = 1000,
                       span_days: int | None = None) -> list[Report]:
+    return [report_from_row(r) for r in synthetic_rows(n, seed, per_day, span_days)]
+
+
+def synthetic_rows(n: int, seed: int = 12, per_day: int = 1000,
+                   span_days: int | None = None) -> list[dict[str, Any]]:
+    """Flat event rows (``output.EVENT_COLUMNS`` keys) of ``n`` synthetic reports."""
     rng = random.Random(seed)
     span = span_days or max(1, round(n / per_day))
     countries = [f"C{i:03d}" for i in range(120)]
@@ -55,7 +61,7 @@ def synthetic_reports(n: int, seed: int = 12, per_day: int = 1000,
              for i, c in enumerate(countries)}
     types, type_weights = zip(*TYPES, strict=True)
     start = dt.date(2021, 1, 1).toordinal()
-    out: list[Report] = []
+    out: list[dict[str, Any]] = []
     event = 0
     while len(out) < n:
         event += 1
@@ -105,7 +111,7 @@ def synthetic_reports(n: int, seed: int = 12, per_day: int = 1000,
                 "fatalities_best": None if dead is None else max(0, dead + rng.randint(-2, 2)),
                 "trigger_start": 0, "trigger_end": 6, **place,
             }
-            out.append(report_from_row(row))
+            out.append(row)
     return out
 
 

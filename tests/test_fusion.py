@@ -278,32 +278,40 @@ def test_fusion_options_are_validated() -> None:
 
 def _brute_force(reports: list[Report], options: FusionOptions) -> list[frozenset[str]]:
     """Clusters from every pair of units (no blocking), for comparison with fuse()."""
-    prepared = prepare(reports, options)
-    us = units(prepared, options)
-    pairs = []
-    for x, y in itertools.combinations(us, 2):
-        if x.doc != y.doc and (mask := compatible(x, y, options)):
-            from eventcoder.fusion.match import similarity
+    from eventcoder.fusion.cluster import choose, core_key, is_precise, pool
+    from eventcoder.fusion.match import similarity
 
-            pairs.append((similarity(x, y, mask), x.idx, y.idx, mask))
-    # components by brute force, then the same linkage
-    comp = {u.idx: {u.idx} for u in us}
+    us = units(prepare(reports, options), options)
+    precise = [u for u in us if is_precise(u)]
+    vague = [u for u in us if not is_precise(u)]
+    for k, u in enumerate(precise):
+        u.idx = k
+    pairs = [(similarity(x, y, m), x.idx, y.idx, m) for x, y in itertools.combinations(precise, 2)
+             if x.doc != y.doc and (m := compatible(x, y, options))]
+    comp = {u.idx: {u.idx} for u in precise}  # components by brute force, then the same linkage
     for _, i, j, _ in pairs:
         if comp[i] is not comp[j]:
             merged = comp[i] | comp[j]
             for k in merged:
                 comp[k] = merged
-    out = []
-    seen: set[int] = set()
-    for u in us:
-        if id(comp[u.idx]) in seen:
-            continue
-        seen.add(id(comp[u.idx]))
-        nodes = sorted(comp[u.idx])
-        sub = [p for p in pairs if p[1] in comp[u.idx]]
-        for group in _link(us, nodes, sub):
-            out.append(frozenset(p.report.event_id for un, _ in group for p, _ in un.members))
-    return sorted(out, key=sorted)
+    found, seen = [], set()
+    for u in precise:
+        if id(comp[u.idx]) not in seen:
+            seen.add(id(comp[u.idx]))
+            found.extend(_link(precise, sorted(comp[u.idx]), [p for p in pairs if p[1] in comp[u.idx]]))
+    keyed = [(core_key(c), c) for c in found]
+    groups = {key: [u.key for u, _ in c] for key, c in keyed}
+    left = []
+    for v in vague:  # every core is a candidate
+        got = choose(v, keyed, options)
+        if got is None:
+            left.append(v)
+        else:
+            groups[got[0]].append(v.key)
+    groups.update({f"pool{k}": [u.key for u, _ in g] for k, g in enumerate(pool(left, options))})
+    by_key = {u.key: u for u in us}
+    return sorted((frozenset(p.report.event_id for k in keys for p, _ in by_key[k].members)
+                   for keys in groups.values()), key=sorted)
 
 
 def test_fusion_blocking_finds_every_compatible_pair() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from ..records import DocumentResult, FusedEvent
-from .cluster import Cluster, cluster_prepared, components
+from .cluster import Cluster, cluster_prepared
 from .fused import fused_event, fused_id
 from .match import compatible
 from .options import FusionOptions
@@ -26,7 +26,6 @@ __all__ = [
     "Report",
     "cluster_reports",
     "compatible",
-    "components",
     "fuse",
     "fuse_documents",
     "fused_event",

@@ -1,4 +1,4 @@
-"""Units within a document, blocking, connected components and clusters across documents.
+"""Units within a document, then precise cores, vague reports attached to them, and a pool.
 
 1. **Units**: the reports of one document that are pairwise compatible are joined first (a
    story names its event several times: "killed ... the shooting ... the attack"). A unit then
@@ -6,29 +6,38 @@
 2. **Blocking**: two units of different documents are compared only when they share type,
    realis and a country (of place or party), and their date windows lie within ``days`` (a
    sweep over windows sorted by first day, per block). This is exact, not a heuristic:
-   ``match.compatible`` demands the same, so no compatible pair is missed. Cost grows with the
-   number of units times the units of one block open on the same days.
-3. **Components** of the graph of compatible pairs (union-find). Clusters never cross them, so a
-   component can be clustered alone: the store re-clusters only the components a new report
-   touches, and Spark clusters components in parallel, with the same result as one pass.
-4. **Clusters**: within a component the most alike pairs are joined first, and two clusters join
-   only when every member of one is compatible with every member of the other in one consistent
-   orientation (complete linkage): no chaining of Monday to Tuesday to Wednesday. Ties are broken
-   by event ids, so clusters never depend on input order.
+   ``match.compatible`` demands the same, so no compatible pair is missed.
+3. **Cores**: units dated to a day (or two: ``PRECISE_DAYS``) are clustered among themselves:
+   connected components of their compatible pairs (union-find), and within a component the most
+   alike pairs joined first, two clusters joining only when every member of one is compatible
+   with every member of the other in one consistent orientation (complete linkage).
+4. **Attachment**: a vaguely dated unit (a month, "within three days before publication", a
+   year) joins the core it fits best: compatible with every member, the most alike. It never
+   links two cores: a month-dated report would otherwise chain every event of its month and
+   country into one component, which is wrong as fusion and ruinous as work.
+5. **Pool**: vague units that fit no core fuse with the vague units of exactly the same window
+   (two undated reports published the same day, two reports of "the 1994 ceasefire").
+
+Every decision is local (a core's component; a vague unit and the cores around it; a pool's
+window), so the store re-fuses only what a new report touches and Spark fuses blocks apart, with
+the same result as one pass. Ties are broken by event ids, so clusters never depend on input
+order.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from .match import SAME, compatible, similarity
 from .options import FusionOptions
 from .reports import Prepared, Unit
 
-__all__ = ["Cluster", "candidate_pairs", "cluster_prepared", "cluster_units", "components", "units"]
+__all__ = ["PRECISE_DAYS", "Cluster", "Core", "assemble", "attachments", "candidate_pairs", "choose",
+           "cluster_prepared", "cluster_units", "core_key", "cores", "fit", "is_precise", "pool", "units",
+           "window_key"]
 
 Cluster = list[tuple[Prepared, int]]  # member reports with their orientation (1: sides swapped)
 Pair = tuple[float, int, int, int]  # similarity, index, index, orientation mask
@@ -159,11 +168,26 @@ def _find(parent: list[int], i: int) -> int:
     return root
 
 
-def components(items: Sequence[Unit], options: FusionOptions) -> tuple[list[list[int]], list[list[Pair]]]:
-    """Connected components of units (indices into ``items``) with their compatible pairs."""
+PRECISE_DAYS = 2  # a window of at most this many days dates a core; wider ones attach to cores
+Core = list[tuple[Unit, int]]  # units with their orientation in the cluster
+
+
+def is_precise(u: Unit) -> bool:
+    return u.first is not None and u.last is not None and u.last - u.first < PRECISE_DAYS
+
+
+def _reindex(items: Sequence[Unit]) -> None:
+    for k, u in enumerate(items):
+        u.idx = k
+
+
+def _grouped(items: Sequence[Unit], pairs: Iterator[tuple[Unit, Unit]],
+             options: FusionOptions) -> list[list[tuple[Unit, int]]]:
+    """Components of ``items`` over the compatible ones of ``pairs``, each clustered by complete
+    linkage (``items`` indexed 0..n-1)."""
     parent = list(range(len(items)))
     edges = _Edges()
-    for x, y in candidate_pairs(items, options):
+    for x, y in pairs:
         mask = compatible(x, y, options)
         if not mask:
             continue
@@ -180,20 +204,129 @@ def components(items: Sequence[Unit], options: FusionOptions) -> tuple[list[list
             number[root] = len(comps)
             comps.append([])
         comps[number[root]].append(i)
-    pairs: list[list[Pair]] = [[] for _ in comps]
+    per: list[list[Pair]] = [[] for _ in comps]
     for k in range(len(edges.a)):
         i = edges.a[k]
-        pairs[number[_find(parent, i)]].append((edges.score[k], i, edges.b[k], edges.mask[k]))
-    return comps, pairs
+        per[number[_find(parent, i)]].append((edges.score[k], i, edges.b[k], edges.mask[k]))
+    out: list[list[tuple[Unit, int]]] = []
+    for nodes, comp_pairs in zip(comps, per, strict=True):
+        out.extend(_link(items, nodes, comp_pairs))
+    return out
+
+
+def cores(precise: Sequence[Unit], options: FusionOptions) -> list[Core]:
+    """The clusters of precisely dated units (renumbers ``idx``)."""
+    _reindex(precise)
+    return _grouped(precise, candidate_pairs(precise, options), options)
+
+
+def core_key(core: Core) -> str:
+    return min(u.key for u, _ in core)
+
+
+def fit(v: Unit, core: Core, options: FusionOptions) -> tuple[float, int] | None:
+    """(similarity, orientation) of the vague unit ``v`` joining ``core``: it must be compatible
+    with every member, in one orientation, and from none of their documents (a document's own
+    reports were joined or kept apart already); None when it does not fit."""
+    masks = []
+    for u, o in core:
+        if u.doc == v.doc:
+            return None
+        m = compatible(v, u, options)
+        if not m:
+            return None
+        masks.append((similarity(v, u, m), m, o, u.key))
+    best_sim, best_mask, best_o, _ = max(masks, key=lambda t: (t[0], t[3]))
+    rel = 0 if best_mask & SAME else 1  # v as the most alike member names the sides
+    for flip in (best_o ^ rel, best_o ^ rel ^ 1):
+        if all(m & (1 << (o ^ flip)) for _, m, o, _ in masks):
+            return best_sim, flip
+    return None
+
+
+def choose(v: Unit, candidates: Iterable[tuple[str, Core]], options: FusionOptions) -> tuple[str, int] | None:
+    """The core (by key) the vague unit joins and its orientation there: the best fitting one,
+    ties to the smaller key; None when none fits."""
+    best: tuple[float, str, int] | None = None
+    for key, core in candidates:
+        got = fit(v, core, options)
+        if got is not None and (best is None or (got[0], _neg(key)) > (best[0], _neg(best[1]))):
+            best = (got[0], key, got[1])
+    return None if best is None else (best[1], best[2])
+
+
+def _neg(key: str) -> tuple[int, ...]:
+    """A sort key that orders strings in reverse (the smaller key wins a tie under max)."""
+    return tuple(-ord(c) for c in key)
+
+
+def window_key(u: Unit) -> tuple[str, bool, int | None, int | None]:
+    return (u.type, u.realis, u.first, u.last)
+
+
+def pool(vague: Sequence[Unit], options: FusionOptions) -> list[list[tuple[Unit, int]]]:
+    """Clusters of the vague units no core took: only units of the very same window fuse (renumbers
+    ``idx``)."""
+    groups: dict[tuple[str, bool, int | None, int | None], list[Unit]] = defaultdict(list)
+    for u in vague:
+        groups[window_key(u)].append(u)
+    out: list[list[tuple[Unit, int]]] = []
+    for key, group in groups.items():
+        _reindex(group)
+        if key[2] is None or len(group) == 1:
+            out.extend([(u, 0)] for u in group)
+            continue
+        pairs = ((x, y) for i, x in enumerate(group) for y in group[i + 1:]
+                 if x.doc != y.doc and x.anchors & y.anchors)
+        out.extend(_grouped(group, pairs, options))
+    return out
+
+
+def attachments(vague: Sequence[Unit], found: Sequence[Core], options: FusionOptions) -> dict[str, tuple[str, int]]:
+    """Each vague unit's core (by key) and orientation, for the vague units that fit one."""
+    keyed = [(core_key(c), c) for c in found]
+    core_of: dict[str, int] = {}
+    precise: list[Unit] = []
+    for k, (_, c) in enumerate(keyed):
+        for u, _ in c:
+            core_of[u.key] = k
+            precise.append(u)
+    both = [*precise, *vague]
+    _reindex(both)
+    near: dict[str, set[int]] = defaultdict(set)
+    for x, y in candidate_pairs(both, options):
+        px, py = x.key in core_of, y.key in core_of
+        if px != py:
+            v, p = (y, x) if px else (x, y)
+            near[v.key].add(core_of[p.key])
+    out: dict[str, tuple[str, int]] = {}
+    for v in vague:
+        got = choose(v, (keyed[k] for k in sorted(near.get(v.key, ()))), options)
+        if got is not None:
+            out[v.key] = got
+    return out
+
+
+def assemble(found: Sequence[Core], vague: Sequence[Unit], attached: dict[str, tuple[str, int]],
+             pooled: Sequence[list[tuple[Unit, int]]]) -> list[Cluster]:
+    """Member reports of each cluster: cores with the vague units they took, then the pool."""
+    by_core: dict[str, list[tuple[Unit, int]]] = {core_key(c): list(c) for c in found}
+    for v in vague:
+        if v.key in attached:
+            key, flip = attached[v.key]
+            by_core[key].append((v, flip))
+    groups = [*by_core.values(), *pooled]
+    return [[(p, o ^ uo) for u, uo in group for p, o in u.members] for group in groups]
 
 
 def cluster_units(items: Sequence[Unit], options: FusionOptions) -> list[Cluster]:
     """Clusters of the units' member reports."""
-    out: list[Cluster] = []
-    for nodes, pairs in zip(*components(items, options), strict=True):
-        for group in _link(items, nodes, pairs):
-            out.append([(p, o ^ uo) for u, uo in group for p, o in u.members])
-    return out
+    precise = [u for u in items if is_precise(u)]
+    vague = [u for u in items if not is_precise(u)]
+    found = cores(precise, options)
+    attached = attachments(vague, found, options)
+    pooled = pool([v for v in vague if v.key not in attached], options)
+    return assemble(found, vague, attached, pooled)
 
 
 def cluster_prepared(prepared: Sequence[Prepared], options: FusionOptions) -> list[Cluster]:

@@ -35,9 +35,9 @@ from .match import SAME, compatible, similarity
 from .options import FusionOptions
 from .reports import Prepared, Unit
 
-__all__ = ["PRECISE_DAYS", "Cluster", "Core", "assemble", "attachments", "candidate_pairs", "choose",
-           "cluster_prepared", "cluster_units", "core_key", "cores", "fit", "is_precise", "pool", "units",
-           "window_key"]
+__all__ = ["PRECISE_DAYS", "Cluster", "Core", "Planned", "assemble", "attachments", "candidate_pairs",
+           "choose", "cluster_prepared", "cluster_units", "core_key", "cores", "fit", "is_precise", "plan",
+           "pool", "reports_of", "units", "window_key"]
 
 Cluster = list[tuple[Prepared, int]]  # member reports with their orientation (1: sides swapped)
 Pair = tuple[float, int, int, int]  # similarity, index, index, orientation mask
@@ -282,7 +282,8 @@ def pool(vague: Sequence[Unit], options: FusionOptions) -> list[list[tuple[Unit,
     return out
 
 
-def attachments(vague: Sequence[Unit], found: Sequence[Core], options: FusionOptions) -> dict[str, tuple[str, int]]:
+def attachments(vague: Sequence[Unit], found: Sequence[Core],
+                options: FusionOptions) -> dict[str, tuple[str, int]]:
     """Each vague unit's core (by key) and orientation, for the vague units that fit one."""
     keyed = [(core_key(c), c) for c in found]
     core_of: dict[str, int] = {}
@@ -307,26 +308,37 @@ def attachments(vague: Sequence[Unit], found: Sequence[Core], options: FusionOpt
     return out
 
 
+Planned = list[tuple[str | None, list[tuple[Unit, int]]]]  # (core key or None for the pool, units)
+
+
 def assemble(found: Sequence[Core], vague: Sequence[Unit], attached: dict[str, tuple[str, int]],
-             pooled: Sequence[list[tuple[Unit, int]]]) -> list[Cluster]:
-    """Member reports of each cluster: cores with the vague units they took, then the pool."""
+             pooled: Sequence[list[tuple[Unit, int]]]) -> Planned:
+    """Each cluster's units: cores with the vague units they took, then the pool."""
     by_core: dict[str, list[tuple[Unit, int]]] = {core_key(c): list(c) for c in found}
     for v in vague:
         if v.key in attached:
             key, flip = attached[v.key]
             by_core[key].append((v, flip))
-    groups = [*by_core.values(), *pooled]
-    return [[(p, o ^ uo) for u, uo in group for p, o in u.members] for group in groups]
+    return [*((k, g) for k, g in by_core.items()), *((None, g) for g in pooled)]
 
 
-def cluster_units(items: Sequence[Unit], options: FusionOptions) -> list[Cluster]:
-    """Clusters of the units' member reports."""
+def reports_of(group: Sequence[tuple[Unit, int]]) -> Cluster:
+    return [(p, o ^ uo) for u, uo in group for p, o in u.members]
+
+
+def plan(items: Sequence[Unit], options: FusionOptions) -> Planned:
+    """The clusters of ``items``, as units: cores (with the vague units they took) and the pool."""
     precise = [u for u in items if is_precise(u)]
     vague = [u for u in items if not is_precise(u)]
     found = cores(precise, options)
     attached = attachments(vague, found, options)
     pooled = pool([v for v in vague if v.key not in attached], options)
     return assemble(found, vague, attached, pooled)
+
+
+def cluster_units(items: Sequence[Unit], options: FusionOptions) -> list[Cluster]:
+    """Clusters of the units' member reports."""
+    return [reports_of(group) for _, group in plan(items, options)]
 
 
 def cluster_prepared(prepared: Sequence[Prepared], options: FusionOptions) -> list[Cluster]:

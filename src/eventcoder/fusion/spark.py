@@ -1,22 +1,23 @@
 """Fusion on Spark: the Parquet events of ``eventcoder spark`` fused into ``OUTPUT/fused``.
 
-The same fusion as one machine's, in four distributed steps:
+The same fusion as one machine's (``fusion/cluster.py``), in distributed steps:
 
-1. **Units**: events are grouped by document; each document's reports become units
-   (``cluster.units``), one row each, carrying its members' event rows (JSON) and its blocks:
-   every ``(month, country)`` its date window (widened by ``days``) touches, or, for a window too
-   wide to fuse loosely, the exact window.
-2. **Pairs**: units are exploded by block and each block is swept as on one machine
-   (``cluster.candidate_pairs``); compatible pairs are kept, once.
-3. **Components**: connected components of the pairs by label propagation (each unit takes the
-   smallest label among its neighbours until none changes); components are small, so it takes a
-   few rounds.
-4. **Clusters**: each component is clustered on one executor (``cluster.cluster_units``) into
-   fused events, written partitioned by ``month`` of their first day (``month=unknown`` when
-   undated).
+1. **Units**: events are grouped by document; each document's reports become units, one row
+   each, carrying its members' event rows (JSON), whether it is precisely dated, its window and
+   its blocks: every ``(month, country)`` its date window (widened by ``days``) touches, or, for
+   a window too wide to fuse loosely, the exact window.
+2. **Cores**: precise units are exploded by block and each block is swept as on one machine;
+   compatible pairs give connected components by label propagation (each unit takes the
+   smallest label among its neighbours until none changes), and each component is clustered on
+   one executor into cores.
+3. **Attachment**: vague units meet the precise units of their blocks; each collects the cores of
+   the compatible ones and chooses the best fitting (``cluster.choose``).
+4. **Pool**: the vague units that fit no core are grouped by window and clustered per group.
+5. **Fused events**: each core with the vague units it took, and each pool cluster, become a
+   fused event, written partitioned by ``month`` of its first day (``month=unknown`` when undated).
 
-Blocks are exact (two compatible units always share one), and clusters never cross components,
-so the fused events equal ``fusion.fuse`` on the same reports.
+Blocks are exact (two compatible units always share one) and every decision is local, so the
+fused events equal ``fusion.fuse`` on the same reports (``tests/test_spark.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from eventcoder.fusion import gc_paused
-from eventcoder.fusion.cluster import cluster_units, units
+from eventcoder.fusion.cluster import choose, core_key, cores, is_precise, pool, reports_of, units
 from eventcoder.fusion.flat import FUSED_COLUMNS, fused_fields, fused_row
 from eventcoder.fusion.fused import fused_event
 from eventcoder.fusion.match import compatible
@@ -41,9 +42,13 @@ if TYPE_CHECKING:
 
 __all__ = ["FusionSummary", "spark_fuse", "unit_blocks"]
 
-_UNIT_SCHEMA = pa.schema([("unit_id", pa.string()), ("blocks", pa.list_(pa.string())),
-                          ("members", pa.string())])
+_UNIT_SCHEMA = pa.schema([("unit_id", pa.string()), ("precise", pa.bool_()), ("window", pa.string()),
+                          ("blocks", pa.list_(pa.string())), ("members", pa.string())])
 _PAIR_SCHEMA = pa.schema([("a", pa.string()), ("b", pa.string())])
+_CORE_SCHEMA = pa.schema([("unit_id", pa.string()), ("core", pa.string()), ("orient", pa.int64()),
+                          ("members", pa.string())])
+_CHOICE_SCHEMA = pa.schema([("unit_id", pa.string()), ("core", pa.string()), ("orient", pa.int64()),
+                            ("members", pa.string())])
 _FUSED_SCHEMA = pa.schema([*fused_fields(), ("record", pa.string()), ("month", pa.string())])
 
 
@@ -67,70 +72,129 @@ def _unit(members: str, idx: int, options: FusionOptions) -> Unit:
     return Unit([(Prepared(report_from_row(row), 0, options), int(o)) for row, o in json.loads(members)], idx)
 
 
-def _units_of(batches: Iterable[pa.RecordBatch], options: FusionOptions) -> Iterator[pa.RecordBatch]:
-    """Events (repartitioned by document) -> one row per unit, with its members' own event rows."""
-    by_doc: dict[str, list[dict[str, Any]]] = {}
+def _batches(rows: Iterable[dict[str, Any]], schema: pa.Schema, size: int = 256) -> Iterator[pa.RecordBatch]:
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        out.append(row)
+        if len(out) >= size:
+            yield pa.RecordBatch.from_pylist(out, schema=schema)
+            out = []
+    if out:
+        yield pa.RecordBatch.from_pylist(out, schema=schema)
+
+
+def _grouped(batches: Iterable[pa.RecordBatch], key: str) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
     for batch in batches:
         for row in batch.to_pylist():
-            by_doc.setdefault(str(row["doc_id"]), []).append(row)
-    out: list[dict[str, Any]] = []
-    for rows in by_doc.values():
-        by_id = {str(r["event_id"]): r for r in rows}
-        for u in units(prepare((report_from_row(r) for r in rows), options), options):
-            members = json.dumps([[by_id[p.key], o] for p, o in u.members], ensure_ascii=True)
-            out.append({"unit_id": u.key, "blocks": unit_blocks(u, options), "members": members})
-            if len(out) >= 512:
-                yield pa.RecordBatch.from_pylist(out, schema=_UNIT_SCHEMA)
-                out = []
-    if out:
-        yield pa.RecordBatch.from_pylist(out, schema=_UNIT_SCHEMA)
+            groups.setdefault(str(row[key]), []).append(row)
+    return groups
+
+
+def _units_of(batches: Iterable[pa.RecordBatch], options: FusionOptions) -> Iterator[pa.RecordBatch]:
+    """Events (repartitioned by document) -> one row per unit, with its members' own event rows."""
+    def rows() -> Iterator[dict[str, Any]]:
+        for events in _grouped(batches, "doc_id").values():
+            by_id = {str(r["event_id"]): r for r in events}
+            for u in units(prepare((report_from_row(r) for r in events), options), options):
+                window = json.dumps([u.type, u.realis, u.first, u.last])
+                yield {"unit_id": u.key, "precise": is_precise(u), "window": window,
+                       "blocks": unit_blocks(u, options),
+                       "members": json.dumps([[by_id[p.key], o] for p, o in u.members], ensure_ascii=True)}
+
+    return _batches(rows(), _UNIT_SCHEMA, 512)
+
+
+def _sweep(us: list[Unit], exact: bool, options: FusionOptions) -> Iterator[tuple[Unit, Unit]]:
+    """Pairs of a block's units of different documents whose windows reach each other."""
+    us = sorted(us, key=lambda u: (u.first, u.key))
+    for i, x in enumerate(us):
+        assert x.last is not None
+        for y in us[i + 1:]:
+            if not exact and y.first > x.last + options.days:  # type: ignore[operator]
+                break
+            if x.doc != y.doc:
+                yield x, y
 
 
 def _pairs_of(batches: Iterable[pa.RecordBatch], options: FusionOptions) -> Iterator[pa.RecordBatch]:
-    """Units of one or more blocks (repartitioned by block) -> their compatible pairs, swept by
-    window within each block as on one machine (``cluster.candidate_pairs``)."""
-    per_block: dict[str, list[str]] = {}
-    for batch in batches:
-        for row in batch.to_pylist():
-            per_block.setdefault(row["block"], []).append(row["members"])
-    out: list[dict[str, str]] = []
-    for block, rows in per_block.items():
-        us = sorted((_unit(m, k, options) for k, m in enumerate(rows)), key=lambda u: (u.first, u.key))
-        exact = block.startswith("exact|")
-        for i, x in enumerate(us):
-            assert x.last is not None
-            for y in us[i + 1:]:
-                if not exact and y.first > x.last + options.days:  # type: ignore[operator]
-                    break
-                if x.doc != y.doc and compatible(x, y, options):
-                    a, b = sorted((x.key, y.key))
-                    out.append({"a": a, "b": b})
-    if out:
-        yield pa.RecordBatch.from_pylist(out, schema=_PAIR_SCHEMA)
+    """Units of one or more blocks (repartitioned by block) -> their compatible pairs: precise with
+    precise (for cores), and vague with precise (``a`` vague) for attachment."""
+    def rows() -> Iterator[dict[str, str]]:
+        for block, members in _grouped(batches, "block").items():
+            us = [_unit(r["members"], k, options) for k, r in enumerate(members)]
+            for x, y in _sweep(us, block.startswith("exact|"), options):
+                px, py = is_precise(x), is_precise(y)
+                if (px or py) and compatible(x, y, options):
+                    if px and py:
+                        a, b = sorted((x.key, y.key))
+                    else:
+                        a, b = (y.key, x.key) if px else (x.key, y.key)
+                    yield {"a": a, "b": b}
+
+    return _batches(rows(), _PAIR_SCHEMA, 1024)
 
 
-def _fused_of(batches: Iterable[pa.RecordBatch], options: FusionOptions) -> Iterator[pa.RecordBatch]:
-    """Units of whole components (repartitioned by component) -> fused event rows."""
-    comps: dict[str, list[str]] = {}
-    for batch in batches:
-        for row in batch.to_pylist():
-            comps.setdefault(row["component"], []).append(row["members"])
-    out: list[dict[str, Any]] = []
-    for members in comps.values():
-        us = [_unit(m, k, options) for k, m in enumerate(members)]
-        with gc_paused():
-            clusters = cluster_units(us, options)
-        for cluster in clusters:
-            ev = fused_event(cluster)
-            row = fused_row(ev)
-            row["record"] = json.dumps(ev.to_dict(), ensure_ascii=False)
-            row["month"] = ev.date.first[:7] if ev.date.value and ev.date.first else "unknown"
-            out.append(row)
-        if len(out) >= 256:
-            yield pa.RecordBatch.from_pylist(out, schema=_FUSED_SCHEMA)
-            out = []
-    if out:
-        yield pa.RecordBatch.from_pylist(out, schema=_FUSED_SCHEMA)
+def _cores_of(batches: Iterable[pa.RecordBatch], options: FusionOptions) -> Iterator[pa.RecordBatch]:
+    """Precise units of whole components (repartitioned by component) -> their cores."""
+    def rows() -> Iterator[dict[str, Any]]:
+        for members in _grouped(batches, "component").values():
+            us = [_unit(r["members"], k, options) for k, r in enumerate(members)]
+            raw = {r["unit_id"]: r["members"] for r in members}
+            with gc_paused():
+                found = cores(us, options)
+            for core in found:
+                key = core_key(core)
+                for u, o in core:
+                    yield {"unit_id": u.key, "core": key, "orient": o, "members": raw[u.key]}
+
+    return _batches(rows(), _CORE_SCHEMA)
+
+
+def _choices_of(batches: Iterable[pa.RecordBatch], options: FusionOptions) -> Iterator[pa.RecordBatch]:
+    """A vague unit with the members of every core near it (repartitioned by vague unit) -> the
+    core it joins and its orientation there."""
+    def rows() -> Iterator[dict[str, Any]]:
+        for unit_id, offers in _grouped(batches, "unit_id").items():
+            v = _unit(offers[0]["members"], 0, options)
+            by_core: dict[str, list[tuple[Unit, int]]] = {}
+            for r in offers:
+                member = (_unit(r["core_members"], 0, options), int(r["orient"]))
+                by_core.setdefault(r["core"], []).append(member)
+            got = choose(v, sorted(by_core.items()), options)
+            if got is not None:
+                yield {"unit_id": unit_id, "core": got[0], "orient": got[1], "members": offers[0]["members"]}
+
+    return _batches(rows(), _CHOICE_SCHEMA)
+
+
+def _fused_rows(groups: Iterable[list[tuple[Unit, int]]]) -> Iterator[dict[str, Any]]:
+    for group in groups:
+        ev = fused_event(reports_of(group))
+        row = fused_row(ev)
+        row["record"] = json.dumps(ev.to_dict(), ensure_ascii=False)
+        row["month"] = ev.date.first[:7] if ev.date.value and ev.date.first else "unknown"
+        yield row
+
+
+def _core_events(batches: Iterable[pa.RecordBatch], options: FusionOptions) -> Iterator[pa.RecordBatch]:
+    """Core members and the vague units they took (repartitioned by core) -> fused event rows."""
+    def groups() -> Iterator[list[tuple[Unit, int]]]:
+        for members in _grouped(batches, "core").values():
+            yield [(_unit(r["members"], 0, options), int(r["orient"])) for r in members]
+
+    return _batches(_fused_rows(groups()), _FUSED_SCHEMA)
+
+
+def _pool_events(batches: Iterable[pa.RecordBatch], options: FusionOptions) -> Iterator[pa.RecordBatch]:
+    """Vague units no core took (repartitioned by window) -> pool clusters as fused event rows."""
+    def groups() -> Iterator[list[tuple[Unit, int]]]:
+        for members in _grouped(batches, "window").values():
+            us = [_unit(r["members"], k, options) for k, r in enumerate(members)]
+            with gc_paused():
+                yield from pool(us, options)
+
+    return _batches(_fused_rows(groups()), _FUSED_SCHEMA)
 
 
 class FusionSummary:
@@ -162,7 +226,7 @@ def _arrow_to_spark(schema: pa.Schema) -> Any:
     return StructType([StructField(f.name, kind(f.type)) for f in schema])
 
 
-def _components(spark: SparkSession, unit_ids: DataFrame, pairs: DataFrame) -> tuple[DataFrame, int]:
+def _components(unit_ids: DataFrame, pairs: DataFrame) -> tuple[DataFrame, int]:
     """(unit_id, component) by label propagation: each unit takes the smallest label of itself and
     its neighbours until no label changes."""
     from pyspark.sql import functions as F
@@ -197,24 +261,41 @@ def spark_fuse(spark: SparkSession, events_path: str, output: str, options: Fusi
         events = events.drop("month")
     n_reports = events.count()
 
-    def make_units(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        return _units_of(batches, opts)
+    def arrow(fn: Any) -> Any:
+        return lambda batches: fn(batches, opts)
 
-    def make_pairs(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        return _pairs_of(batches, opts)
-
-    def make_fused(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        return _fused_of(batches, opts)
-
-    unit_rows = events.repartition(n, "doc_id").mapInArrow(make_units, _arrow_to_spark(_UNIT_SCHEMA))
+    unit_rows = events.repartition(n, "doc_id").mapInArrow(arrow(_units_of), _arrow_to_spark(_UNIT_SCHEMA))
     unit_rows = unit_rows.localCheckpoint()
+    # pairs within blocks: precise-precise (cores) and vague-precise (attachment)
     blocked = unit_rows.select("unit_id", "members", F.explode("blocks").alias("block"))
-    pairs = blocked.repartition(n, "block").mapInArrow(make_pairs, _arrow_to_spark(_PAIR_SCHEMA))
+    pairs = blocked.repartition(n, "block").mapInArrow(arrow(_pairs_of), _arrow_to_spark(_PAIR_SCHEMA))
     pairs = pairs.distinct().localCheckpoint()
-    labels, rounds = _components(spark, unit_rows.select("unit_id"), pairs)
-    grouped = unit_rows.join(labels, "unit_id").select("component", "members")
-    fused = grouped.repartition(n, "component").mapInArrow(make_fused, _arrow_to_spark(_FUSED_SCHEMA))
-    fused.write.partitionBy("month").parquet(output)
+    precise = unit_rows.where(F.col("precise"))
+    precise_ids = precise.select("unit_id")
+    core_pairs = pairs.join(precise_ids.withColumnRenamed("unit_id", "a"), "a").join(
+        precise_ids.withColumnRenamed("unit_id", "b"), "b").select("a", "b")
+    labels, rounds = _components(precise_ids, core_pairs)
+    by_component = precise.join(labels, "unit_id").select("component", "unit_id", "members")
+    core_rows = by_component.repartition(n, "component").mapInArrow(
+        arrow(_cores_of), _arrow_to_spark(_CORE_SCHEMA)).localCheckpoint()
+    # each vague unit meets the cores of the precise units it is compatible with
+    vague = unit_rows.where(~F.col("precise"))
+    near = pairs.join(vague.select(F.col("unit_id").alias("a")), "a").join(
+        core_rows.select(F.col("unit_id").alias("b"), "core"), "b")
+    near = near.select(F.col("a").alias("unit_id"), "core").distinct()
+    offers = near.join(core_rows.select("core", F.col("unit_id").alias("core_unit"), "orient",
+                                        F.col("members").alias("core_members")), "core") \
+        .join(vague.select("unit_id", "members"), "unit_id")
+    choices = offers.repartition(n, "unit_id").mapInArrow(
+        arrow(_choices_of), _arrow_to_spark(_CHOICE_SCHEMA)).localCheckpoint()
+    # fused events: cores with the vague units they took; the pool of the rest, by window
+    members = core_rows.select("core", "orient", "members").unionByName(
+        choices.select("core", "orient", "members"))
+    from_cores = members.repartition(n, "core").mapInArrow(arrow(_core_events),
+                                                           _arrow_to_spark(_FUSED_SCHEMA))
+    left = vague.join(choices.select("unit_id"), "unit_id", "left_anti").select("window", "members")
+    from_pool = left.repartition(n, "window").mapInArrow(arrow(_pool_events), _arrow_to_spark(_FUSED_SCHEMA))
+    from_cores.unionByName(from_pool).write.partitionBy("month").parquet(output)
     written = spark.read.parquet(output)
     n_fused = written.count()
     cross = written.where(F.col("n_documents") > 1).count()

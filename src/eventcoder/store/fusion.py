@@ -1,15 +1,23 @@
 """Fusion kept up to date inside the store, incrementally, in the transaction that writes documents.
 
-Storing documents re-fuses only what they touch: their own units (the reports of one document
-telling one event), the reports that shared a fused event with their old rows, and everything
-compatible with those, found through ``fusion_keys`` (type, realis, a country, the unit's day
-window) and closed under compatibility. That closure is a union of connected components of the
-compatibility graph, and clusters never cross components (``fusion/cluster.py``), so the result
-equals fusing the whole store at once; ``rebuild`` does exactly that (``eventcoder fuse``, or a
-store migrated from a schema before fusion).
+Fusion's decisions are local (``fusion/cluster.py``): a core is a connected component of
+precisely dated units; a vague unit joins the core it fits best among the cores around it; the
+pool fuses vague units of one window. So storing documents re-fuses only:
 
-On PostgreSQL one advisory lock serializes fusion updates (taken after the per-document locks,
-always in that order), so two writers never re-cluster one component at once.
+1. the **cores** their precise units reach: the closure, under compatibility, of the new
+   precise units and of the precise units that shared a fused event with the documents' old
+   rows, found through ``fusion_keys`` (type, realis, a country, the day window);
+2. the **vague units** whose choice may change: the new ones, those of the fused events being
+   redone, and those compatible with a precise unit of the closure; each chooses again among the
+   cores around it (new ones in memory, stored ones read back); a stored core that gains or
+   loses one is rebuilt with its other members;
+3. the **pool windows** of the vague units that fit no core.
+
+The store then holds exactly what fusing every stored report at once gives (``rebuild``, used by
+``eventcoder fuse --db`` and for stores from before fusion); ``tests/test_store_fusion.py``
+checks the two agree. ``fusion_members`` keeps each report's unit, fused event, core (NULL in
+the pool) and orientation; on PostgreSQL one advisory lock, taken after the per-document locks,
+serializes fusion updates.
 """
 
 from __future__ import annotations
@@ -19,8 +27,29 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..fusion import FusionOptions, Prepared, fused_event, gc_paused, prepare, reports_from_document
-from ..fusion.cluster import cluster_units, units
+from ..fusion import (
+    FusionOptions,
+    Prepared,
+    compatible,
+    fused_event,
+    gc_paused,
+    prepare,
+    reports_from_document,
+)
+from ..fusion.cluster import (
+    Core,
+    assemble,
+    choose,
+    core_key,
+    cores,
+    fit,
+    is_precise,
+    plan,
+    pool,
+    reports_of,
+    units,
+    window_key,
+)
 from ..fusion.flat import fused_row
 from ..fusion.reports import Unit, report_from_row
 from ..output import EVENT_COLUMNS
@@ -33,6 +62,7 @@ __all__ = ["FUSION_LOCK", "fused_event_row", "load_options", "old_fused_ids", "r
 
 FUSION_LOCK = 0x65766675  # "evfu": the advisory lock of fusion updates (PostgreSQL)
 _IN = 500  # ids per IN (...) list
+_MEMBER_COLUMNS = ("event_id", "doc_id", "unit_id", "unit_orient", "fused_id", "core", "orient")
 
 
 def load_options(tx: Tx) -> FusionOptions:
@@ -50,36 +80,49 @@ def _marks(n: int) -> str:
     return ", ".join("?" for _ in range(n))
 
 
-def _chunks(items: Sequence[str]) -> Iterable[list[str]]:
-    for i in range(0, len(items), _IN):
-        yield list(items[i:i + _IN])
+def _chunks(items: Iterable[str]) -> Iterable[list[str]]:
+    seq = sorted(set(items))
+    for i in range(0, len(seq), _IN):
+        yield seq[i:i + _IN]
 
 
-def _event_rows(tx: Tx, event_ids: Sequence[str], events_sql: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for part in _chunks(sorted(set(event_ids))):
-        rows = tx.fetchall(events_sql + f" WHERE e.event_id IN ({_marks(len(part))})", part)
-        out.extend(dict(zip(EVENT_COLUMNS, r, strict=True)) for r in rows)
+def _select_in(tx: Tx, sql: str, column: str, values: Iterable[str]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    for part in _chunks(values):
+        out.extend(tx.fetchall(f"{sql} {column} IN ({_marks(len(part))})", part))
     return out
 
 
-def _load_units(tx: Tx, unit_ids: Sequence[str], options: FusionOptions, events_sql: str) -> list[Unit]:
-    """Units as stored: members and their orientation from ``fusion_members``, reports from
-    ``events``."""
-    members: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for part in _chunks(sorted(set(unit_ids))):
-        sql = ("SELECT event_id, unit_id, unit_orient FROM fusion_members "
-               f"WHERE unit_id IN ({_marks(len(part))})")
-        for event_id, unit_id, orient in tx.fetchall(sql, part):
-            members[unit_id].append((event_id, int(orient)))
-    wanted = [e for ms in members.values() for e, _ in ms]
-    rows = {r["event_id"]: r for r in _event_rows(tx, wanted, events_sql)}
-    out: list[Unit] = []
-    for unit_id in sorted(members):
-        ms = [(Prepared(report_from_row(rows[e]), 0, options), o) for e, o in members[unit_id] if e in rows]
-        if ms:
-            out.append(Unit(ms, 0))
-    return out
+class _Loader:
+    """Units read back from the store (members and orientation from ``fusion_members``, reports
+    from ``events``), each read once per write."""
+
+    def __init__(self, tx: Tx, options: FusionOptions, events_sql: str) -> None:
+        self.tx, self.options, self.events_sql = tx, options, events_sql
+        self.known: dict[str, Unit] = {}
+        self.info: dict[str, tuple[str, str | None, int]] = {}  # unit -> (fused id, core, orientation)
+
+    def add(self, us: Iterable[Unit]) -> None:
+        for u in us:
+            self.known[u.key] = u
+
+    def load(self, unit_ids: Iterable[str]) -> list[Unit]:
+        asked = set(unit_ids)
+        wanted = [u for u in asked if u not in self.known]
+        members: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        sql = "SELECT event_id, unit_id, unit_orient, fused_id, core, orient FROM fusion_members WHERE"
+        for event_id, unit_id, unit_orient, fused, core, orient in _select_in(self.tx, sql, "unit_id",
+                                                                               wanted):
+            members[unit_id].append((event_id, int(unit_orient)))
+            self.info[unit_id] = (fused, core, int(orient))
+        rows = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in _select_in(
+            self.tx, self.events_sql + " WHERE", "e.event_id", [e for ms in members.values() for e, _ in ms])]
+        by_id = {str(r["event_id"]): r for r in rows}
+        for unit_id, ms in members.items():
+            got = [(Prepared(report_from_row(by_id[e]), 0, self.options), o) for e, o in ms if e in by_id]
+            if got:
+                self.known[unit_id] = Unit(got, 0)
+        return [self.known[u] for u in sorted(asked) if u in self.known]
 
 
 def _key_rows(us: Iterable[Unit]) -> list[tuple[Any, ...]]:
@@ -88,45 +131,41 @@ def _key_rows(us: Iterable[Unit]) -> list[tuple[Any, ...]]:
         if u.first is None or u.last is None:
             continue  # undated and unpublished: fused only within its document (it is a unit)
         for a in sorted(u.anchors):
-            out.append((u.key, u.doc, u.type, int(u.realis), a, u.first, u.last))
+            out.append((u.key, u.doc, u.type, int(u.realis), a, u.first, u.last, int(is_precise(u))))
     return out
 
 
-def _candidates(tx: Tx, u: Unit, options: FusionOptions) -> list[str]:
+def _around(tx: Tx, u: Unit, options: FusionOptions, precise: bool) -> list[str]:
+    """Units of other documents in ``u``'s blocks whose windows reach ``u``'s (precise or vague)."""
     if u.first is None or u.last is None or not u.anchors:
         return []
     anchors = sorted(u.anchors)
     rows = tx.fetchall(
-        "SELECT DISTINCT unit_id FROM fusion_keys WHERE type = ? AND realis = ? AND doc_id <> ? "
-        f"AND anchor IN ({_marks(len(anchors))}) AND win_first <= ? AND win_last >= ?",
-        [u.type, int(u.realis), u.doc, *anchors, u.last + options.days, u.first - options.days],
+        "SELECT DISTINCT unit_id FROM fusion_keys WHERE type = ? AND realis = ? AND precise = ? "
+        f"AND doc_id <> ? AND anchor IN ({_marks(len(anchors))}) AND win_first <= ? AND win_last >= ?",
+        [u.type, int(u.realis), int(precise), u.doc, *anchors, u.last + options.days, u.first - options.days],
     )
     return [r[0] for r in rows]
 
 
-def _closure(tx: Tx, seeds: list[Unit], options: FusionOptions, events_sql: str) -> list[Unit]:
-    """The seeds and every unit reachable from them through compatible pairs."""
-    from ..fusion import compatible
-
-    known: dict[str, Unit] = {u.key: u for u in seeds}
-    inside = set(known)
+def _closure(tx: Tx, loader: _Loader, seeds: list[Unit], options: FusionOptions) -> list[Unit]:
+    """The precise seeds and every precise unit reachable from them through compatible pairs."""
+    inside = {u.key for u in seeds}
     frontier = list(seeds)
     while frontier:
-        wanted: dict[str, list[Unit]] = defaultdict(list)
+        asked: dict[str, list[Unit]] = defaultdict(list)
         for u in frontier:
-            for uid in _candidates(tx, u, options):
+            for uid in _around(tx, u, options, precise=True):
                 if uid not in inside:
-                    wanted[uid].append(u)
-        missing = [uid for uid in wanted if uid not in known]
-        for loaded in _load_units(tx, missing, options, events_sql):
-            known[loaded.key] = loaded
+                    asked[uid].append(u)
+        loader.load(asked)
         frontier = []
-        for uid, askers in sorted(wanted.items()):
-            c = known.get(uid)
+        for uid, askers in sorted(asked.items()):
+            c = loader.known.get(uid)
             if c is not None and uid not in inside and any(compatible(a, c, options) for a in askers):
                 inside.add(uid)
                 frontier.append(c)
-    return [known[k] for k in sorted(inside)]
+    return [loader.known[k] for k in sorted(inside)]
 
 
 def fused_event_row(ev: FusedEvent) -> tuple[Any, ...]:
@@ -138,68 +177,133 @@ def fused_event_row(ev: FusedEvent) -> tuple[Any, ...]:
     return coerce_row("fused_events", flat)
 
 
-def _write_clusters(tx: Tx, us: list[Unit], options: FusionOptions) -> int:
-    """Cluster ``us`` (a union of whole components) and write their fused events and members."""
-    for k, u in enumerate(us):
-        u.idx = k
-    fused_out: list[tuple[Any, ...]] = []
-    members_out: list[tuple[Any, ...]] = []
-    unit_of: dict[str, tuple[str, int]] = {}
-    for u in us:
-        for p, o in u.members:
-            unit_of[p.key] = (u.key, o)
-    for cluster in cluster_units(us, options):
-        ev = fused_event(cluster)
-        fused_out.append(fused_event_row(ev))
-        for p, _o in cluster:
-            unit_id, unit_orient = unit_of[p.key]
-            members_out.append((p.key, p.doc, unit_id, unit_orient, ev.id))
-    tx.insert("fusion_members", [coerce_row("fusion_members", dict(zip(
-        ("event_id", "doc_id", "unit_id", "unit_orient", "fused_id"), m, strict=True))) for m in members_out])
-    tx.insert("fused_events", fused_out)
-    return len(fused_out)
+def _write(tx: Tx, planned: Iterable[tuple[str | None, list[tuple[Unit, int]]]]) -> int:
+    members: list[tuple[Any, ...]] = []
+    fused: list[tuple[Any, ...]] = []
+    for core, group in planned:
+        ev = fused_event(reports_of(group))
+        fused.append(fused_event_row(ev))
+        for u, orient in group:
+            for p, unit_orient in u.members:
+                members.append(coerce_row("fusion_members", dict(zip(_MEMBER_COLUMNS, (
+                    p.key, p.doc, u.key, unit_orient, ev.id, core, orient), strict=True))))
+    tx.insert("fusion_members", members)
+    tx.insert("fused_events", fused)
+    return len(fused)
 
 
-def _delete_fused(tx: Tx, fused_ids: Iterable[str]) -> None:
-    for part in _chunks(sorted(set(fused_ids))):
-        tx.execute(f"DELETE FROM fused_events WHERE fused_id IN ({_marks(len(part))})", part)
+def _delete(tx: Tx, table: str, column: str, values: Iterable[str]) -> None:
+    for part in _chunks(values):
+        tx.execute(f"DELETE FROM {table} WHERE {column} IN ({_marks(len(part))})", part)
+
+
+def old_fused_ids(tx: Tx, doc_ids: Sequence[str]) -> list[str]:
+    sql = "SELECT DISTINCT fused_id FROM fusion_members WHERE"
+    return sorted({r[0] for r in _select_in(tx, sql, "doc_id", doc_ids)})
+
+
+def _stored_core(loader: _Loader, key: str) -> Core:
+    """A stored core's precise units with their orientation in it."""
+    tx = loader.tx
+    ids = [r[0] for r in tx.fetchall("SELECT DISTINCT unit_id FROM fusion_members WHERE core = ?", [key])]
+    out = [(u, loader.info[u.key][2]) for u in loader.load(ids) if is_precise(u)]
+    return sorted(out, key=lambda m: m[0].key)
 
 
 def refuse_documents(tx: Tx, docs: Sequence[DocumentResult], old_fused: Sequence[str],
                      options: FusionOptions, events_sql: str) -> None:
-    """After ``docs`` were written (their old rows deleted, ``old_fused`` the fused events those
-    rows belonged to): fuse their reports into the store."""
-    ids = [d.id for d in docs]
-    # the other members of the fused events the documents' old reports were in
-    mates: set[str] = set()
-    for part in _chunks(sorted(set(old_fused))):
-        mates.update(r[0] for r in tx.fetchall(
-            f"SELECT DISTINCT unit_id FROM fusion_members WHERE fused_id IN ({_marks(len(part))})", part))
-    for part in _chunks(ids):
-        for table in ("fusion_members", "fusion_keys"):
-            tx.execute(f"DELETE FROM {table} WHERE doc_id IN ({_marks(len(part))})", part)
-    fresh = units(prepare((r for d in docs if d.status == "ok" for r in reports_from_document(d)), options),
-                  options)
-    tx.insert("fusion_keys", _key_rows(fresh))
-    seeds = fresh + _load_units(tx, sorted(mates), options, events_sql)
-    closure = _closure(tx, seeds, options, events_sql)
-    stale = set(old_fused)
-    closure_ids = [u.key for u in closure]
-    for part in _chunks(closure_ids):
-        marks = _marks(len(part))
-        stale.update(r[0] for r in tx.fetchall(
-            f"SELECT DISTINCT fused_id FROM fusion_members WHERE unit_id IN ({marks})", part))
-        tx.execute(f"DELETE FROM fusion_members WHERE unit_id IN ({marks})", part)
-    _delete_fused(tx, stale)
-    _write_clusters(tx, closure, options)
+    """After ``docs`` were written (their old rows deleted; ``old_fused`` the fused events those rows
+    were in): fuse their reports into the store."""
+    ids = {d.id for d in docs}
+    loader = _Loader(tx, options, events_sql)
+    # the other documents' units of the fused events the old rows were in
+    units_of = "SELECT DISTINCT unit_id FROM fusion_members WHERE"
+    mates = {r[0] for r in _select_in(tx, units_of, "fused_id", old_fused)}
+    _delete(tx, "fusion_members", "doc_id", ids)
+    _delete(tx, "fusion_keys", "doc_id", ids)
+    with gc_paused():
+        reports = (r for d in docs if d.status == "ok" for r in reports_from_document(d))
+        fresh = units(prepare(reports, options), options)
+        tx.insert("fusion_keys", _key_rows(fresh))
+        loader.add(fresh)
+        others = loader.load(mates)
+        seeds = [u for u in [*fresh, *others] if is_precise(u)]
+        vague: dict[str, Unit] = {u.key: u for u in [*fresh, *others] if not is_precise(u)}
 
-
-def old_fused_ids(tx: Tx, doc_ids: Sequence[str]) -> list[str]:
-    out: set[str] = set()
-    for part in _chunks(list(doc_ids)):
-        out.update(r[0] for r in tx.fetchall(
-            f"SELECT DISTINCT fused_id FROM fusion_members WHERE doc_id IN ({_marks(len(part))})", part))
-    return sorted(out)
+        # 1. cores: the closure of the precise seeds, clustered again
+        closure = _closure(tx, loader, seeds, options)
+        new_cores = cores(closure, options)
+        in_closure = {u.key for u in closure}
+        stale = set(old_fused) | {loader.info[u][0] for u in in_closure if u in loader.info}
+        for unit_id, in _select_in(tx, units_of, "fused_id", stale):
+            if unit_id not in in_closure:
+                vague.update((u.key, u) for u in loader.load([unit_id]) if not is_precise(u))
+        # 2. vague units that may now choose otherwise: around the closure
+        for p in closure:
+            around = loader.load(_around(tx, p, options, precise=False))
+            vague.update((v.key, v) for v in around if v.key not in vague and compatible(v, p, options))
+        # each chooses among the cores around it: new ones, or stored ones read back
+        core_of = {u.key: core_key(c) for c in new_cores for u, _ in c}
+        new_by_key = {core_key(c): c for c in new_cores}
+        stored: dict[str, Core] = {}
+        chosen: dict[str, tuple[str, int]] = {}
+        for v in sorted(vague.values(), key=lambda u: u.key):
+            keys: set[str] = set()
+            for p in loader.load(_around(tx, v, options, precise=True)):
+                if p.key in core_of:
+                    keys.add(core_of[p.key])
+                elif p.key in loader.info and (key := loader.info[p.key][1]) is not None:
+                    keys.add(key)
+            cands = []
+            for key in sorted(keys):
+                if key not in new_by_key and key not in stored:
+                    stored[key] = _stored_core(loader, key)
+                core = new_by_key.get(key) or stored[key]
+                if core:
+                    cands.append((key, core))
+            got = choose(v, cands, options)
+            if got is not None:
+                chosen[v.key] = got
+        # 3. stored cores that gain or lose a vague unit are rebuilt with their other members
+        before = {v: loader.info[v][1] for v in vague if v in loader.info}
+        replaced = {loader.info[u][1] for u in in_closure if u in loader.info}  # old cores redone above
+        touched = {k for k, _ in chosen.values() if k not in new_by_key}
+        touched |= {k for v, k in before.items() if k is not None and k not in new_by_key
+                    and k not in replaced and chosen.get(v, (None, 0))[0] != k}
+        rebuilt: list[Core] = []
+        for key in sorted(touched):
+            core = stored.get(key) or _stored_core(loader, key)
+            if not core:
+                continue
+            ids_ = [r[0] for r in tx.fetchall(units_of + " core = ?", [key])]
+            for u in loader.load(ids_):
+                if not is_precise(u) and u.key not in vague:  # its choice stands
+                    vague[u.key] = u
+                    fits = fit(u, core, options)
+                    chosen[u.key] = (key, fits[1] if fits is not None else loader.info[u.key][2])
+            stale |= {loader.info[u.key][0] for u, _ in core}
+            rebuilt.append(core)
+        # 4. the pool: the windows of the vague units that fit no core, and of those that were in
+        # the pool before, read back whole
+        left = [v for v in vague.values() if v.key not in chosen]
+        windows = {window_key(v) for v in vague.values() if v.first is not None
+                   and (v.key not in chosen or (v.key in before and before[v.key] is None))}
+        for typ, realis, first, last in sorted(windows, key=str):
+            rows = tx.fetchall(
+                "SELECT DISTINCT k.unit_id FROM fusion_keys k JOIN fusion_members m ON m.unit_id = k.unit_id "
+                "WHERE k.type = ? AND k.realis = ? AND k.win_first = ? AND k.win_last = ? AND m.core IS NULL",
+                [typ, int(realis), first, last])
+            for u in loader.load(r[0] for r in rows):
+                if u.key not in vague and not is_precise(u):
+                    vague[u.key] = u
+                    left.append(u)
+        stale |= {loader.info[v.key][0] for v in vague.values() if v.key in loader.info}
+        planned = assemble([*new_cores, *rebuilt], list(vague.values()), chosen, pool(left, options))
+        # 5. replace what changed
+        rewritten = {u.key for _, group in planned for u, _ in group}
+        _delete(tx, "fused_events", "fused_id", stale)
+        _delete(tx, "fusion_members", "unit_id", rewritten)
+        _write(tx, planned)
 
 
 def rebuild(tx: Tx, options: FusionOptions, events_sql: str) -> int:
@@ -211,7 +315,7 @@ def rebuild(tx: Tx, options: FusionOptions, events_sql: str) -> int:
                    for r in tx.fetchall(events_sql + " ORDER BY e.doc_id, e.seq")]
         us = units(prepare(reports, options), options)
         tx.insert("fusion_keys", _key_rows(us))
-        n = _write_clusters(tx, us, options)
+        n = _write(tx, plan(us, options))
     save_options(tx, options)
     tx.execute("DELETE FROM fusion_state WHERE name = 'rebuild'")
     return n

@@ -158,11 +158,14 @@ _V3 = (
         doc_id TEXT NOT NULL,
         unit_id TEXT NOT NULL,
         unit_orient INTEGER NOT NULL,
-        fused_id TEXT NOT NULL
+        fused_id TEXT NOT NULL,
+        core TEXT,
+        orient INTEGER NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS fusion_members_doc ON fusion_members (doc_id)",
     "CREATE INDEX IF NOT EXISTS fusion_members_unit ON fusion_members (unit_id)",
     "CREATE INDEX IF NOT EXISTS fusion_members_fused ON fusion_members (fused_id)",
+    "CREATE INDEX IF NOT EXISTS fusion_members_core ON fusion_members (core)",
     """CREATE TABLE IF NOT EXISTS fusion_keys (
         unit_id TEXT NOT NULL,
         doc_id TEXT NOT NULL,
@@ -171,9 +174,11 @@ _V3 = (
         anchor TEXT NOT NULL,
         win_first INTEGER NOT NULL,
         win_last INTEGER NOT NULL,
+        precise INTEGER NOT NULL,
         PRIMARY KEY (unit_id, anchor)
     )""",
-    "CREATE INDEX IF NOT EXISTS fusion_keys_find ON fusion_keys (type, anchor, win_first)",
+    "CREATE INDEX IF NOT EXISTS fusion_keys_find ON fusion_keys (type, anchor, precise, win_first)",
+    "CREATE INDEX IF NOT EXISTS fusion_keys_window ON fusion_keys (type, win_first, win_last)",
     "CREATE INDEX IF NOT EXISTS fusion_keys_doc ON fusion_keys (doc_id)",
     """CREATE TABLE IF NOT EXISTS fused_events (
         fused_id TEXT PRIMARY KEY,
@@ -354,6 +359,8 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("unit_id", _T),
         ("unit_orient", _I),
         ("fused_id", _T),
+        ("core", _T),
+        ("orient", _I),
     ),
     "fusion_keys": (
         ("unit_id", _T),
@@ -363,6 +370,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("anchor", _T),
         ("win_first", _I),
         ("win_last", _I),
+        ("precise", _I),
     ),
     "fused_events": (
         ("fused_id", _T),

@@ -4,10 +4,11 @@
     python benchmarks/store_fusion.py --reports 50000 --db postgresql://...   # another size or engine
 
 The synthetic reports of ``benchmarks/fusion.py`` (1,000 a day) become documents (a report or two
-each) and are upserted into a fresh store in batches of 100 documents, as ``eventcoder code --db``
-writes them; each batch's time is recorded, then the whole store is fused again from scratch
-(``Store.refuse``) for comparison. Flat batch times while the store grows show that a write
-re-fuses only what it touches, never the whole store.
+each) and are upserted into a fresh store in batches of 100 documents in the order they were
+published, as a news feed arrives and ``eventcoder code --db`` writes it; each batch's time is
+recorded, then the whole store is fused again from scratch (``Store.refuse``) for comparison.
+Flat batch times while the store grows show that a write re-fuses only what it touches, never
+the whole store.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="store (default: a fresh DuckDB file)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    docs = documents(synthetic_rows(args.reports))
+    docs = sorted(documents(synthetic_rows(args.reports)), key=lambda d: (d.published or "", d.id))
     db = args.db or str(Path(tempfile.mkdtemp(prefix="ec-store-")) / "bench.duckdb")
     times: list[float] = []
     with open_store(db) as store:

@@ -307,7 +307,7 @@ def _brute_force(reports: list[Report], options: FusionOptions) -> list[frozense
         if got is None:
             left.append(v)
         else:
-            groups[got[0]].append(v.key)
+            groups[got[0]].append(v.key)  # (core key, orientation, score)
     groups.update({f"pool{k}": [u.key for u, _ in g] for k, g in enumerate(pool(left, options))})
     by_key = {u.key: u for u in us}
     return sorted((frozenset(p.report.event_id for k in keys for p, _ in by_key[k].members)

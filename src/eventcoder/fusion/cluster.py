@@ -35,9 +35,9 @@ from .match import SAME, compatible, similarity
 from .options import FusionOptions
 from .reports import Prepared, Unit
 
-__all__ = ["PRECISE_DAYS", "Cluster", "Core", "Planned", "assemble", "attachments", "candidate_pairs",
-           "choose", "cluster_prepared", "cluster_units", "core_key", "cores", "fit", "is_precise", "plan",
-           "pool", "reports_of", "units", "window_key"]
+__all__ = ["PRECISE_DAYS", "Choice", "Cluster", "Core", "Planned", "assemble", "attachments", "better",
+           "candidate_pairs", "choose", "cluster_prepared", "cluster_units", "core_key", "cores", "fit",
+           "is_precise", "plan", "pool", "reports_of", "units", "window_key"]
 
 Cluster = list[tuple[Prepared, int]]  # member reports with their orientation (1: sides swapped)
 Pair = tuple[float, int, int, int]  # similarity, index, index, orientation mask
@@ -244,15 +244,23 @@ def fit(v: Unit, core: Core, options: FusionOptions) -> tuple[float, int] | None
     return None
 
 
-def choose(v: Unit, candidates: Iterable[tuple[str, Core]], options: FusionOptions) -> tuple[str, int] | None:
-    """The core (by key) the vague unit joins and its orientation there: the best fitting one,
-    ties to the smaller key; None when none fits."""
-    best: tuple[float, str, int] | None = None
+Choice = tuple[str, int, float]  # the core's key, the orientation there, how well it fits
+
+
+def better(a: Choice, b: Choice | None) -> bool:
+    """``a`` beats ``b``: it fits better, or as well a core of smaller key."""
+    return b is None or (a[2], _neg(a[0])) > (b[2], _neg(b[0]))
+
+
+def choose(v: Unit, candidates: Iterable[tuple[str, Core]], options: FusionOptions) -> Choice | None:
+    """The core the vague unit joins: the best fitting one, ties to the smaller key; None when
+    none fits."""
+    best: Choice | None = None
     for key, core in candidates:
         got = fit(v, core, options)
-        if got is not None and (best is None or (got[0], _neg(key)) > (best[0], _neg(best[1]))):
-            best = (got[0], key, got[1])
-    return None if best is None else (best[1], best[2])
+        if got is not None and better((key, got[1], got[0]), best):
+            best = (key, got[1], got[0])
+    return best
 
 
 def _neg(key: str) -> tuple[int, ...]:
@@ -283,7 +291,7 @@ def pool(vague: Sequence[Unit], options: FusionOptions) -> list[list[tuple[Unit,
 
 
 def attachments(vague: Sequence[Unit], found: Sequence[Core],
-                options: FusionOptions) -> dict[str, tuple[str, int]]:
+                options: FusionOptions) -> dict[str, Choice]:
     """Each vague unit's core (by key) and orientation, for the vague units that fit one."""
     keyed = [(core_key(c), c) for c in found]
     core_of: dict[str, int] = {}
@@ -300,7 +308,7 @@ def attachments(vague: Sequence[Unit], found: Sequence[Core],
         if px != py:
             v, p = (y, x) if px else (x, y)
             near[v.key].add(core_of[p.key])
-    out: dict[str, tuple[str, int]] = {}
+    out: dict[str, Choice] = {}
     for v in vague:
         got = choose(v, (keyed[k] for k in sorted(near.get(v.key, ()))), options)
         if got is not None:
@@ -311,13 +319,13 @@ def attachments(vague: Sequence[Unit], found: Sequence[Core],
 Planned = list[tuple[str | None, list[tuple[Unit, int]]]]  # (core key or None for the pool, units)
 
 
-def assemble(found: Sequence[Core], vague: Sequence[Unit], attached: dict[str, tuple[str, int]],
+def assemble(found: Sequence[Core], vague: Sequence[Unit], attached: dict[str, Choice],
              pooled: Sequence[list[tuple[Unit, int]]]) -> Planned:
     """Each cluster's units: cores with the vague units they took, then the pool."""
     by_core: dict[str, list[tuple[Unit, int]]] = {core_key(c): list(c) for c in found}
     for v in vague:
         if v.key in attached:
-            key, flip = attached[v.key]
+            key, flip, _ = attached[v.key]
             by_core[key].append((v, flip))
     return [*((k, g) for k, g in by_core.items()), *((None, g) for g in pooled)]
 
@@ -326,19 +334,20 @@ def reports_of(group: Sequence[tuple[Unit, int]]) -> Cluster:
     return [(p, o ^ uo) for u, uo in group for p, o in u.members]
 
 
-def plan(items: Sequence[Unit], options: FusionOptions) -> Planned:
-    """The clusters of ``items``, as units: cores (with the vague units they took) and the pool."""
+def plan(items: Sequence[Unit], options: FusionOptions) -> tuple[Planned, dict[str, Choice]]:
+    """The clusters of ``items``, as units: cores (with the vague units they took) and the pool;
+    and the choice of every vague unit a core took."""
     precise = [u for u in items if is_precise(u)]
     vague = [u for u in items if not is_precise(u)]
     found = cores(precise, options)
     attached = attachments(vague, found, options)
     pooled = pool([v for v in vague if v.key not in attached], options)
-    return assemble(found, vague, attached, pooled)
+    return assemble(found, vague, attached, pooled), attached
 
 
 def cluster_units(items: Sequence[Unit], options: FusionOptions) -> list[Cluster]:
     """Clusters of the units' member reports."""
-    return [reports_of(group) for _, group in plan(items, options)]
+    return [reports_of(group) for _, group in plan(items, options)[0]]
 
 
 def cluster_prepared(prepared: Sequence[Prepared], options: FusionOptions) -> list[Cluster]:

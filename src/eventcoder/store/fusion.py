@@ -37,8 +37,10 @@ from ..fusion import (
     reports_from_document,
 )
 from ..fusion.cluster import (
+    Choice,
     Core,
     assemble,
+    better,
     choose,
     core_key,
     cores,
@@ -62,7 +64,7 @@ __all__ = ["FUSION_LOCK", "fused_event_row", "load_options", "old_fused_ids", "r
 
 FUSION_LOCK = 0x65766675  # "evfu": the advisory lock of fusion updates (PostgreSQL)
 _IN = 500  # ids per IN (...) list
-_MEMBER_COLUMNS = ("event_id", "doc_id", "unit_id", "unit_orient", "fused_id", "core", "orient")
+_MEMBER_COLUMNS = ("event_id", "doc_id", "unit_id", "unit_orient", "fused_id", "core", "orient", "score")
 
 
 def load_options(tx: Tx) -> FusionOptions:
@@ -100,7 +102,8 @@ class _Loader:
     def __init__(self, tx: Tx, options: FusionOptions, events_sql: str) -> None:
         self.tx, self.options, self.events_sql = tx, options, events_sql
         self.known: dict[str, Unit] = {}
-        self.info: dict[str, tuple[str, str | None, int]] = {}  # unit -> (fused id, core, orientation)
+        # unit -> (fused id, core, orientation, how well a vague unit fits its core)
+        self.info: dict[str, tuple[str, str | None, int, float | None]] = {}
 
     def add(self, us: Iterable[Unit]) -> None:
         for u in us:
@@ -110,11 +113,11 @@ class _Loader:
         asked = set(unit_ids)
         wanted = [u for u in asked if u not in self.known]
         members: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        sql = "SELECT event_id, unit_id, unit_orient, fused_id, core, orient FROM fusion_members WHERE"
-        for event_id, unit_id, unit_orient, fused, core, orient in _select_in(self.tx, sql, "unit_id",
-                                                                               wanted):
+        sql = "SELECT event_id, unit_id, unit_orient, fused_id, core, orient, score FROM fusion_members WHERE"
+        for event_id, unit_id, unit_orient, fused, core, orient, score in _select_in(self.tx, sql, "unit_id",
+                                                                                      wanted):
             members[unit_id].append((event_id, int(unit_orient)))
-            self.info[unit_id] = (fused, core, int(orient))
+            self.info[unit_id] = (fused, core, int(orient), None if score is None else float(score))
         rows = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in _select_in(
             self.tx, self.events_sql + " WHERE", "e.event_id", [e for ms in members.values() for e, _ in ms])]
         by_id = {str(r["event_id"]): r for r in rows}
@@ -135,27 +138,56 @@ def _key_rows(us: Iterable[Unit]) -> list[tuple[Any, ...]]:
     return out
 
 
-def _around(tx: Tx, u: Unit, options: FusionOptions, precise: bool) -> list[str]:
-    """Units of other documents in ``u``'s blocks whose windows reach ``u``'s (precise or vague)."""
-    if u.first is None or u.last is None or not u.anchors:
-        return []
-    anchors = sorted(u.anchors)
-    rows = tx.fetchall(
-        "SELECT DISTINCT unit_id FROM fusion_keys WHERE type = ? AND realis = ? AND precise = ? "
-        f"AND doc_id <> ? AND anchor IN ({_marks(len(anchors))}) AND win_first <= ? AND win_last >= ?",
-        [u.type, int(u.realis), int(precise), u.doc, *anchors, u.last + options.days, u.first - options.days],
-    )
-    return [r[0] for r in rows]
+class _Keys:
+    """``fusion_keys`` rows read once per write for the days it touches: each type's rows whose
+    windows reach a covered interval, widened when a later question asks beyond it, indexed by
+    country (one query per type and widening, instead of one per unit)."""
+
+    _MARGIN = 7  # days read beyond what is asked, so neighbouring questions need no new query
+
+    def __init__(self, tx: Tx, options: FusionOptions) -> None:
+        self.tx, self.days = tx, options.days
+        self.index: dict[str, dict[tuple[str, int], list[tuple[str, str, int, int, int]]]] = {}
+        self.cover: dict[str, tuple[int, int]] = {}
+
+    def _ensure(self, typ: str, lo: int, hi: int) -> None:
+        have = self.cover.get(typ)
+        if have is not None and have[0] <= lo and hi <= have[1]:
+            return
+        lo, hi = lo - self._MARGIN, hi + self._MARGIN
+        if have is not None:
+            lo, hi = min(lo, have[0]), max(hi, have[1])
+        rows = self.tx.fetchall(
+            "SELECT unit_id, doc_id, realis, anchor, win_first, win_last, precise FROM fusion_keys "
+            "WHERE type = ? AND win_first <= ? AND win_last >= ?", [typ, hi, lo])
+        index: dict[tuple[str, int], list[tuple[str, str, int, int, int]]] = defaultdict(list)
+        for unit_id, doc, realis, anchor, first, last, precise in rows:
+            index[(anchor, int(precise))].append((unit_id, doc, int(realis), int(first), int(last)))
+        self.index[typ], self.cover[typ] = index, (lo, hi)
+
+    def around(self, u: Unit, precise: bool) -> list[str]:
+        """Units of other documents in ``u``'s blocks whose windows reach ``u``'s."""
+        if u.first is None or u.last is None or not u.anchors:
+            return []
+        lo, hi = u.first - self.days, u.last + self.days
+        self._ensure(u.type, lo, hi)
+        index, realis = self.index[u.type], int(u.realis)
+        out = set()
+        for a in u.anchors:
+            for unit_id, doc, r, first, last in index.get((a, int(precise)), ()):
+                if r == realis and doc != u.doc and first <= hi and last >= lo:
+                    out.add(unit_id)
+        return sorted(out)
 
 
-def _closure(tx: Tx, loader: _Loader, seeds: list[Unit], options: FusionOptions) -> list[Unit]:
+def _closure(keys: _Keys, loader: _Loader, seeds: list[Unit], options: FusionOptions) -> list[Unit]:
     """The precise seeds and every precise unit reachable from them through compatible pairs."""
     inside = {u.key for u in seeds}
     frontier = list(seeds)
     while frontier:
         asked: dict[str, list[Unit]] = defaultdict(list)
         for u in frontier:
-            for uid in _around(tx, u, options, precise=True):
+            for uid in keys.around(u, precise=True):
                 if uid not in inside:
                     asked[uid].append(u)
         loader.load(asked)
@@ -177,16 +209,18 @@ def fused_event_row(ev: FusedEvent) -> tuple[Any, ...]:
     return coerce_row("fused_events", flat)
 
 
-def _write(tx: Tx, planned: Iterable[tuple[str | None, list[tuple[Unit, int]]]]) -> int:
+def _write(tx: Tx, planned: Iterable[tuple[str | None, list[tuple[Unit, int]]]],
+           chosen: dict[str, Choice]) -> int:
     members: list[tuple[Any, ...]] = []
     fused: list[tuple[Any, ...]] = []
     for core, group in planned:
         ev = fused_event(reports_of(group))
         fused.append(fused_event_row(ev))
         for u, orient in group:
+            score = chosen[u.key][2] if u.key in chosen else None
             for p, unit_orient in u.members:
                 members.append(coerce_row("fusion_members", dict(zip(_MEMBER_COLUMNS, (
-                    p.key, p.doc, u.key, unit_orient, ev.id, core, orient), strict=True))))
+                    p.key, p.doc, u.key, unit_orient, ev.id, core, orient, score), strict=True))))
     tx.insert("fusion_members", members)
     tx.insert("fused_events", fused)
     return len(fused)
@@ -202,12 +236,20 @@ def old_fused_ids(tx: Tx, doc_ids: Sequence[str]) -> list[str]:
     return sorted({r[0] for r in _select_in(tx, sql, "doc_id", doc_ids)})
 
 
-def _stored_core(loader: _Loader, key: str) -> Core:
-    """A stored core's precise units with their orientation in it."""
-    tx = loader.tx
-    ids = [r[0] for r in tx.fetchall("SELECT DISTINCT unit_id FROM fusion_members WHERE core = ?", [key])]
-    out = [(u, loader.info[u.key][2]) for u in loader.load(ids) if is_precise(u)]
-    return sorted(out, key=lambda m: m[0].key)
+def _stored_cores(loader: _Loader, keys: Iterable[str]) -> dict[str, tuple[Core, list[Unit]]]:
+    """Stored cores by key: their precise units with their orientation, and the vague units
+    attached to them."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for unit_id, core in _select_in(loader.tx, "SELECT DISTINCT unit_id, core FROM fusion_members WHERE",
+                                    "core", keys):
+        members[core].add(unit_id)
+    loader.load(u for ids in members.values() for u in ids)
+    out: dict[str, tuple[Core, list[Unit]]] = {}
+    for key, ids in members.items():
+        us = [loader.known[u] for u in sorted(ids) if u in loader.known]
+        core = [(u, loader.info[u.key][2]) for u in us if is_precise(u)]
+        out[key] = (core, [u for u in us if not is_precise(u)])
+    return out
 
 
 def refuse_documents(tx: Tx, docs: Sequence[DocumentResult], old_fused: Sequence[str],
@@ -216,6 +258,7 @@ def refuse_documents(tx: Tx, docs: Sequence[DocumentResult], old_fused: Sequence
     were in): fuse their reports into the store."""
     ids = {d.id for d in docs}
     loader = _Loader(tx, options, events_sql)
+    keys = _Keys(tx, options)
     # the other documents' units of the fused events the old rows were in
     units_of = "SELECT DISTINCT unit_id FROM fusion_members WHERE"
     mates = {r[0] for r in _select_in(tx, units_of, "fused_id", old_fused)}
@@ -231,56 +274,77 @@ def refuse_documents(tx: Tx, docs: Sequence[DocumentResult], old_fused: Sequence
         vague: dict[str, Unit] = {u.key: u for u in [*fresh, *others] if not is_precise(u)}
 
         # 1. cores: the closure of the precise seeds, clustered again
-        closure = _closure(tx, loader, seeds, options)
+        closure = _closure(keys, loader, seeds, options)
         new_cores = cores(closure, options)
         in_closure = {u.key for u in closure}
         stale = set(old_fused) | {loader.info[u][0] for u in in_closure if u in loader.info}
-        for unit_id, in _select_in(tx, units_of, "fused_id", stale):
-            if unit_id not in in_closure:
-                vague.update((u.key, u) for u in loader.load([unit_id]) if not is_precise(u))
-        # 2. vague units that may now choose otherwise: around the closure
-        for p in closure:
-            around = loader.load(_around(tx, p, options, precise=False))
-            vague.update((v.key, v) for v in around if v.key not in vague and compatible(v, p, options))
-        # each chooses among the cores around it: new ones, or stored ones read back
+        redone = [r[0] for r in _select_in(tx, units_of, "fused_id", stale) if r[0] not in in_closure]
+        vague.update((u.key, u) for u in loader.load(redone) if not is_precise(u))
         core_of = {u.key: core_key(c) for c in new_cores for u, _ in c}
         new_by_key = {core_key(c): c for c in new_cores}
-        stored: dict[str, Core] = {}
-        chosen: dict[str, tuple[str, int]] = {}
+        replaced = {loader.info[u][1] for u in in_closure if u in loader.info}  # old cores redone here
+        # 2. vague units near the new cores: one whose core stands moves only for a new core that
+        # fits it better than its own did (a pooled one: any that fits); one whose core was redone
+        # chooses again among every core around it
+        near: dict[str, set[str]] = defaultdict(set)
+        for p in closure:
+            for uid in keys.around(p, precise=False):
+                near[uid].add(p.key)
+        loader.load(near)
+        chosen: dict[str, Choice] = {}
+        for uid in sorted(near):
+            v = loader.known.get(uid)
+            if v is None or v.key in vague:
+                continue
+            if not any(compatible(v, loader.known[p], options) for p in near[uid]):
+                continue
+            _, old_core, old_orient, old_score = loader.info[uid]
+            if old_core in replaced:
+                vague[uid] = v
+                continue
+            got = choose(v, [(k, new_by_key[k]) for k in sorted({core_of[p] for p in near[uid]})], options)
+            old = None if old_core is None or old_score is None else (old_core, old_orient, old_score)
+            if got is not None and better(got, old):
+                vague[uid] = v
+                chosen[uid] = got
+        # the others choose among every core around them: new ones, or stored ones read back
+        around = {v.key: keys.around(v, precise=True) for v in vague.values() if v.key not in chosen}
+        loader.load(uid for uids in around.values() for uid in uids)
+        wanted: dict[str, set[str]] = {}
+        for v_key, uids in around.items():
+            wanted[v_key] = set()
+            for uid in uids:
+                if uid in core_of:
+                    wanted[v_key].add(core_of[uid])
+                elif uid in loader.info and (key := loader.info[uid][1]) is not None:
+                    wanted[v_key].add(key)
+        stored = _stored_cores(loader, {k for ks in wanted.values() for k in ks if k not in new_by_key})
         for v in sorted(vague.values(), key=lambda u: u.key):
-            keys: set[str] = set()
-            for p in loader.load(_around(tx, v, options, precise=True)):
-                if p.key in core_of:
-                    keys.add(core_of[p.key])
-                elif p.key in loader.info and (key := loader.info[p.key][1]) is not None:
-                    keys.add(key)
-            cands = []
-            for key in sorted(keys):
-                if key not in new_by_key and key not in stored:
-                    stored[key] = _stored_core(loader, key)
-                core = new_by_key.get(key) or stored[key]
-                if core:
-                    cands.append((key, core))
+            if v.key not in wanted:
+                continue
+            cands = [(k, new_by_key[k] if k in new_by_key else stored[k][0]) for k in sorted(wanted[v.key])
+                     if k in new_by_key or (k in stored and stored[k][0])]
             got = choose(v, cands, options)
             if got is not None:
                 chosen[v.key] = got
         # 3. stored cores that gain or lose a vague unit are rebuilt with their other members
         before = {v: loader.info[v][1] for v in vague if v in loader.info}
-        replaced = {loader.info[u][1] for u in in_closure if u in loader.info}  # old cores redone above
-        touched = {k for k, _ in chosen.values() if k not in new_by_key}
+        touched = {k for k, _, _ in chosen.values() if k not in new_by_key}
         touched |= {k for v, k in before.items() if k is not None and k not in new_by_key
                     and k not in replaced and chosen.get(v, (None, 0))[0] != k}
+        stored.update(_stored_cores(loader, touched - set(stored)))
         rebuilt: list[Core] = []
         for key in sorted(touched):
-            core = stored.get(key) or _stored_core(loader, key)
+            core, attached = stored.get(key, ([], []))
             if not core:
                 continue
-            ids_ = [r[0] for r in tx.fetchall(units_of + " core = ?", [key])]
-            for u in loader.load(ids_):
-                if not is_precise(u) and u.key not in vague:  # its choice stands
+            for u in attached:
+                if u.key not in vague:  # its choice stands
                     vague[u.key] = u
                     fits = fit(u, core, options)
-                    chosen[u.key] = (key, fits[1] if fits is not None else loader.info[u.key][2])
+                    info = loader.info[u.key]
+                    chosen[u.key] = ((key, fits[1], fits[0]) if fits is not None
+                                     else (key, info[2], info[3] or 0.0))
             stale |= {loader.info[u.key][0] for u, _ in core}
             rebuilt.append(core)
         # 4. the pool: the windows of the vague units that fit no core, and of those that were in
@@ -288,22 +352,23 @@ def refuse_documents(tx: Tx, docs: Sequence[DocumentResult], old_fused: Sequence
         left = [v for v in vague.values() if v.key not in chosen]
         windows = {window_key(v) for v in vague.values() if v.first is not None
                    and (v.key not in chosen or (v.key in before and before[v.key] is None))}
+        pooled: set[str] = set()
         for typ, realis, first, last in sorted(windows, key=str):
-            rows = tx.fetchall(
+            pooled.update(r[0] for r in tx.fetchall(
                 "SELECT DISTINCT k.unit_id FROM fusion_keys k JOIN fusion_members m ON m.unit_id = k.unit_id "
                 "WHERE k.type = ? AND k.realis = ? AND k.win_first = ? AND k.win_last = ? AND m.core IS NULL",
-                [typ, int(realis), first, last])
-            for u in loader.load(r[0] for r in rows):
-                if u.key not in vague and not is_precise(u):
-                    vague[u.key] = u
-                    left.append(u)
+                [typ, int(realis), first, last]))
+        for u in loader.load(pooled):
+            if u.key not in vague and not is_precise(u):
+                vague[u.key] = u
+                left.append(u)
         stale |= {loader.info[v.key][0] for v in vague.values() if v.key in loader.info}
         planned = assemble([*new_cores, *rebuilt], list(vague.values()), chosen, pool(left, options))
         # 5. replace what changed
         rewritten = {u.key for _, group in planned for u, _ in group}
         _delete(tx, "fused_events", "fused_id", stale)
         _delete(tx, "fusion_members", "unit_id", rewritten)
-        _write(tx, planned)
+        _write(tx, planned, chosen)
 
 
 def rebuild(tx: Tx, options: FusionOptions, events_sql: str) -> int:
@@ -315,7 +380,8 @@ def rebuild(tx: Tx, options: FusionOptions, events_sql: str) -> int:
                    for r in tx.fetchall(events_sql + " ORDER BY e.doc_id, e.seq")]
         us = units(prepare(reports, options), options)
         tx.insert("fusion_keys", _key_rows(us))
-        n = _write(tx, plan(us, options))
+        planned, chosen = plan(us, options)
+        n = _write(tx, planned, chosen)
     save_options(tx, options)
     tx.execute("DELETE FROM fusion_state WHERE name = 'rebuild'")
     return n

@@ -160,7 +160,8 @@ _V3 = (
         unit_orient INTEGER NOT NULL,
         fused_id TEXT NOT NULL,
         core TEXT,
-        orient INTEGER NOT NULL
+        orient INTEGER NOT NULL,
+        score DOUBLE PRECISION
     )""",
     "CREATE INDEX IF NOT EXISTS fusion_members_doc ON fusion_members (doc_id)",
     "CREATE INDEX IF NOT EXISTS fusion_members_unit ON fusion_members (unit_id)",
@@ -361,6 +362,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("fused_id", _T),
         ("core", _T),
         ("orient", _I),
+        ("score", _F),
     ),
     "fusion_keys": (
         ("unit_id", _T),

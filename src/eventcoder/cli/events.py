@@ -12,7 +12,8 @@ import json
 import re
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -96,35 +97,31 @@ def open_store_writer(db: str | None, output: str | None, fmt: str, quiet: bool 
     return StoreWriter(store, also, quiet)
 
 
-def iter_events(
-    store: Store, query: EventQuery, limit: int | None = None, offset: int = 0
-) -> Iterator[dict[str, Any]]:
-    """Every matching event (up to ``limit``), read page by page."""
+def _paged(fetch: Callable[[int, int], list[Any]], limit: int | None, offset: int) -> Iterator[Any]:
+    """Every item ``fetch(size, offset)`` pages through (up to ``limit``), page by page."""
     left = limit
     while left is None or left > 0:
         size = _PAGE if left is None else min(_PAGE, left)
-        page = store.events(query, limit=size, offset=offset)
+        page = fetch(size, offset)
         yield from page
         if len(page) < size:
             return
         offset += len(page)
         if left is not None:
             left -= len(page)
+
+
+def iter_events(
+    store: Store, query: EventQuery, limit: int | None = None, offset: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Every matching event (up to ``limit``), read page by page."""
+    return _paged(lambda size, at: store.events(query, limit=size, offset=at), limit, offset)
 
 
 def iter_fused(store: Store, query: EventQuery, limit: int | None = None,
                offset: int = 0) -> Iterator[FusedEvent]:
     """Every matching fused event (up to ``limit``), read page by page."""
-    left = limit
-    while left is None or left > 0:
-        size = _PAGE if left is None else min(_PAGE, left)
-        page = store.fused_events(query, limit=size, offset=offset)
-        yield from page
-        if len(page) < size:
-            return
-        offset += len(page)
-        if left is not None:
-            left -= len(page)
+    return _paged(lambda size, at: store.fused_events(query, limit=size, offset=at), limit, offset)
 
 
 def _cell(v: Any) -> str:
@@ -199,20 +196,32 @@ def _open_out(path: str | None, newline: str | None = None) -> IO[str]:
     return open(path, "w", encoding="utf-8", newline=newline)
 
 
-def export_events(rows: Iterator[dict[str, Any]], fmt: str, output: str | None, width: int = 100) -> int:
-    """Write rows in ``fmt``; returns how many records were written."""
+@dataclass(frozen=True)
+class _Shape:
+    """How one kind of record is written in each format."""
+
+    fields: Callable[[], list[tuple[str, Any]]]  # Parquet column types
+    columns: tuple[str, ...]  # CSV header
+    flat: Callable[[Any], dict[str, Any]]  # the CSV / Parquet / table row
+    acled: Callable[[Any], dict[str, Any] | None]
+    record: Callable[[Any], dict[str, Any]]  # JSONL
+    plover: Callable[[Any], dict[str, Any]]
+    fused: bool = False
+
+
+def _export(items: Iterator[Any], fmt: str, output: str | None, width: int, shape: _Shape) -> int:
     if fmt == "parquet":
         path = parquet_path(output)
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = pa.schema(event_fields())  # the column types of `code --format parquet`
+        schema = pa.schema(shape.fields())  # the column types every writer of these rows shares
         path.parent.mkdir(parents=True, exist_ok=True)
         n = 0
         with pq.ParquetWriter(path, schema) as writer:  # a row group per page: memory stays flat
             batch: list[dict[str, Any]] = []
-            for row in rows:
-                batch.append(row)
+            for item in items:
+                batch.append(shape.flat(item))
                 if len(batch) == _PAGE:
                     writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                     n, batch = n + len(batch), []
@@ -224,21 +233,20 @@ def export_events(rows: Iterator[dict[str, Any]], fmt: str, output: str | None, 
     n = 0
     try:
         if fmt == "table":
-            data = list(rows)
-            _table(data, out, width)
+            data = [shape.flat(item) for item in items]
+            _table(data, out, width, fused=shape.fused)
             n = len(data)
         elif fmt in ("csv", "acled"):
-            columns = EVENT_COLUMNS if fmt == "csv" else ACLED_COLUMNS
-            writer = csv.DictWriter(out, fieldnames=list(columns))
+            writer = csv.DictWriter(out, fieldnames=list(shape.columns if fmt == "csv" else ACLED_COLUMNS))
             writer.writeheader()
-            for row in rows:
-                rec = row if fmt == "csv" else acled_row(row)
+            for item in items:
+                rec = shape.flat(item) if fmt == "csv" else shape.acled(item)
                 if rec is not None:
                     writer.writerow(rec)
                     n += 1
         else:
-            for row in rows:
-                rec = row if fmt == "jsonl" else plover_record(row)
+            for item in items:
+                rec = shape.record(item) if fmt == "jsonl" else shape.plover(item)
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 n += 1
     finally:
@@ -246,6 +254,18 @@ def export_events(rows: Iterator[dict[str, Any]], fmt: str, output: str | None, 
         if out is not sys.stdout:
             out.close()
     return n
+
+
+def _same(row: dict[str, Any]) -> dict[str, Any]:
+    return row
+
+
+_EVENTS = _Shape(event_fields, EVENT_COLUMNS, _same, acled_row, _same, plover_record)
+
+
+def export_events(rows: Iterator[dict[str, Any]], fmt: str, output: str | None, width: int = 100) -> int:
+    """Write event rows in ``fmt``; returns how many records were written."""
+    return _export(rows, fmt, output, width, _EVENTS)
 
 
 def export_fused(events: Iterator[FusedEvent], fmt: str, output: str | None, width: int = 100) -> int:
@@ -253,50 +273,9 @@ def export_fused(events: Iterator[FusedEvent], fmt: str, output: str | None, wid
     events"), table/CSV/Parquet one flat row each, ACLED and PLOVER one row per fused event."""
     from ..fusion.flat import FUSED_COLUMNS, fused_fields, fused_row
 
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        path = parquet_path(output)
-        schema = pa.schema(fused_fields())
-        path.parent.mkdir(parents=True, exist_ok=True)
-        n = 0
-        with pq.ParquetWriter(path, schema) as writer:
-            batch: list[dict[str, Any]] = []
-            for ev in events:
-                batch.append(fused_row(ev))
-                if len(batch) == _PAGE:
-                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                    n, batch = n + len(batch), []
-            if batch or n == 0:
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                n += len(batch)
-        return n
-    out = _open_out(output, newline="" if fmt in ("csv", "acled") else None)
-    n = 0
-    try:
-        if fmt == "table":
-            rows = [fused_row(ev) for ev in events]
-            _table(rows, out, width, fused=True)
-            n = len(rows)
-        elif fmt in ("csv", "acled"):
-            writer = csv.DictWriter(out, fieldnames=list(FUSED_COLUMNS if fmt == "csv" else ACLED_COLUMNS))
-            writer.writeheader()
-            for ev in events:
-                rec = fused_row(ev) if fmt == "csv" else acled_fused_row(ev)
-                if rec is not None:
-                    writer.writerow(rec)
-                    n += 1
-        else:
-            for ev in events:
-                rec = ev.to_dict() if fmt == "jsonl" else plover_fused_record(ev)
-                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                n += 1
-    finally:
-        out.flush()
-        if out is not sys.stdout:
-            out.close()
-    return n
+    shape = _Shape(fused_fields, FUSED_COLUMNS, fused_row, acled_fused_row, lambda ev: ev.to_dict(),
+                   plover_fused_record, fused=True)
+    return _export(events, fmt, output, width, shape)
 
 
 def run_events(args: argparse.Namespace) -> int:

@@ -61,6 +61,12 @@ def _fusion(data: Path | None) -> dict[str, Any]:
     return score_fusion()
 
 
+def _news(data: Path | None) -> dict[str, Any]:
+    from ..evaluate.news import score_news
+
+    return score_news()
+
+
 def _fusion_meantime(data: Path) -> dict[str, Any]:
     from ..evaluate.fusion import score_fusion_meantime
 
@@ -94,6 +100,7 @@ DATA_SETS: dict[str, tuple[Callable[[Any], dict[str, Any]], str | None, str]] = 
     "fusion": (_fusion, None, "cross-article fusion on our own fixture set (dev and held-out halves)"),
     "fusion-meantime": (_fusion_meantime, "meantime",
                         "fused events per report; cross-document coreference on covered mentions (MEANTIME)"),
+    "news": (_news, None, "places, dates and events on our own news set (dev and held-out parts)"),
 }
 
 

@@ -162,13 +162,15 @@ class Places:
                 found = [rec]
             else:
                 found = [c for c in self.by_name.get(normalize_name(name), [])
-                         if c["countrycode"] == cc and (not admin1 or self.admin1_of.get(c["geonameid"]) == admin1)]
+                         if c["countrycode"] == cc
+                         and (not admin1 or self.admin1_of.get(c["geonameid"]) == admin1)]
                 found.sort(key=lambda c: (-c["population"], c["geonameid"]))
                 if not found:
                     raise SourceError(f"place {mention!r}: no city {name!r} in {cc}:{admin1}")
                 if len(found) > 1:
-                    others = ", ".join(f"{c['name']} #{c['geonameid']} ({self.admin1_of.get(c['geonameid'])}, "
-                                       f"{c['population']})" for c in found[:6])
+                    others = ", ".join(f"{c['name']} #{c['geonameid']} "
+                                       f"({self.admin1_of.get(c['geonameid'])}, {c['population']})"
+                                       for c in found[:6])
                     print(f"  note: {mention!r} {spec!r}: took the first of {others}", file=sys.stderr)
             c = found[0]
             out.update(geonameid=c["geonameid"], lat=c["latitude"], lon=c["longitude"], feature="city",
@@ -182,13 +184,14 @@ class Places:
             out.update(geonameid=rec["geonameid"], lat=lat, lon=lon, feature="country", country=cc)
         elif feature == "admin1":
             unit = admin1 or name
-            lat, lon = self._row("SELECT lat, lon FROM place WHERE feature = 'admin1' AND cc = ? AND name = ?",
-                                 (cc, unit), f"admin1 {cc}:{unit}")
+            lat, lon = self._row("SELECT lat, lon FROM place WHERE feature = 'admin1' AND cc = ? "
+                                 "AND name = ?", (cc, unit), f"admin1 {cc}:{unit}")
             out.update(geonameid=self.us_states.get(unit) if cc == "US" else None, lat=lat, lon=lon,
                        feature="admin1", country=cc, admin1=unit)
         elif feature == "admin2":
-            lat, lon = self._row("SELECT lat, lon FROM place WHERE feature = 'admin2' AND cc = ? AND admin1 = ? "
-                                 "AND name = ?", (cc, admin1, name), f"admin2 {cc}:{admin1}:{name}")
+            lat, lon = self._row("SELECT lat, lon FROM place WHERE feature = 'admin2' AND cc = ? "
+                                 "AND admin1 = ? AND name = ?", (cc, admin1, name),
+                                 f"admin2 {cc}:{admin1}:{name}")
             out.update(lat=lat, lon=lon, feature="admin2", country=cc, admin1=admin1)
         elif feature == "region":
             lat, lon, rcc = self._row("SELECT lat, lon, cc FROM place WHERE feature = 'region' AND name = ?",
@@ -309,14 +312,19 @@ def main() -> int:
         for r in records:
             print(f"{r['id']}  words {len(r['text'].split()):4d}  events {len(r['events']):3d}  "
                   f"timexes {len(r['timexes']):3d}  places {len(r['places']):3d}")
-        print(f"{len(records)} articles; {dict(sorted(kinds.items()))}; "
-              f"events {sum(len(r['events']) for r in records)} "
-              f"({len({(r['id'], e['event']) for r in records for e in r['events']})} occurrences), "
-              f"timexes {sum(len(r['timexes']) for r in records)}, places {sum(len(r['places']) for r in records)}; "
+        def count(key: str) -> int:
+            return sum(len(r[key]) for r in records)
+
+        def kinds_of(key: str, field_: str) -> dict[str, int]:
+            return dict(Counter(m[field_] for r in records for m in r[key]).most_common())
+
+        occurrences = len({(r["id"], e["event"]) for r in records for e in r["events"]})
+        print(f"{len(records)} articles; {dict(sorted(kinds.items()))}; events {count('events')} "
+              f"({occurrences} occurrences), timexes {count('timexes')}, places {count('places')}; "
               f"words {sum(len(r['text'].split()) for r in records)}")
-        print("event types", dict(Counter(e["type"] for r in records for e in r["events"]).most_common()))
-        print("timex types", dict(Counter(t["type"] for r in records for t in r["timexes"]).most_common()))
-        print("place features", dict(Counter(p["feature"] for r in records for p in r["places"]).most_common()))
+        print("event types", kinds_of("events", "type"))
+        print("timex types", kinds_of("timexes", "type"))
+        print("place features", kinds_of("places", "feature"))
     text = dump(records)
     if args.check:
         same = out.is_file() and out.read_text(encoding="utf-8") == text

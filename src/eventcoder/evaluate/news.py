@@ -168,20 +168,25 @@ def _bad(where: str, detail: str) -> InputError:
 def _span(rec: dict[str, Any], text: str, where: str) -> tuple[int, int, str]:
     start, end, mention = rec.get("start"), rec.get("end"), rec.get("text")
     if not (isinstance(start, int) and isinstance(end, int) and isinstance(mention, str)):
-        raise _bad(where, f"start, end and text are required: {rec!r}")
+        raise _bad(where, "start, end and text are required")
     if not 0 <= start < end <= len(text) or text[start:end] != mention:
-        raise _bad(where, f"offsets {start}:{end} do not slice to {mention!r}")
+        raise _bad(where, f"offsets {start}:{end} do not slice to the mention's text")
     return start, end, mention
 
 
-def parse_record(rec: dict[str, Any], where: str) -> NewsDoc:
+def parse_record(rec: dict[str, Any], where: str, quiet: bool = False) -> NewsDoc:
     """One line of a part, checked: offsets slice to their text, PLOVER types, TIMEX3 types and
-    values, place features, countries and coordinates. Raises EC024 on the first problem."""
+    values, place features, countries and coordinates. Raises EC024 on the first problem, naming
+    the mention by its text, or only by its offsets when ``quiet`` (a held-out part's text is
+    not shown)."""
     for key in ("id", "publisher", "published", "title", "text"):
         if not isinstance(rec.get(key), str) or not rec[key].strip():
             raise _bad(where, f"{key!r} must be a non-empty string")
     text = rec["text"]
     where = f"{where} ({rec['id']})"
+
+    def name(start: int, end: int) -> str:
+        return f"at {start}:{end}" if quiet else repr(text[start:end])
     try:
         dt.date.fromisoformat(rec["published"])
     except ValueError as exc:
@@ -190,12 +195,13 @@ def parse_record(rec: dict[str, Any], where: str) -> NewsDoc:
     for e in rec.get("events", []):
         start, end, mention = _span(e, text, where)
         if e.get("type") not in plover_types():
-            raise _bad(where, f"event type {e.get('type')!r} is not a PLOVER type of crosswalk.tsv")
+            raise _bad(where, f"event {name(start, end)}: type {e.get('type')!r} is not a PLOVER type of "
+                       "crosswalk.tsv")
         if not isinstance(e.get("event"), str) or not e["event"]:
-            raise _bad(where, f"event {mention!r} has no event label")
+            raise _bad(where, f"event {name(start, end)} has no event label")
         modality = e.get("modality", "asserted")
         if modality not in ("asserted", "planned"):
-            raise _bad(where, f"event {mention!r}: modality {modality!r} is not asserted or planned")
+            raise _bad(where, f"event {name(start, end)}: modality {modality!r} is not asserted or planned")
         events.append(GoldEvent(start, end, mention, e["type"], e["event"], modality))
     types: dict[str, set[str]] = defaultdict(set)
     for g in events:
@@ -207,7 +213,7 @@ def parse_record(rec: dict[str, Any], where: str) -> NewsDoc:
         start, end, mention = _span(t, text, where)
         kind, value = t.get("type"), t.get("value")
         if kind not in TIMEX_TYPES or not isinstance(value, str) or not timex_value_ok(kind, value):
-            raise _bad(where, f"timex {mention!r}: {kind} {value!r} is not a TIMEX3 type and value")
+            raise _bad(where, f"timex {name(start, end)}: {kind} {value!r} is not a TIMEX3 type and value")
         timexes.append(GoldTimex(start, end, value, kind))
     places = []
     for p in rec.get("places", []):
@@ -215,20 +221,22 @@ def parse_record(rec: dict[str, Any], where: str) -> NewsDoc:
         lat, lon, gid = p.get("lat"), p.get("lon"), p.get("geonameid")
         if not (isinstance(lat, int | float) and isinstance(lon, int | float)
                 and -90 <= lat <= 90 and -180 <= lon <= 180):
-            raise _bad(where, f"place {mention!r} needs lat/lon")
+            raise _bad(where, f"place {name(start, end)} needs lat/lon")
         if p.get("feature") not in FEATURES:
-            raise _bad(where, f"place {mention!r}: feature {p.get('feature')!r} is not one of {FEATURES}")
+            raise _bad(where, f"place {name(start, end)}: feature {p.get('feature')!r} is not one of "
+                       f"{FEATURES}")
         cc = p.get("country")
         if not (cc is None and p["feature"] == "region") and not (isinstance(cc, str) and re.fullmatch(
                 r"[A-Z]{2}", cc)):
-            raise _bad(where, f"place {mention!r}: country {cc!r} is not an ISO 3166 alpha-2 code")
+            raise _bad(where, f"place {name(start, end)}: country {cc!r} is not an ISO 3166 alpha-2 code")
         missing = bool(p.get("missing", False))
         if gid is not None and (isinstance(gid, bool) or not isinstance(gid, int)):
-            raise _bad(where, f"place {mention!r}: geonameid must be an integer or null")
+            raise _bad(where, f"place {name(start, end)}: geonameid must be an integer or null")
         if missing and gid is not None:
-            raise _bad(where, f"place {mention!r} is marked missing but has a geonameid")
+            raise _bad(where, f"place {name(start, end)} is marked missing but has a geonameid")
         if p["feature"] in ("city", "country") and gid is None and not missing:
-            raise _bad(where, f"place {mention!r}: a {p['feature']} needs its geonameid or missing: true")
+            raise _bad(where, f"place {name(start, end)}: a {p['feature']} needs its geonameid or "
+                       "missing: true")
         places.append(GoldPlace(start, end, mention, gid, float(lat), float(lon), p["feature"], cc,
                                 p.get("admin1"), missing))
     return NewsDoc(rec["id"], rec["publisher"], rec["published"], rec["title"], text,
@@ -258,7 +266,7 @@ def read_news_part(part: str) -> list[NewsDoc] | None:
             raise _bad(where, str(exc)) from exc
         if not isinstance(rec, dict):
             raise _bad(where, "each line must be a JSON object")
-        doc = parse_record(rec, where)
+        doc = parse_record(rec, where, quiet=part != "dev")
         if doc.id in seen:
             raise _bad(where, f"duplicate id {doc.id!r}")
         seen.add(doc.id)
@@ -308,7 +316,8 @@ def score_places(pairs: Iterable[tuple[Sequence[GoldPlace], Sequence[Place]]],
             errors.append(km)
             within += km <= 161
             right_unit = g.country is not None and p.country == g.country and (
-                p.feature == "country" or (p.feature == "admin1" and p.admin1 == g.admin1 is not None))
+                p.feature == "country" or (p.feature == "admin1" and g.admin1 is not None
+                                           and p.admin1 == g.admin1))
             in_unit += km <= 161 or right_unit
             if g.feature in _ID_FEATURES and g.geonameid is not None:
                 id_gold += 1
@@ -499,18 +508,19 @@ def evaluate_news(docs: Sequence[NewsDoc], results: Sequence[DocumentResult],
     return out
 
 
-def score_news(pipeline: Pipeline | None = None) -> dict[str, Any]:
-    """Each part of the set present (dev, heldout), then all of them together; an absent part is
-    reported as ``{"status": "absent"}``."""
+def score_news(pipeline: Pipeline | None = None,
+               parts: dict[str, list[NewsDoc] | None] | None = None) -> dict[str, Any]:
+    """Each part of the set (dev, heldout; ``parts`` gives them instead of the bundled files),
+    then all present parts together; an absent part is reported as ``{"status": "absent"}``."""
     from ..ingest.metadata import build_article
     from ..pipeline import Pipeline
     from ..stages.linguistic import parse_many
 
     pipe = pipeline or Pipeline()
+    given = parts if parts is not None else {part: read_news_part(part) for part in PARTS}
     out: dict[str, Any] = {}
     coded: dict[str, tuple[list[NewsDoc], list[DocumentResult], list[list[int]]]] = {}
-    for part in PARTS:
-        docs = read_news_part(part)
+    for part, docs in given.items():
         if docs is None:
             out[part] = {"status": "absent"}
             continue

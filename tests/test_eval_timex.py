@@ -287,3 +287,12 @@ def test_eval_timex_recognizers_datetime_model() -> None:
     # chat-style unit tests, not news: reported, not fitted to (issue 3)
     assert out["relaxed"]["f1"] >= 0.74  # measured 0.7646 (2026-11-26)
     assert out["value"]["f1"] >= 0.36  # measured 0.3712 (2026-11-26)
+
+
+def test_eval_timex_read_gum_span_after_open_bracket(tmp_path: Path) -> None:
+    xml = ('<text id="t" dateCreated="2020-05-04">\n<p>\n<s>\nRain\tNN\n(\t(\n'
+           '<date when="2020-05-01">\nMay\tNP\n1\tCD\n</date>\n)\t)\nfell\tVBD\n.\t.\n</s>\n</p>\n</text>\n')
+    path = tmp_path / "GUM_news_y.xml"
+    path.write_text(xml, encoding="utf-8")
+    text, _, gold = read_gum(path)
+    assert [text[g.start:g.end] for g in gold] == ["May 1"]

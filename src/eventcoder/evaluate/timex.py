@@ -175,7 +175,8 @@ def read_gum(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
     """Text, dateCreated and ``<date>`` gold (value "from/to" as a day interval) of one GUM xml file."""
     b = _Builder([])
     gold: list[GoldTimex] = []
-    open_dates: list[tuple[int, str]] = []
+    open_dates: list[tuple[int, str]] = []  # (index of the date's first token, value)
+    starts: list[int] = []  # where each token landed
     anchor: dt.date | None = None
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("<text "):
@@ -187,16 +188,17 @@ def read_gum(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
             attrs = dict(re.findall(r'(\w+)="([^"]*)"', line))
             lo = attrs.get("when") or attrs.get("from") or attrs.get("notBefore") or ""
             hi = attrs.get("when") or attrs.get("to") or attrs.get("notAfter") or ""
-            space = 1 if b.parts and not b.parts[-1].endswith("\n") else 0
-            open_dates.append((b.length + space, f"{lo}/{hi}"))
+            open_dates.append((len(starts), f"{lo}/{hi}"))
         elif line.startswith("</date"):
             if open_dates:
-                start, value = open_dates.pop()
+                first, value = open_dates.pop()
+                # the first token's own start: no space is added after "(" or before ")" and the like
+                start = starts[first] if first < len(starts) else b.length
                 gold.append(GoldTimex(start, b.length, value))
         elif line.startswith("<") and not line.startswith("<\t"):
             continue
         elif line:
-            b.add(line.split("\t", 1)[0])
+            starts.append(b.add(line.split("\t", 1)[0])[0])
     return b.text, anchor, gold
 
 

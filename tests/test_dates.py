@@ -326,6 +326,8 @@ NEWS_ANCHORED = [
     ("The posting appeared just over 24 hours ago.", WED, "just over 24 hours ago", "2021-03-09"),
     ("Markets to reopen Friday", WED, "Friday", "2021-03-12"),
     ("Voters reject today's proposal.", WED, "today", "2021-03-10"),
+    ("Today, police say the road is open again.", WED, "Today", "2021-03-10"),
+    ("Today, the minister visited the flooded valley.", WED, "Today", "2021-03-10"),
     ("The jet arrives on March 20, two days later than planned.", WED, "two days later", "2021-03-20"),
     # a month-year of another sentence does not lend its year; the anchor's does
     ("Airlines plan to launch service in November 2006. The jet arrives on November 11.",
@@ -354,6 +356,7 @@ NEWS_VALUES = [
     ("Emissions fell below 1990 levels.", "1990", "1990"),
     ("The crisis shaped today's Russia.", "today", "PRESENT_REF"),
     ("The song is as popular today as it was then.", "today", "PRESENT_REF"),
+    ("Today, about 100 families farm the valley.", "Today", "PRESENT_REF"),
 ]
 
 
@@ -418,6 +421,7 @@ TIMEML_SPANS = [
     ("Prices rose during the last week.", WED, "the last week", "2021-W09"),
     ("Profits rose in the last quarter.", WED, "the last quarter", "2020-Q4"),
     ("The firm posted a profit for the last year.", WED, "the last year", "2020"),
+    ("The firm reported a profit for the last year of $3 billion.", WED, "the last year", "2020"),
     # ("the past year" stays the stretch of time up to now, and "the last week of" a named period)
     ("Prices have doubled over the past year.", WED, "the past year", "P1Y"),
     ("Voters made up their minds in the last week of the campaign.", WED, "the last week", "P1W"),

@@ -192,6 +192,13 @@ def _generic_today(ctx: _Ctx, s: int, e: int) -> bool:
     if text.startswith(("'s", "’s"), e):
         tok = ctx.token_at(e + 3) if e + 3 < len(text) else None
         return tok is not None and tok.pos_ == "PROPN" and tok.idx > e
+    if text.startswith(",", e) and ctx.sentence(s) == s and ctx.tagged:
+        # "Today, about 100 families farm the valley": a sentence opened by "Today," over a simple
+        # present is "nowadays" (but "Today, police say ..." reports this day)
+        tok = ctx.token_at(s)
+        verb = _governing_verb(tok) if tok is not None else None
+        return verb is not None and verb.tag_ in ("VBZ", "VBP") and verb.lemma_.lower() not in _SAYING \
+            and not any(c.dep_ == "aux" for c in verb.children)
     return bool(re.search(r"\bas\s+\w+\s+$", text[max(0, s - 30):s], re.I)) \
         and re.match(r"\s+as\b", text[e:e + 4], re.I) is not None
 
@@ -547,7 +554,7 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
         rel_word = (g.get("rel") or "").lower()
         if name == "duration_the" and rel_word == "last" and not g.get("pre") \
                 and unit in ("week", "month", "quarter", "year", "decade", "century") \
-                and not L.OF_NEXT.match(text, e):
+                and not L.PART_OF_NEXT.match(text, e):
             c.rel, c.gran = ("anchor", unit, -1, "last"), unit  # "the last week": the previous week
             return c
         if name == "duration" and unit == "quarter" \

@@ -255,7 +255,7 @@ MOD_PREFIX = re.compile(
 APPOSED_LATER = re.compile(r",\s*$")
 # after "the day before/after": an event or a name follows ("the day before the summit")
 EVENT_NEXT = re.compile(r"\s+(?:the|a|an|his|her|its|their|this|that|these|those|[A-Z0-9])")
-# "the last week of the campaign" (a part of a named period), but not "a profit for the last year of $3 billion"
+# "the last week of the campaign" (part of a named period), not "a profit for the last year of $3 billion"
 PART_OF_NEXT = re.compile(r"\s+of\s+(?!(?:US|A|C)?[$€£¥]|\d)", _I)
 FRACTION_OF = re.compile(r"\s+of\s+(?:the|a|an|its|their|his|her|all|those|these|this|that|[A-Z0-9])")
 # a word and a hyphen before a 4-digit number: a label ("load-1002") unless a prefix of years

@@ -23,6 +23,7 @@ from eventcoder.evaluate.timex import (
     score_recognizers,
     score_spans,
     split_range,
+    timex_errors,
 )
 from eventcoder.records import TimeValue
 
@@ -296,3 +297,19 @@ def test_eval_timex_read_gum_span_after_open_bracket(tmp_path: Path) -> None:
     path.write_text(xml, encoding="utf-8")
     text, _, gold = read_gum(path)
     assert [text[g.start:g.end] for g in gold] == ["May 1"]
+
+
+def test_eval_timex_errors_list_misses_by_kind(tmp_path: Path) -> None:
+    folder = tmp_path / "gum_news" / "xml"
+    folder.mkdir(parents=True)
+    xml = ('<text id="t" dateCreated="2020-05-04">\n<p>\n<s>\nTalks\tNNS\nended\tVBD\n'
+           '<date when="2020-05-01">\nFriday\tNP\n</date>\n,\t,\nafter\tIN\n'
+           '<date when="2020-04-30">\nthe\tDT\nopening\tNN\nnight\tNN\n</date>\n.\t.\n</s>\n</p>\n'
+           '<p>\n<s>\nThe\tDT\nclub\tNN\nwas\tVBD\nfounded\tVBN\nin\tIN\n2010\tCD\n.\t.\n</s>\n</p>\n</text>\n')
+    (folder / "GUM_news_z.xml").write_text(xml, encoding="utf-8")
+    errors = timex_errors(tmp_path, "gum")
+    kinds = {(e["kind"], e["gold"] or e["predicted"]) for e in errors}
+    assert kinds == {("missed", "the opening night"), ("spurious", "2010")}
+    assert all("[[" in e["context"] for e in errors)
+    with pytest.raises(InputError):
+        timex_errors(tmp_path, "nosuchset")

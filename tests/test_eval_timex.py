@@ -93,8 +93,10 @@ def test_eval_timex_gum_value_floor() -> None:
         pytest.skip("GUM news data not available (set EVENTCODER_DATA)")
     out = score_gum(DATA)
     assert out["documents"] == 24
-    assert out["relaxed"]["f1"] >= 0.90
-    assert out["value"]["f1"] >= 0.86  # measured 0.874 (2026-11-26)
+    # measured 2026-12-05 (issue 13): strict 0.8668, relaxed 0.9295, value 0.8877 (was 0.843 / 0.915 / 0.874)
+    assert out["strict"]["f1"] >= 0.86
+    assert out["relaxed"]["f1"] >= 0.925
+    assert out["value"]["f1"] >= 0.88
 
 
 @pytest.mark.data
@@ -104,8 +106,10 @@ def test_eval_timex_meantime_value_floor() -> None:
         pytest.skip("MEANTIME data not available (set EVENTCODER_DATA)")
     out = score_meantime(DATA)
     assert out["documents"] == 120 and out["gold"] == 370
-    assert out["relaxed"]["f1"] >= 0.92
-    assert out["value"]["f1"] >= 0.85  # measured 0.8512 (2026-11-26); issue 3 asks for 0.85
+    # measured 2026-12-05 (issue 13): strict 0.9003, relaxed 0.9363, value 0.8587 (was 0.862 / 0.932 / 0.851)
+    assert out["strict"]["f1"] >= 0.895
+    assert out["relaxed"]["f1"] >= 0.93
+    assert out["value"]["f1"] >= 0.855
 
 
 def test_eval_timex_read_meantime_stops_after_annotated_sentences(tmp_path: Path) -> None:

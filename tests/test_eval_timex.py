@@ -23,6 +23,7 @@ from eventcoder.evaluate.timex import (
     score_recognizers,
     score_spans,
     split_range,
+    timex_errors,
 )
 from eventcoder.records import TimeValue
 
@@ -92,8 +93,10 @@ def test_eval_timex_gum_value_floor() -> None:
         pytest.skip("GUM news data not available (set EVENTCODER_DATA)")
     out = score_gum(DATA)
     assert out["documents"] == 24
-    assert out["relaxed"]["f1"] >= 0.90
-    assert out["value"]["f1"] >= 0.86  # measured 0.874 (2026-11-26)
+    # measured 2026-12-05 (issue 13): strict 0.8668, relaxed 0.9295, value 0.8877 (was 0.843 / 0.915 / 0.874)
+    assert out["strict"]["f1"] >= 0.86
+    assert out["relaxed"]["f1"] >= 0.925
+    assert out["value"]["f1"] >= 0.88
 
 
 @pytest.mark.data
@@ -103,8 +106,10 @@ def test_eval_timex_meantime_value_floor() -> None:
         pytest.skip("MEANTIME data not available (set EVENTCODER_DATA)")
     out = score_meantime(DATA)
     assert out["documents"] == 120 and out["gold"] == 370
-    assert out["relaxed"]["f1"] >= 0.92
-    assert out["value"]["f1"] >= 0.85  # measured 0.8512 (2026-11-26); issue 3 asks for 0.85
+    # measured 2026-12-05 (issue 13): strict 0.9003, relaxed 0.9363, value 0.8587 (was 0.862 / 0.932 / 0.851)
+    assert out["strict"]["f1"] >= 0.895
+    assert out["relaxed"]["f1"] >= 0.93
+    assert out["value"]["f1"] >= 0.855
 
 
 def test_eval_timex_read_meantime_stops_after_annotated_sentences(tmp_path: Path) -> None:
@@ -287,3 +292,28 @@ def test_eval_timex_recognizers_datetime_model() -> None:
     # chat-style unit tests, not news: reported, not fitted to (issue 3)
     assert out["relaxed"]["f1"] >= 0.74  # measured 0.7646 (2026-11-26)
     assert out["value"]["f1"] >= 0.36  # measured 0.3712 (2026-11-26)
+
+
+def test_eval_timex_read_gum_span_after_open_bracket(tmp_path: Path) -> None:
+    xml = ('<text id="t" dateCreated="2020-05-04">\n<p>\n<s>\nRain\tNN\n(\t(\n'
+           '<date when="2020-05-01">\nMay\tNP\n1\tCD\n</date>\n)\t)\nfell\tVBD\n.\t.\n</s>\n</p>\n</text>\n')
+    path = tmp_path / "GUM_news_y.xml"
+    path.write_text(xml, encoding="utf-8")
+    text, _, gold = read_gum(path)
+    assert [text[g.start:g.end] for g in gold] == ["May 1"]
+
+
+def test_eval_timex_errors_list_misses_by_kind(tmp_path: Path) -> None:
+    folder = tmp_path / "gum_news" / "xml"
+    folder.mkdir(parents=True)
+    xml = ('<text id="t" dateCreated="2020-05-04">\n<p>\n<s>\nTalks\tNNS\nended\tVBD\n'
+           '<date when="2020-05-01">\nFriday\tNP\n</date>\n,\t,\nafter\tIN\n'
+           '<date when="2020-04-30">\nthe\tDT\nopening\tNN\nnight\tNN\n</date>\n.\t.\n</s>\n</p>\n'
+           '<p>\n<s>\nThe\tDT\nclub\tNN\nwas\tVBD\nfounded\tVBN\nin\tIN\n2010\tCD\n.\t.\n</s>\n</p>\n</text>\n')
+    (folder / "GUM_news_z.xml").write_text(xml, encoding="utf-8")
+    errors = timex_errors(tmp_path, "gum")
+    kinds = {(e["kind"], e["gold"] or e["predicted"]) for e in errors}
+    assert kinds == {("missed", "the opening night"), ("spurious", "2010")}
+    assert all("[[" in e["context"] for e in errors)
+    with pytest.raises(InputError):
+        timex_errors(tmp_path, "nosuchset")

@@ -37,6 +37,7 @@ __all__ = [
     "score_recognizers",
     "score_spans",
     "split_range",
+    "timex_errors",
 ]
 
 _NO_SPACE_BEFORE = re.compile(r"^(?:[,.;:!?)\]}%]|'s|'S|n't|'re|'ve|'ll|'d|'m|''|’s)$")
@@ -175,7 +176,8 @@ def read_gum(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
     """Text, dateCreated and ``<date>`` gold (value "from/to" as a day interval) of one GUM xml file."""
     b = _Builder([])
     gold: list[GoldTimex] = []
-    open_dates: list[tuple[int, str]] = []
+    open_dates: list[tuple[int, str]] = []  # (index of the date's first token, value)
+    starts: list[int] = []  # where each token landed
     anchor: dt.date | None = None
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("<text "):
@@ -187,16 +189,17 @@ def read_gum(path: Path) -> tuple[str, dt.date | None, list[GoldTimex]]:
             attrs = dict(re.findall(r'(\w+)="([^"]*)"', line))
             lo = attrs.get("when") or attrs.get("from") or attrs.get("notBefore") or ""
             hi = attrs.get("when") or attrs.get("to") or attrs.get("notAfter") or ""
-            space = 1 if b.parts and not b.parts[-1].endswith("\n") else 0
-            open_dates.append((b.length + space, f"{lo}/{hi}"))
+            open_dates.append((len(starts), f"{lo}/{hi}"))
         elif line.startswith("</date"):
             if open_dates:
-                start, value = open_dates.pop()
+                first, value = open_dates.pop()
+                # the first token's own start: no space is added after "(" or before ")" and the like
+                start = starts[first] if first < len(starts) else b.length
                 gold.append(GoldTimex(start, b.length, value))
         elif line.startswith("<") and not line.startswith("<\t"):
             continue
         elif line:
-            b.add(line.split("\t", 1)[0])
+            starts.append(b.add(line.split("\t", 1)[0])[0])
     return b.text, anchor, gold
 
 
@@ -303,6 +306,7 @@ def _run(
     same: Callable[[str, str], bool],
     what: str,
     keep: Callable[[TimeValue], bool] = lambda t: True,
+    errors: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     if not files:
         raise InputError(Errors.EC022, what=what)
@@ -327,6 +331,8 @@ def _run(
             if not any(p.start < g.end and g.start < p.end for g in dcts)
         ]
         pairs.append(([g for g in gold if g.type != "DCT"], pred))
+        if errors is not None:
+            errors.extend(_errors(path.name, text, *pairs[-1], same))
     out = score_spans(pairs, same)
     out.update(
         documents=len(files),
@@ -334,6 +340,40 @@ def _run(
         times_seconds=round(t_times, 3),
         overhead=round(t_times / t_parse, 4) if t_parse else 0.0,
     )
+    return out
+
+
+def _errors(
+    name: str, text: str, gold: list[GoldTimex], pred: list[GoldTimex], same: Callable[[str, str], bool]
+) -> list[dict[str, Any]]:
+    """The misses of one document, as ``score_spans`` pairs them: ``missed`` (gold without a
+    prediction), ``spurious`` (prediction without gold), ``span`` (overlap but not the same extent;
+    with ``value`` too when the values differ) and ``value`` (same extent, other value)."""
+
+    def show(s: int, e: int) -> str:
+        return (text[max(0, s - 50) : s] + "[[" + text[s:e] + "]]" + text[e : e + 50]).replace("\n", " | ")
+
+    out: list[dict[str, Any]] = []
+    match = _pair(gold, pred)
+    for k, g in enumerate(gold):
+        p = pred[match[k]] if k in match else None
+        kinds = [] if p is None else ["span"] * ((p.start, p.end) != (g.start, g.end))
+        kinds += [] if p is None else ["value"] * (not same(p.value, g.value))
+        if p is None or kinds:
+            s, e = (g.start, g.end) if p is None else (min(g.start, p.start), max(g.end, p.end))
+            out.append({
+                "doc": name, "kind": "+".join(kinds) or "missed", "gold": text[g.start : g.end],
+                "gold_value": g.value, "predicted": None if p is None else text[p.start : p.end],
+                "predicted_value": None if p is None else p.value, "context": show(s, e),
+            })
+    used = set(match.values())
+    for i, p in enumerate(pred):
+        if i not in used:
+            out.append({
+                "doc": name, "kind": "spurious", "gold": None, "gold_value": None,
+                "predicted": text[p.start : p.end], "predicted_value": p.value,
+                "context": show(p.start, p.end),
+            })
     return out
 
 
@@ -369,15 +409,17 @@ def _same_interval(pred: str, gold: str) -> bool:
     return a is not None and a == interval(gold)
 
 
-def score_meantime(data_dir: Path) -> dict[str, Any]:
-    """Score on MEANTIME English (``data_dir`` = the meantime folder or the data root)."""
+def score_meantime(data_dir: Path, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Score on MEANTIME English (``data_dir`` = the meantime folder or the data root); each miss
+    is appended to ``errors`` when given (see ``timex_errors``)."""
     base = data_dir / "meantime" if (data_dir / "meantime").is_dir() else data_dir
     files = sorted(base.glob("intra_cross-doc_annotation/*/*.xml")) or sorted(base.glob("**/*.xml"))
-    return _run(files, read_meantime, _same_meantime, str(base))
+    return _run(files, read_meantime, _same_meantime, str(base), errors=errors)
 
 
-def score_gum(data_dir: Path) -> dict[str, Any]:
-    """Score on GUM news ``<date>`` tags (``data_dir`` = gum_news folder or the data root)."""
+def score_gum(data_dir: Path, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Score on GUM news ``<date>`` tags (``data_dir`` = gum_news folder or the data root); each
+    miss is appended to ``errors`` when given (see ``timex_errors``)."""
     base = data_dir / "gum_news" if (data_dir / "gum_news").is_dir() else data_dir
     files = sorted((base / "xml").glob("GUM_news_*.xml"))
     # GUM tags calendar dates only: durations, sets and vague references are not its targets
@@ -387,7 +429,20 @@ def score_gum(data_dir: Path) -> dict[str, Any]:
         _same_interval,
         str(base / "xml"),
         keep=lambda t: t.type in ("DATE", "TIME") and not t.value.endswith("_REF"),
+        errors=errors,
     )
+
+
+def timex_errors(data_dir: Path, name: str) -> list[dict[str, Any]]:
+    """Every miss of the ``meantime`` or ``gum`` set, for error analysis by phenomenon: one dict per
+    miss (doc, kind, gold and predicted text and value, context with the mention in [[...]]).
+    The scores are the same as ``score_meantime``/``score_gum``; nothing here changes them."""
+    scorers: dict[str, Callable[..., dict[str, Any]]] = {"meantime": score_meantime, "gum": score_gum}
+    if name not in scorers:
+        raise InputError(Errors.EC022, what=f"timex set {name!r} (meantime or gum)")
+    errors: list[dict[str, Any]] = []
+    scorers[name](data_dir, errors=errors)
+    return errors
 
 
 # ----------------------------------------------------------------- Microsoft Recognizers-Text
@@ -612,5 +667,11 @@ def score_all(data_dir: Path) -> dict[str, dict[str, Any] | None]:
 if __name__ == "__main__":  # pragma: no cover - manual benchmark
     import sys
 
+    # python -m eventcoder.evaluate.timex DATA [--errors meantime|gum]: scores, or one set's misses as TSV
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
-    print(json.dumps(score_all(root), indent=1))
+    if "--errors" in sys.argv[2:]:
+        keys = ("kind", "doc", "gold", "gold_value", "predicted", "predicted_value", "context")
+        for row in timex_errors(root, sys.argv[sys.argv.index("--errors") + 1]):
+            print("\t".join(str(row[k]) for k in keys))
+    else:
+        print(json.dumps(score_all(root), indent=1))

@@ -100,6 +100,8 @@ def _num(word: str) -> int | float | None:
         w = w[: -len(" and a half")]
     if w in L.VAGUE_NUMBERS:
         return None
+    if w == "single":  # "a single-day fall" (only hyphenated: "a single day" is no count)
+        return 1
     if w in L.NUMBER_WORDS:
         n: float = L.NUMBER_WORDS[w]
     elif "-" in w:
@@ -136,11 +138,7 @@ def _duration_value(n: int | float | None, unit: str) -> str:
     return f"PT{amount}{letter}" if timey else f"P{amount}{letter}"
 
 
-def _tense(ctx: _Ctx, char: int) -> str:
-    """past | future | present for the clause governing the token at ``char`` (past if unknown)."""
-    tok = ctx.token_at(char)
-    if tok is None or not ctx.tagged:
-        return "past"
+def _governing_verb(tok: Token) -> Token:
     verb = tok
     for _ in range(12):
         if verb.pos_ in ("VERB", "AUX") and verb.dep_ not in ("aux", "auxpass"):
@@ -148,6 +146,21 @@ def _tense(ctx: _Ctx, char: int) -> str:
         if verb.head.i == verb.i:
             break
         verb = verb.head
+    return verb
+
+
+def _finite_present(ctx: _Ctx, char: int) -> bool:
+    """Is the clause at ``char`` in the simple present ("voting ends on Tuesday"), not an infinitive?"""
+    tok = ctx.token_at(char)
+    return tok is not None and ctx.tagged and _governing_verb(tok).tag_ in ("VBZ", "VBP")
+
+
+def _tense(ctx: _Ctx, char: int) -> str:
+    """past | future | present for the clause governing the token at ``char`` (past if unknown)."""
+    tok = ctx.token_at(char)
+    if tok is None or not ctx.tagged:
+        return "past"
+    verb = _governing_verb(tok)
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     lemmas = {c.lower_ for c in aux}
     if lemmas & {"will", "shall", "'ll", "wo", "would"}:
@@ -179,6 +192,13 @@ def _generic_today(ctx: _Ctx, s: int, e: int) -> bool:
     if text.startswith(("'s", "’s"), e):
         tok = ctx.token_at(e + 3) if e + 3 < len(text) else None
         return tok is not None and tok.pos_ == "PROPN" and tok.idx > e
+    if text.startswith(",", e) and ctx.sentence(s) == s and ctx.tagged:
+        # "Today, about 100 families farm the valley": a sentence opened by "Today," over a simple
+        # present is "nowadays" (but "Today, police say ..." reports this day)
+        tok = ctx.token_at(s)
+        verb = _governing_verb(tok) if tok is not None else None
+        return verb is not None and verb.tag_ in ("VBZ", "VBP") and verb.lemma_.lower() not in _SAYING \
+            and not any(c.dep_ == "aux" for c in verb.children)
     return bool(re.search(r"\bas\s+\w+\s+$", text[max(0, s - 30):s], re.I)) \
         and re.match(r"\s+as\b", text[e:e + 4], re.I) is not None
 
@@ -206,9 +226,16 @@ def _year_ok(ctx: _Ctx, s: int, e: int) -> bool:
     text = ctx.text
     if L.NOT_YEAR_NEXT.match(text, e):
         return False
+    label = L.LABEL_PREFIX.search(text, max(0, s - 20), s)
+    if label is not None and label.group(1).lower() not in L.YEAR_HYPHEN_PREFIXES:
+        return False  # "Report load-1002", "unit B-1990": a code, not a year (but "mid-2019", "pre-1990")
     tok = ctx.token_at(s)
     nxt = tok.doc[tok.i + 1] if tok is not None and tok.i + 1 < len(tok.doc) else None
     prv = tok.doc[tok.i - 1] if tok is not None and tok.i > 0 else None
+    if prv is not None and nxt is not None and prv.pos_ == "PROPN" and nxt.pos_ == "PROPN" \
+            and prv.text[:1].isupper() and nxt.text[:1].isupper() and prv.idx + len(prv.text) + 1 == s \
+            and nxt.idx == e + 1 and prv.ent_type_ != "DATE" and prv.lower_.rstrip(".") not in L.YEAR_NAME_OK:
+        return False  # "the Russell 2000 Index": a number inside a name (but "World Cup 2018 day five")
     if tok is not None and tok.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT") \
             and nxt is not None and nxt.tag_ == "NNS":
         return False  # "1500 candidates"
@@ -303,6 +330,17 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
         c.gran, c.y, c.extra = "quarter", y, str(q)
         if g.get("yrel"):  # "the first quarter of last year"
             c.rel = ("yearof", "quarter", _YEAR_REL[g["yrel"].lower()], g["yrel"].lower())
+        return c
+    if name == "month_rel":  # "last September", "next March": one date, its year from the anchor
+        if re.search(r"\bthe\s+$", text[max(0, s - 6):s], re.I):
+            return None  # "the last March of the veterans"
+        rel = " ".join(g["rel"].lower().split())
+        rel = {"this past": "last", "past": "last", "coming": "next"}.get(rel, rel)
+        c.gran, c.m = "month", _month(g["mon"])
+        c.rel = ("monthrel", "month", {"last": -1, "this": 0, "next": 1}[rel], rel)
+        return c
+    if name == "season_this":  # "this season": the calendar season of the publication date
+        c.gran, c.rel = "season", ("anchor", "season", 0, "")
         return c
     if name == "my_rel":
         c.gran, c.m = "month", _month(g["mon"])
@@ -424,6 +462,8 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
             off = -1
         else:
             off = 0
+        if g.get("u3") and L.EVENT_NEXT.match(text, e):
+            return None  # "the day before the summit": relative to an event, not to a date we know
         if w.endswith(("days", "weeks", "months", "years")):  # "the following days": after the reference
             c.mod = "AFTER" if off > 0 else "BEFORE" if off < 0 else None
             off = 0
@@ -452,6 +492,17 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
             unit = "century"
         direction = " ".join(g["dir"].lower().split())
         sign = 1 if direction in ("later", "from now", "hence") else -1
+        if unit in ("second", "minute", "hour") and direction in ("later", "earlier") \
+                and not (L.APPOSED_LATER.search(text, max(0, s - 3), s) and L.THAN_NEXT.match(text, e)):
+            # "six minutes later": no clock time to count from, so TimeML's reading: the duration
+            # "six minutes" and "later" as its signal (the event keeps the day of its paragraph)
+            c.end = m.start("dir")
+            while text[c.end - 1].isspace():
+                c.end -= 1
+            c.kind, c.value = "duration", _duration_value(count, unit)
+            pre = " ".join((g.get("pre") or "").lower().split())
+            c.mod = L.DURATION_MODS.get(pre) if pre else None
+            return c
         if count is None or isinstance(count, float):
             c.kind, c.value = "vague", "FUTURE_REF" if sign > 0 else "PAST_REF"
             return c
@@ -498,6 +549,17 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
             return None
         if name == "duration" and g["n"].lower() in ("a", "an") and text[m.end("u"):m.end("u") + 1] == "s":
             return None  # "a decades-long dispute": the article belongs to the noun after
+        unit = (g.get("u") or g.get("u2") or g.get("u3") or "").lower()
+        after_unit = text[m.end("u"):m.end("u") + 5] if g.get("u") else ""
+        rel_word = (g.get("rel") or "").lower()
+        if name == "duration_the" and rel_word == "last" and not g.get("pre") \
+                and unit in ("week", "month", "quarter", "year", "decade", "century") \
+                and not L.PART_OF_NEXT.match(text, e):
+            c.rel, c.gran = ("anchor", unit, -1, "last"), unit  # "the last week": the previous week
+            return c
+        if name == "duration" and unit == "quarter" \
+                and (not after_unit.startswith("s") or L.FRACTION_OF.match(text, m.end("u") + 1)):
+            return None  # "a quarter of the vote", "three quarters of those polled": fractions
         count = 1 if name == "duration_the" else None if name == "duration_bare" else _num(g["n"])
         if name == "duration" and count is None and g["n"].lower() not in L.VAGUE_NUMBERS:
             return None
@@ -509,9 +571,13 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
         if name == "duration" and isinstance(count, int) and 1000 <= count <= 2100 \
                 and text[m.end("u"):m.end("u") + 1] != "s":
             return None  # "the 2018 day five": a year, not 2018 days
-        c.kind, c.value = "duration", _duration_value(count, g.get("u") or g.get("u2") or g.get("u3") or "")
-        pre = (g.get("pre") or "").lower()
-        c.mod = L.DURATION_MODS.get(" ".join(pre.split())) if pre else None
+        c.kind, c.value = "duration", _duration_value(count, unit)
+        pre = " ".join((g.get("pre") or "").lower().split())
+        if pre in ("over", "under") and rel_word:  # "over the next four years": a preposition
+            c.start, pre = m.end("pre"), ""
+            while text[c.start].isspace():
+                c.start += 1
+        c.mod = L.DURATION_MODS.get(pre) if pre else None
         return c
     if name == "durfirst":  # "between 60 and 90 days": the first count shares the unit
         c.end = m.end("n")
@@ -548,6 +614,8 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
         return c
     if name == "vague":
         c.kind, c.value = "vague", L.VAGUE[" ".join(g["w"].lower().split())]
+        if g.get("int") and g["w"].lower() not in ("soon", "recently", "lately"):
+            c.start = m.start("w")  # "very soon", "more recently", but not "so the future"
         if text[e:e + 1] == "-":
             return None  # "the now-cancelled deal", "the soon-to-open terminal": part of a compound
         if g["w"].lower() == "now" and re.match(r"\s*(?:that|on)\b", text[e:e + 6]):
@@ -605,7 +673,8 @@ def _extend_mods(text: str, cands: list[_C]) -> None:
     """Pull "early/mid/late", "the end of" into the span as TIMEX3 mods; note since/before/after."""
     prev_end = 0
     for c in cands:
-        if c.kind in ("date", "range") and c.mod is None and c.extra != "ordday":
+        part_of_day = c.kind == "time" and c.hh in ("MO", "AF", "EV", "NI")  # "late Sunday night"
+        if (c.kind in ("date", "range") or part_of_day) and c.mod is None and c.extra != "ordday":
             m = L.MOD_PREFIX.search(text, max(prev_end, c.start - 40), c.start)
             if m is not None:
                 word = " ".join((m.group("a") or m.group("b")).lower().split())
@@ -835,6 +904,19 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
         else:
             c.y, c.src = ctx.anchor.year + n, "publication"
         return
+    if base == "monthrel":  # "last September": the latest September before the anchor's month
+        if ctx.anchor is None or c.m is None:
+            c.src = "none"
+            return
+        a = ctx.anchor
+        if n < 0:
+            c.y = a.year if c.m < a.month else a.year - 1
+        elif n > 0:
+            c.y = a.year if c.m > a.month else a.year + 1
+        else:
+            c.y = a.year
+        c.src = "publication"
+        return
     if base == "refday":  # "ended the day": the day last named in this paragraph, else publication
         if last_day is not None and last_day[1] == ctx.para(c.start):
             _set_date(c, last_day[0], "day")
@@ -875,6 +957,10 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
             target = a - dt.timedelta(days=(7 - diff) % 7 or 7)
         elif word == "this":
             target = a + dt.timedelta(days=n - a.isoweekday())
+        elif tense == "present" and unit != "weekend" and _finite_present(ctx, c.start):
+            # "voting ends on Tuesday", a headline's "rebels storm town Friday": the nearest one
+            back = (7 - diff) % 7
+            target = a + dt.timedelta(days=diff) if diff < back else a - dt.timedelta(days=back)
         elif tense == "future" \
                 or (L.UNTIL_PREFIX.search(ctx.text, max(0, c.start - 8), c.start) and _perfect(ctx, c.start)):
             # "has kept markets closed until Friday": a present-perfect state runs on to the coming one
@@ -889,6 +975,8 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
             c.src = "none"
             return
         a = ctx.anchor
+        if word not in L.SEASON_MONTH:  # "this season": the one the publication date falls in
+            word = c.extra = L.MONTH_SEASON[a.month]
         season_month = L.SEASON_MONTH[word]
         year = a.year + n
         if n < 0 and a.month >= season_month + 3:

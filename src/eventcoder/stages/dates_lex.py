@@ -32,6 +32,8 @@ HOLIDAY_BEFORE = frozenset({"on", "at", "by", "since", "until", "before", "after
 # "there came a day when ...", "not a day anybody expected": a day as a thing, not a length of time
 THING_NOT_SPAN = re.compile(r"\s+(?:when|where|that|which|anybody|anyone|nobody|everyone|we|i|you)\b", re.I)
 SEASON_MONTH: dict[str, int] = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month
+MONTH_SEASON: dict[int, str] = {m: code for code, first in SEASON_MONTH.items()
+                                for m in (first, first % 12 + 1, (first + 1) % 12 + 1)}
 ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
@@ -52,7 +54,7 @@ UNITS: dict[str, tuple[str, int, bool]] = {
     "second": ("S", 1, True), "minute": ("M", 1, True), "hour": ("H", 1, True), "day": ("D", 1, False),
     "night": ("D", 1, False), "week": ("W", 1, False), "fortnight": ("W", 2, False),
     "month": ("M", 1, False), "year": ("Y", 1, False), "decade": ("Y", 10, False),
-    "century": ("Y", 100, False), "centurie": ("Y", 100, False),
+    "century": ("Y", 100, False), "centurie": ("Y", 100, False), "quarter": ("Q", 1, False),
 }
 DURATION_MODS: dict[str, str] = {
     "over": "MORE_THAN", "more than": "MORE_THAN", "just over": "MORE_THAN", "well over": "MORE_THAN",
@@ -70,13 +72,13 @@ VAGUE: dict[str, str] = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF",
     "at the moment": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
     "the present": "PRESENT_REF", "at this time": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "in the past": "PAST_REF",
-    "in recent years": "PAST_REF", "in recent months": "PAST_REF",
-    "in recent weeks": "PAST_REF", "in recent days": "PAST_REF", "the past": "PAST_REF",
-    "in the future": "FUTURE_REF", "the future": "FUTURE_REF", "the near future": "FUTURE_REF",
-    "soon": "FUTURE_REF", "in the coming days": "FUTURE_REF", "in the coming weeks": "FUTURE_REF",
-    "in the coming months": "FUTURE_REF", "in the coming years": "FUTURE_REF",
-    "in the days ahead": "FUTURE_REF", "in the years ahead": "FUTURE_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF",
+    "recent years": "PAST_REF", "recent months": "PAST_REF",
+    "recent weeks": "PAST_REF", "recent days": "PAST_REF", "the past": "PAST_REF",
+    "the future": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "soon": "FUTURE_REF", "the coming days": "FUTURE_REF", "the coming weeks": "FUTURE_REF",
+    "the coming months": "FUTURE_REF", "the coming years": "FUTURE_REF",
+    "the days ahead": "FUTURE_REF", "the years ahead": "FUTURE_REF",
     "the near term": "FUTURE_REF", "the short term": "FUTURE_REF", "the medium term": "FUTURE_REF",
     "the long term": "FUTURE_REF", "the time being": "PRESENT_REF",
 }
@@ -125,10 +127,10 @@ _DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![0-9])"
 _NUM_WORDS = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 _VAGUE_NUMS = "|".join(sorted((re.escape(w) for w in VAGUE_NUMBERS), key=len, reverse=True))
 _NUM = (rf"(?:\d+(?:[.,]\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-"
-        rf"(?:one|two|three|four|five|six|seven|eight|nine)|{_NUM_WORDS}|{_VAGUE_NUMS})"
+        rf"(?:one|two|three|four|five|six|seven|eight|nine)|{_NUM_WORDS}|{_VAGUE_NUMS}|single(?=-))"
         r"(?:\s+and\s+a\s+half)?")
 _COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
-_UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centur(?:y|ie))"
+_UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur(?:y|ie))"
 # words between a count and its unit: "six straight days", "the past five trading days"
 _DUR_ADJ = (r"(?:straight|consecutive|successive|trading|working|business|calendar|more|additional|further"
             r"|full)")
@@ -174,18 +176,21 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
     ("quarter", _c(rf"\b(?:Q(?P<q>[1-4])|(?:the\s+)?(?P<qw>first|second|third|fourth|final|1st|2nd|3rd|4th)"
                    rf"[-\s]quarter)(?:\s+(?:of\s+)?(?:(?:fiscal|FY)\s*)?(?P<y>{_YEAR})"
                    r"|\s+of\s+(?P<yrel>last|this|next)\s+year)?\b"), 3),
+    ("month_rel", _c(rf"\b(?P<rel>(?i:last|next|this|this\s+past|past|coming))\s+(?P<mon>{_MON})(?![\w-])"
+                     r"(?!\s*\d)", 0), 3),
     ("my_rel", _c(rf"\b(?P<mon>{_MON})(?:\s+of)?\s+(?P<yrel>last|this|next)\s+year\b"), 2),
     ("season_y", _c(rf"\b(?:the\s+)?(?P<s>{_SEASON})(?:\s+of)?,?\s+(?P<y>{_YEAR})", _I), 3),
     ("season_rel", _c(rf"\b(?P<rel>last|this|next|past)\s+(?P<s>{_SEASON})\b", _I), 4),
+    ("season_this", _c(r"\bthis\s+season\b", _I), 4),
     ("season", _c(r"\b(?P<s>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)\b(?![-'’])"), 7),
     ("same_prior", _c(r"\bthe\s+same\s+(?P<u>period|month|quarter|week|day|time)\s+(?:of\s+)?"
                       r"(?:(?:the\s+)?(?:last|previous|prior|preceding)\s+year|a\s+year\s+(?:ago|earlier|before)"
                       r"|the\s+year\s+before)\b", _I), 2),
     ("weekof", _c(rf"\b(?:the\s+)?(?P<o>first|second|third|fourth|last|final)\s+week\s+of\s+(?P<mon>{_MON})"
                   rf"(?:,?\s+(?P<y>{_YEAR}))?"), 2),
-    ("decade", _c(r"\b(?:the\s+)?(?:(?P<pm>early|mid|late)[-\s])?(?P<dec>1\d\d|20\d)0(?:'s|s)\b", _I), 3),
-    ("decade2", _c(r"(?:\bthe\s+)?(?:(?P<pm>early|mid|late)[-\s])?['’](?P<d2>\d)0s\b", _I), 3),
-    ("decade3", _c(r"(?:\bthe\s+|(?<=\band\s)|(?<=\bor\s))(?P<d2>[2-9])0s\b"), 4),
+    ("decade", _c(r"\b(?:(?P<pm>early|mid|late)[-\s])?(?P<dec>1\d\d|20\d)0(?:'s|s)\b", _I), 3),
+    ("decade2", _c(r"(?:\b(?P<pm>early|mid|late)[-\s])?['’](?P<d2>\d)0s\b", _I), 3),
+    ("decade3", _c(r"(?:(?<=\b[Tt]he\s)|(?<=\band\s)|(?<=\bor\s))(?P<d2>[2-9])0s\b"), 4),
     ("century", _c(r"\b(?:the\s+)?(?:(?P<pm>early|mid|late)[-\s])?(?P<n>\d{1,2}(?:st|nd|rd|th)|"
                    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
                    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
@@ -194,9 +199,11 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
                       r"(?![\w%]|[.,]\d)"), 2),
     ("month", _c(rf"\b(?P<mon>{_MON})(?![\w-])"), 6),
     ("year", _c(rf"(?<![\w$€£.,/])(?<!\d-)(?P<y>{_YEAR})(?![\w%]|[.,]\d|-\d)"), 7),
-    ("dayword", _c(r"\b(?:the\s+day\s+(?P<bf>before|after)\s+)?(?P<w>yesterday|today|tomorrow)\b"
+    ("dayword", _c(r"\b(?:(?:earlier|later)\s+)?(?:the\s+day\s+(?P<bf>before|after)\s+)?"
+                   r"(?P<w>yesterday|today|tomorrow)\b"
                    r"(?:\s+(?P<pod>morning|afternoon|evening|night))?", _I), 3),
-    ("tonight", _c(r"\b(?P<w>tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b", _I), 3),
+    ("tonight", _c(r"\b(?:(?:earlier|later)\s+)?"
+                   r"(?P<w>tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b", _I), 3),
     ("relunit", _c(r"\b(?:(?P<ea>earlier|later)\s+)?"
                    r"(?P<rel>last|this\s+past|this|next|coming|previous|following|same)\s+"
                    r"(?P<u>week|month|year|weekend|quarter|decade|century)\b", _I), 4),
@@ -227,14 +234,13 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
                         _I), 6),
     ("duration_bare", _c(r"(?:(?<=\bfor\s)|(?<=\bin\s)|(?<=\bwithin\s)|(?<=\bjust\s))"
                          r"(?P<u>years|months|decades|weeks|days|hours|minutes|centuries)\b(?![-\w])"
-                         r"|\b(?P<u2>years|months|decades|weeks)(?=-long\b)|\bover\s+the\s+(?P<u3>years|decades)\b",
+                         r"|\b(?P<u2>years|months|decades|weeks)-long\b|(?<=\bover\s)the\s+(?P<u3>years|decades)\b",
                          _I), 8),
     ("durfirst", _c(rf"\b(?P<n>\d+|{_COUNT_WORDS})(?=\s*(?:-|–|to|or|and)\s*(?:\d+|{_COUNT_WORDS})[\s-]+"
                     rf"(?P<u>{_UNIT})s\b)", _I), 8),
     ("refadj", _c(r"\b(?P<w>recent|current)\b(?!-)", _I), 9),
-    ("vague", _c(r"\b(?P<w>" + "|".join(sorted((re.escape(w) for w in VAGUE), key=len, reverse=True))
-                 + r")\b",
-                 _I), 6),
+    ("vague", _c(r"\b(?:(?P<int>very|more|most|so)\s+)?(?P<w>"
+                 + "|".join(sorted((re.escape(w) for w in VAGUE), key=len, reverse=True)) + r")\b", _I), 6),
     ("clock", _c(rf"\b(?P<H>[01]?\d|2[0-3])(?::(?P<M>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m\b|[AP]M\b)"
                  rf"{_TZ}?"), 2),
     ("clock24", _c(rf"\b(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])(?:\s*(?:hrs|hours|h)\b|{_TZ})?"), 3),
@@ -247,6 +253,19 @@ MOD_PREFIX = re.compile(
     r"(?:\b(?P<a>early|mid|late)[-\s]+|\b(?:the\s+)?(?P<b>beginning|start|end|middle|close|early\s+part|"
     r"latter\s+part|first\s+half|second\s+half)\s+of\s+(?:the\s+)?)$", _I)
 APPOSED_LATER = re.compile(r",\s*$")
+# after "the day before/after": an event or a name follows ("the day before the summit")
+EVENT_NEXT = re.compile(r"\s+(?:the|a|an|his|her|its|their|this|that|these|those|[A-Z0-9])")
+# "the last week of the campaign" (part of a named period), not "a profit for the last year of $3 billion"
+PART_OF_NEXT = re.compile(r"\s+of\s+(?!(?:US|A|C)?[$€£¥]|\d)", _I)
+FRACTION_OF = re.compile(r"\s+of\s+(?:the|a|an|its|their|his|her|all|those|these|this|that|[A-Z0-9])")
+# a word and a hyphen before a 4-digit number: a label ("load-1002") unless a prefix of years
+LABEL_PREFIX = re.compile(r"\b([A-Za-z]+)-$")
+YEAR_HYPHEN_PREFIXES = frozenset({"mid", "pre", "post", "early", "late", "circa", "ca", "c", "fy", "fiscal",
+                                  "end", "start", "since", "until", "by"})
+# capitalized words that may stand right before a year without making it part of a name
+YEAR_NAME_OK = frozenset({*MONTHS, *WEEKDAYS, "spring", "summer", "autumn", "fall", "winter", "christmas",
+                          "easter", "fiscal", "fy", "ad", "bc", "circa", "in", "since", "by", "until",
+                          "before", "after", "during"})
 THAN_NEXT = re.compile(r"\s+than\b", _I)
 UNTIL_PREFIX = re.compile(r"\b(?:until|till)\s+$", _I)
 SIGNAL_PREFIX = re.compile(r"\b(?P<s>since|before|after|until|till|by)\s+$", _I)
@@ -265,7 +284,7 @@ RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*$", _
 TIME_DATE_GAP = re.compile(r"\s*(?:,|on|at|of)?\s*(?:the\s+)?$", _I)
 _TIMEX_ONE = (
     r"(?:PRESENT_REF|PAST_REF|FUTURE_REF"
-    r"|P(?:[\dX]+(?:\.\d+)?[YMWD])*(?:T(?:[\dX]+(?:\.\d+)?[HMS])+)?"
+    r"|P(?:[\dX]+(?:\.\d+)?[YQMWD])*(?:T(?:[\dX]+(?:\.\d+)?[HMS])+)?"
     r"|[\dX]{2}|[\dX]{3}X?"
     r"|[\dX]{4}(?:-(?:[\dX]{2}(?:-[\dX]{2})?|W[\dX]{2}(?:-(?:[\dX]|WE))?|Q[1-4X]|SP|SU|FA|WI))?"
     r"(?:T(?:\d{2}:\d{2}Z?|MO|AF|EV|NI))?)")

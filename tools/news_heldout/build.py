@@ -52,7 +52,8 @@ MARK = re.compile(r"\[([^\[\]{}]+)\]\{([^{}]+)\}")
 TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
 # TimeML values used in this set: calendar dates (year, month, day, ISO week, season, quarter,
 # half, weekend, decade), times of day (clock or part of day), durations, sets, and the refs.
-_DATE = r"(?:\d{4}|\d{3}|XXXX)(?:-(?:\d{2}|XX)(?:-\d{2})?|-W(?:\d{2}|XX)(?:-(?:[1-7]|WE))?|-(?:SP|SU|FA|WI)|-Q[1-4]|-H[12])?"
+_DATE = (r"(?:\d{4}|\d{3}|XXXX)(?:-(?:\d{2}|XX)(?:-\d{2})?|-W(?:\d{2}|XX)(?:-(?:[1-7]|WE))?"
+         r"|-(?:SP|SU|FA|WI)|-Q[1-4]|-H[12])?")
 _TIME = r"T(?:\d{2}(?::\d{2})?|MO|AF|EV|NI|DT)"
 _DUR = r"P(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|DE|CE))+|PT(?:(?:\d+(?:\.\d+)?|X)(?:H|M|S))+"
 VALUE = re.compile(rf"^(?:{_DATE}(?:{_TIME})?|{_DUR}|PAST_REF|PRESENT_REF|FUTURE_REF)$")
@@ -140,7 +141,8 @@ class Places:
             if len(parts) == 2:
                 unit = self._unit(parts[1], "admin1", cc)
                 gid = self.states.get(parts[1]) if cc == "US" else None
-                return {"geonameid": gid, "lat": unit.lat, "lon": unit.lon, "feature": "admin1", "country": cc}
+                return {"geonameid": gid, "lat": unit.lat, "lon": unit.lon, "feature": "admin1",
+                        "country": cc}
             unit = self._unit(parts[2], "admin2", cc, parts[1])
             return {"geonameid": None, "lat": unit.lat, "lon": unit.lon, "feature": "admin2", "country": cc}
         kind, _, rest = tag.partition(":")
@@ -149,7 +151,8 @@ class Places:
             if len(found) != 1 or not found[0].country:
                 raise SourceError(f"region {rest!r}: {len(found)} rows (a country is required)")
             r = found[0]
-            return {"geonameid": r.geonameid, "lat": r.lat, "lon": r.lon, "feature": "region", "country": r.country}
+            return {"geonameid": r.geonameid, "lat": r.lat, "lon": r.lon, "feature": "region",
+                    "country": r.country}
         if kind == "missing":
             feature, cc, lat, lon = rest.split(":")
             if feature not in FEATURES or cc not in self.countries:
@@ -195,7 +198,8 @@ def convert(meta: dict[str, str], marked: str, places: Places, types: frozenset[
             bits = rest.split(":")
             if bits[0] not in types or len(bits) not in (2, 3) or (len(bits) == 3 and bits[2] != "planned"):
                 raise SourceError(f"{meta['id']}: event tag {tag!r}")
-            ev: dict[str, Any] = {"start": start, "end": end, "text": mention, "type": bits[0], "event": bits[1]}
+            ev: dict[str, Any] = {"start": start, "end": end, "text": mention, "type": bits[0],
+                                  "event": bits[1]}
             if len(bits) == 3:
                 ev["modality"] = "planned"
             events.append(ev)
@@ -214,6 +218,8 @@ def convert(meta: dict[str, str], marked: str, places: Places, types: frozenset[
     text = "".join(text_parts)
     if any(ch in text for ch in "[]{}"):
         raise SourceError(f"{meta['id']}: markup left in the text")
+    if "  " in text or any(p != p.strip() for p in text.split("\n\n")):
+        raise SourceError(f"{meta['id']}: stray spaces in the text")
     words = len(text.split())
     if not MIN_WORDS <= words <= MAX_WORDS:
         raise SourceError(f"{meta['id']}: {words} words (want {MIN_WORDS}-{MAX_WORDS})")
@@ -229,7 +235,8 @@ def convert(meta: dict[str, str], marked: str, places: Places, types: frozenset[
 def build(source: Path = SOURCE) -> str:
     places = Places()
     types = plover_types()
-    records = [convert(meta, marked, places, types) for meta, marked in parse_blocks(source.read_text("utf-8"))]
+    blocks = parse_blocks(source.read_text("utf-8"))
+    records = [convert(meta, marked, places, types) for meta, marked in blocks]
     ids = [r["id"] for r in records]
     if len(set(ids)) != len(ids):
         raise SourceError("duplicate article ids")

@@ -31,8 +31,8 @@ def main(queries: list[str]) -> None:
         hits.sort(key=lambda c: -c["population"])
         print(f"== {query}")
         for c in hits[:8]:
-            print(f"  {c['geonameid']}\t{c['name']}\t{c['countrycode']}/{c['admin1code']}\tpop {c['population']}"
-                  f"\t{c['latitude']},{c['longitude']}")
+            print(f"  {c['geonameid']}\t{c['name']}\t{c['countrycode']}/{c['admin1code']}"
+                  f"\tpop {c['population']}\t{c['latitude']},{c['longitude']}")
         for u in gaz.lookup(name):
             if u.feature != "city" and (not cc or u.country == cc):
                 print(f"  [{u.feature}] {u.country}/{u.admin1}/{u.name}\t{u.lat},{u.lon}")

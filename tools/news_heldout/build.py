@@ -35,6 +35,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,7 @@ VALUE = re.compile(rf"^(?:{_DATE}(?:{_TIME})?|{_DUR}|PAST_REF|PRESENT_REF|FUTURE
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 FEATURES = ("city", "admin2", "admin1", "country", "region")
 MIN_WORDS, MAX_WORDS = 120, 350
+DATELINE = re.compile(r"^[A-ZÁÉÍÓÚ'. -]{3,}(?:,[^—\n]{0,60})? (?:\([^)]*\) )?—")
 
 
 class SourceError(ValueError):
@@ -243,11 +245,45 @@ def build(source: Path = SOURCE) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
+def stats(path: Path = OUT) -> dict[str, Any]:
+    """Counts of a built file (for the README): articles, words, events, timexes, places."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    words = [len(r["text"].split()) for r in records]
+    by_type: Counter[str] = Counter()
+    for r in records:
+        by_type.update({e["event"]: e["type"] for e in r["events"]}.values())
+    places = [p for r in records for p in r["places"]]
+    return {
+        "articles": len(records), "words": sum(words), "words_min": min(words), "words_max": max(words),
+        "published": [min(r["published"] for r in records), max(r["published"] for r in records)],
+        "events": sum(by_type.values()), "event_mentions": sum(len(r["events"]) for r in records),
+        "planned_mentions": sum(1 for r in records for e in r["events"] if e.get("modality")),
+        "events_by_type": dict(by_type.most_common()),
+        "timexes": sum(len(r["timexes"]) for r in records),
+        "timexes_by_type": dict(Counter(t["type"] for r in records for t in r["timexes"]).most_common()),
+        "places": len(places), "places_by_feature": dict(Counter(p["feature"] for p in places).most_common()),
+        "countries": len({p["country"] for p in places}),
+        "missing": sum(1 for p in places if p.get("missing")),
+        "null_geonameid": sum(1 for p in places if p["geonameid"] is None),
+        # phenomena: admin1 units written as abbreviations ("Ala.", "NSW"), articles whose first
+        # line (the headline) starts with a place, articles with a dateline ("PLACE, ... —")
+        "admin1_abbreviations": sum(1 for p in places if p["feature"] == "admin1"
+                                    and (p["text"].endswith(".") or p["text"].isupper())),
+        "headlines_starting_with_a_place": sum(1 for r in records
+                                               if any(p["start"] == 0 for p in r["places"])),
+        "datelines": sum(1 for r in records if DATELINE.match(r["text"].split("\n\n")[1])),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", type=Path, default=SOURCE)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--stats", action="store_true", help="print the counts of the built file and exit")
     args = ap.parse_args(argv)
+    if args.stats:
+        print(json.dumps(stats(args.out), indent=1))
+        return 0
     try:
         data = build(args.source)
     except SourceError as exc:

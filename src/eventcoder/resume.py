@@ -40,6 +40,7 @@ from . import __version__
 from .batch import BatchSummary, Item, code_parallel
 from .errors import Errors, InputError
 from .ingest.readers import iter_items
+from .output import jsonl_line
 from .records import DocumentResult
 from .settings import Settings
 
@@ -299,6 +300,7 @@ def _run(paths: Sequence[str], settings: Settings, directory: Path, state: Batch
         results = wrap(results)
     part_no = state.next_part()
     pending: list[DocumentResult] = []
+    ok_lines: list[str] = []  # the serialized ok records of the part being gathered, in order
     last_flush = time.monotonic()
 
     def flush() -> None:
@@ -311,7 +313,7 @@ def _run(paths: Sequence[str], settings: Settings, directory: Path, state: Batch
         name = None
         if ok:
             name = f"part-{part_no:05d}.jsonl"
-            _atomic_write(directory / name, (_dumps(d.to_dict()) for d in ok))
+            _atomic_write(directory / name, ok_lines)
             part_no += 1
         failed_recs = [d.to_dict() for d in failed]
         entry = {"part": name, "ok": [[d.id, d.source] for d in ok], "failed": failed_recs}
@@ -335,8 +337,12 @@ def _run(paths: Sequence[str], settings: Settings, directory: Path, state: Batch
                 fh.flush()
                 os.fsync(fh.fileno())
         pending.clear()
+        ok_lines.clear()
 
-    for doc in results:
+    for coded in results:
+        line, doc = jsonl_line(coded)  # a record that cannot be written becomes its failure (EC072)
+        if doc.status == "ok":
+            ok_lines.append(line)
         summary.add(doc)
         pending.append(doc)
         if len(pending) >= part_size or time.monotonic() - last_flush >= flush_seconds:

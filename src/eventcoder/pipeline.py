@@ -19,7 +19,7 @@ from . import __version__
 from .actordict import load_actor_dictionary
 from .errors import Errors
 from .gazetteer import Gazetteer
-from .ingest.sanitize import escape, sanitize_item
+from .ingest.sanitize import escape, sanitize_body, sanitize_item
 from .records import Article, DocumentResult, Place, content_id
 from .settings import Settings
 from .stages.actors import ActorResolver, extract_entities
@@ -75,7 +75,7 @@ class Pipeline:
         """Convenience for library users: code one string with optional metadata."""
         return self.code(
             Article(
-                id=id or content_id(text),
+                id=id or content_id(sanitize_body(text)),  # the id the readers give the same text
                 text=text,
                 url=url,
                 publisher=publisher,

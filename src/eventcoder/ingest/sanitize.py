@@ -22,11 +22,14 @@ The rules (``docs/FORMAT.md``, "Text normalization"):
   The failed record carries the id escaped (``\\ud800`` as six characters), which any writer can
   encode.
 
-Every reader and the API reach these rules: ``readers._record`` applies ``sanitize_fields`` to a
-JSON object's fields before anything reads them (JSONL lines, Parquet rows on Spark, API bodies),
-and ``Pipeline.pipe`` applies ``sanitize_item`` to every article and failed record it is given
-(text and HTML files, WARC pages, stdin, library callers), so no string reaches spaCy, a writer or
-the store without them. Clean strings cost one regular-expression scan.
+Every reader and the API reach these rules: ``metadata.build_article``, which builds the
+``Article`` of every reader (text, HTML, JSONL, WARC, stdin, Spark rows, API bodies), cleans its
+strings before it computes the content id and finds the dateline; ``readers._record`` applies
+``sanitize_fields`` to a JSON object's fields before anything reads them (the id and NUL checks,
+and the HTML before trafilatura sees it); and ``Pipeline.pipe`` applies ``sanitize_item`` to every
+article and failed record it is given (the NUL check, articles built by library callers), so no
+string reaches spaCy, a writer or the store without them. Clean strings cost one
+regular-expression scan each.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from typing import Any
 from ..errors import Errors
 from ..records import Article, DocumentResult, ErrorInfo
 
-__all__ = ["escape", "id_problem", "sanitize_fields", "sanitize_item", "sanitize_text", "text_problem"]
+__all__ = ["escape", "id_problem", "sanitize_body", "sanitize_fields", "sanitize_item", "sanitize_text",
+           "text_problem"]
 
 _LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -61,6 +65,12 @@ def sanitize_text(value: str) -> str:
     if _NEEDS_WORK.search(value) is None:
         return value
     return _NEEDS_WORK.sub(_replace, value)
+
+
+def sanitize_body(text: str) -> str:
+    """A document's text under the rules; a text holding NUL is left as it is, to fail (EC002)
+    where the pipeline takes it (``sanitize_item``)."""
+    return text if "\x00" in text else sanitize_text(text)
 
 
 def text_problem(value: str) -> str | None:

@@ -237,3 +237,38 @@ def _long(port: int, text: str) -> tuple[int, dict[str, Any]]:
         return status, record
     finally:
         conn.close()
+
+
+@pytest.mark.slow
+def test_server_long_document_past_its_budget_is_a_coded_422_and_the_lane_recovers(pipeline: Any) -> None:
+    app = create_app(Settings(), pipeline=pipeline, long_chars=5000, max_seconds=1.0)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        error = assert_error(c.post("/api/code", json={"text": long_article(60_000)}), 422, "EC047")
+        assert error["detail"]["code"] == "EC075" and "budget of 1 s" in error["message"]
+        assert c.post("/api/code", json={"text": VALID}).status_code == 200  # the short lane never waited
+        lane = c.get("/healthz").json()["pipeline"]["long_lane"]
+        assert lane["from_chars"] == 5000 and lane["alive"] is False and lane["started"] == 1
+
+
+@pytest.mark.slow
+def test_long_lane_a_dying_child_fails_only_its_document() -> None:
+    from eventcoder.server.longlane import LongLane
+
+    lane = LongLane(Settings(), max_seconds=600)
+    try:
+        first = lane.code(Article(id="warm", text=VALID))  # starts the child (its load is not timed)
+        assert first.status == "ok" and lane.alive
+        with ThreadPoolExecutor(1) as pool:
+            job = pool.submit(lane.code, Article(id="long", text=long_article(100_000)))
+            time.sleep(2.0)
+            assert lane._proc is not None and not job.done()
+            lane._proc.kill()  # as the kernel's OOM killer would
+            died = job.result(timeout=60)
+        assert died.status == "failed" and died.error is not None and died.error.code == "EC074"
+        assert "exit code -9" in died.error.message
+        after = lane.code(Article(id="after", text=VALID))  # a new child takes the next document
+        assert after.status == "ok" and lane.started == 2
+        assert [(e.type, e.trigger) for e in after.events] == [(e.type, e.trigger) for e in first.events]
+    finally:
+        lane.close()
+    assert not lane.alive

@@ -119,7 +119,10 @@ class LongLane:
                 self.last_seconds = time.monotonic() - started
                 return result
             except (EOFError, OSError, RuntimeError) as exc:  # the child died or never loaded
-                code = self._proc.exitcode if self._proc is not None else None
+                code = None
+                if self._proc is not None:
+                    self._proc.join(timeout=5)  # reap it, to tell how it ended
+                    code = self._proc.exitcode
                 self._stop()
                 detail = f"{type(exc).__name__}" + (f", exit code {code}" if code is not None else "")
                 return DocumentResult.failed(

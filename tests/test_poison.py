@@ -363,3 +363,41 @@ def test_cli_output_dir_with_poison_completes_resumes_and_retries(
     assert sorted(out.glob("part-*.jsonl")) == parts  # no part was added or lost
     again = [json.loads(x) for x in (out / "failed.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sorted(r["id"] for r in again) == sorted(r["id"] for r in failed)
+
+
+# ------------------------------------------------------------------ Spark's partition function
+
+
+def _spark_rows(batches: Any) -> list[dict[str, Any]]:
+    return [row for batch in batches for row in batch.to_pylist()]
+
+
+def test_spark_partition_codes_poison_like_the_cli(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from eventcoder.spark import code_arrow_batches
+
+    src = _write_jsonl(tmp_path / "p.jsonl", POISON_LINES)
+    schema = pa.schema([("kind", pa.string()), ("path", pa.string()), ("start", pa.int64()),
+                        ("end", pa.int64()), ("payload", pa.string())])
+    rows = [{"kind": "jsonl", "path": str(src), "start": 0, "end": src.stat().st_size, "payload": None},
+            {"kind": "row", "path": "t.parquet", "start": 0, "end": None,
+             "payload": '{"id": "pq-\\ud800", "text": "' + VALID + '"}'}]
+    out = _spark_rows(code_arrow_batches([pa.RecordBatch.from_pylist(rows, schema=schema)], Settings()))
+    outcome = {r["doc_id"]: "ok" if r["status"] == "ok" else r["error_code"] for r in out}
+    for doc_id, want in EXPECTED.items():
+        assert outcome[doc_id] == want, doc_id
+    assert outcome[f"{src}#L6"] == "EC070" and outcome["t.parquet#L1"] == "EC070"
+    assert len(out) == len(POISON_LINES) + 1
+
+
+def test_spark_partition_replaces_a_row_arrow_refuses(pipeline: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventcoder import spark
+
+    docs = [pipeline.code_text(VALID, id="good"), _unwritable_doc(pipeline),
+            pipeline.code_text(OTHER, id="last")]
+    monkeypatch.setattr(spark, "code_partition", lambda items, settings: iter(docs))
+    out = _spark_rows(spark.code_arrow_batches([], Settings()))
+    assert [(r["doc_id"], r["status"], r["error_code"]) for r in out] == [
+        ("good", "ok", None), ("bad", "failed", "EC072"), ("last", "ok", None)]
+    assert out[0]["events"] and out[2]["events"] and not out[1]["events"]

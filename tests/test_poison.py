@@ -401,3 +401,24 @@ def test_spark_partition_replaces_a_row_arrow_refuses(pipeline: Any, monkeypatch
     assert [(r["doc_id"], r["status"], r["error_code"]) for r in out] == [
         ("good", "ok", None), ("bad", "failed", "EC072"), ("last", "ok", None)]
     assert out[0]["events"] and out[2]["events"] and not out[1]["events"]
+
+
+def test_cli_output_dir_resume_knows_a_failed_file_whose_name_is_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(VALID + "\n", encoding="utf-8")
+    with open(os.path.join(os.fsencode(src), b"empty-\xff.txt"), "wb"):
+        pass  # an empty file (EC001) under a name with a byte no encoding names
+    out = tmp_path / "batch"
+    base = ["code", str(src), "--output-dir", str(out), "--workers", "1"]
+    assert main(base) == ExitCode.OK
+    assert "documents in: 2, ok: 1, failed: 1 (EC001: 1)" in capsys.readouterr().err
+    failed = [json.loads(x) for x in (out / "failed.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in failed] == [f"{src}/empty-\\udcff.txt"]  # escaped, so every writer can encode it
+    assert main([*base, "--resume"]) == ExitCode.OK
+    err = capsys.readouterr().err
+    assert "documents in: 0" in err and "failed before (use --retry-failed): 1" in err

@@ -40,6 +40,7 @@ from . import __version__
 from .batch import BatchSummary, Item, code_parallel
 from .errors import Errors, InputError
 from .ingest.readers import iter_items
+from .ingest.sanitize import escape
 from .output import jsonl_line
 from .records import DocumentResult
 from .settings import Settings
@@ -247,12 +248,15 @@ def _select(items: Iterable[Item], state: BatchState, retry_failed: bool,
     ok_sources = dict(state.ok_sources)
     seen: set[str] = set()
     for item in items:
-        failed_before = item.id in failed_ids or (item.source is not None and item.source in failed_sources)
-        if item.id in seen:
+        # the journal holds ids and sources as the pipeline wrote them: escaped where a path held
+        # bytes no encoding names (ingest/sanitize.py), so compare them so
+        doc_id, source = escape(item.id), None if item.source is None else escape(item.source)
+        failed_before = doc_id in failed_ids or (source is not None and source in failed_sources)
+        if doc_id in seen:
             skipped["duplicate id"] += 1
-        elif item.id in ok:
+        elif doc_id in ok:
             skipped["already coded"] += 1
-        elif item.source is not None and ok_sources.get(item.source, item.id) != item.id:
+        elif source is not None and ok_sources.get(source, doc_id) != doc_id:
             # the input changed after it was coded (its content-hash id moved): coding it again
             # would leave two records for one source, so it is counted, never silently dropped
             skipped[CHANGED_SINCE_CODED] += 1
@@ -261,7 +265,7 @@ def _select(items: Iterable[Item], state: BatchState, retry_failed: bool,
         elif failed_before and not retry_failed:
             skipped["failed before (use --retry-failed)"] += 1
         else:
-            seen.add(item.id)
+            seen.add(doc_id)
             yield item
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +30,9 @@ from eventcoder.records import Article, DocumentResult
 from eventcoder.settings import Settings
 from eventcoder.stages.linguistic import load_nlp, parse, parse_error, parse_many
 from eventcoder.store import UpsertSummary
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from fairness import long_article  # the fairness benchmark's synthetic article (our own text)
 
 VALID = "Police arrested 12 protesters in Lagos on Monday."
 OTHER = "Soldiers attacked a village near Jos on Tuesday, killing 4 people."
@@ -343,19 +347,22 @@ def test_cli_csv_and_parquet_outputs_survive_poison(
 def test_cli_output_dir_with_poison_completes_resumes_and_retries(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = _write_jsonl(tmp_path / "p.jsonl", POISON_LINES)
+    long_text = long_article(30_000)  # a long document next to the short ones
+    src = _write_jsonl(tmp_path / "p.jsonl", [*POISON_LINES, json.dumps({"id": "long", "text": long_text})])
     out = tmp_path / "batch"
     base = ["code", str(src), "--output-dir", str(out), "--part-size", "3", "--workers", "1"]
     assert main(base) == ExitCode.OK
-    assert "ok: 8, failed: 2" in capsys.readouterr().err
+    assert "ok: 9, failed: 2" in capsys.readouterr().err
     parts = sorted(out.glob("part-*.jsonl"))
     coded = [json.loads(x) for p in parts for x in p.read_text(encoding="utf-8").splitlines()]
     failed = [json.loads(x) for x in (out / "failed.jsonl").read_text(encoding="utf-8").splitlines()]
-    _check_poison_records(coded + failed, "p.jsonl")
+    [long_record] = [r for r in coded if r["id"] == "long"]
+    assert long_record["text"] == long_text and len(long_record["events"]) > 50
+    _check_poison_records([r for r in coded + failed if r["id"] != "long"], "p.jsonl")
     assert sorted(r["error"]["code"] for r in failed) == ["EC002", "EC070"]
     assert main([*base, "--resume"]) == ExitCode.OK  # nothing left to do, and no crash
     err = capsys.readouterr().err
-    assert "documents in: 0" in err and "already coded: 8" in err
+    assert "documents in: 0" in err and "already coded: 9" in err
     assert "failed before (use --retry-failed): 2" in err
     assert main([*base, "--retry-failed"]) == ExitCode.ALL_FAILED  # both fail again, with their codes
     err = capsys.readouterr().err

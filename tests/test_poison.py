@@ -135,6 +135,9 @@ def test_sanitize_item_for_articles_built_by_library_callers() -> None:
     out = sanitize_item(Article(id="a\x01", text=VALID, source="dir/f.txt"))
     assert isinstance(out, DocumentResult) and out.error is not None
     assert out.error.code == "EC070" and out.id == "dir/f.txt"
+    out = sanitize_item(Article(id="a", text="a\x00b", source="dir/\udcfe.txt"))
+    assert isinstance(out, DocumentResult) and out.error is not None and out.error.code == "EC002"
+    assert "dir/\\udcfe.txt" in out.error.message and jsonl_line(out)[1] is out  # writable as it is
     art = Article(id="a", text="In \u200bLagos", source="dir/\udcff.txt", title="x\x02")
     out = sanitize_item(art)
     assert isinstance(out, Article)

@@ -133,10 +133,10 @@ def sanitize_item(item: Article | DocumentResult) -> Article | DocumentResult:
     to write (its id, source, url and message escaped). Returns ``item`` itself when it is clean."""
     if isinstance(item, DocumentResult):
         return _safe_failure(item)
-    what = item.source or escape(item.id)
+    what = escape(item.source or item.id)  # a message every writer can encode
     if (problem := id_problem(item.id)) is not None:
         return DocumentResult.failed(
-            escape(item.source or item.id), Errors.EC070.code,
+            what, Errors.EC070.code,
             Errors.EC070.format(id=ascii(item.id), what=what, detail=problem),
             source=_clean_optional(item.source), url=_clean_optional(item.url))
     if (reason := text_problem(item.text)) is not None:

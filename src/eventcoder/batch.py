@@ -128,6 +128,21 @@ class BatchSummary:
             code = doc.error.code if doc.error else "unknown"
             self.by_code[code] = self.by_code.get(code, 0) + 1
 
+    def amend(self, before: DocumentResult, after: DocumentResult) -> None:
+        """A record counted as ``before`` was written as ``after`` (its coded failure: the store
+        refused it): count it as what was written."""
+        self.documents -= 1
+        if before.status == "ok":
+            self.ok -= 1
+            self.events -= len(before.events)
+        else:
+            self.failed -= 1
+            code = before.error.code if before.error else "unknown"
+            self.by_code[code] -= 1
+            if not self.by_code[code]:
+                del self.by_code[code]
+        self.add(after)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "documents": self.documents,

@@ -84,6 +84,16 @@ class Errors(StrEnum):
     # cross-article fusion (issue 12)
     EC060 = "[EC060] Invalid fusion option {option}={value!r}: {detail}."
     EC061 = "[EC061] Cannot fuse {what}: {detail}."
+    # poisoned documents and fairness (issue 15): one document's failure stays its own
+    EC070 = ("[EC070] Unusable document id {id} in {what}: it holds {detail}; an id must be text "
+             "without surrogates or control characters (it is never rewritten, so two ids cannot merge).")
+    EC071 = "[EC071] The linguistic parse failed on {what}: {detail}."
+    EC072 = "[EC072] The record of {what} could not be written as {fmt}: {detail}."
+    EC073 = "[EC073] The record of {what} could not be stored: {detail}."
+    EC074 = ("[EC074] The long-document worker stopped while coding {what} ({detail}); it is restarted "
+             "for the next document.")
+    EC075 = ("[EC075] Coding {what} ({size} characters) took longer than this server's budget of "
+             "{seconds} s; code it with 'eventcoder code', or start the server with a larger --max-seconds.")
 
     def format(self, *args: object, **kwargs: object) -> str:
         return self.value.format(*args, **kwargs)

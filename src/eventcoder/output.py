@@ -1,6 +1,8 @@
 """Writers: JSONL (one document record per line), CSV and Parquet (one row per event).
 
-Serialisation is separate from coding: writers take ``DocumentResult`` records only.
+Serialisation is separate from coding: writers take ``DocumentResult`` records only. A record
+that cannot be encoded (a lone surrogate a library caller put in a field, a value JSON or Arrow
+refuses) is replaced by its coded failure (EC072); the other records are written as usual.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import IO, Any
 from .errors import Errors, InputError
 from .records import DocumentResult, Event
 
-__all__ = ["EVENT_COLUMNS", "RecordWriter", "event_fields", "event_row", "format_from_path", "open_writer",
-           "parquet_path"]
+__all__ = ["EVENT_COLUMNS", "RecordWriter", "event_fields", "event_row", "format_from_path", "jsonl_line",
+           "open_writer", "parquet_path", "unwritable"]
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -183,30 +185,76 @@ def event_row(doc: DocumentResult, ev: Event) -> dict[str, Any]:
     return {k: row[k] for k in EVENT_COLUMNS}
 
 
+def unwritable(doc: DocumentResult, fmt: str, exc: BaseException) -> DocumentResult:
+    """The coded failure (EC072) that stands for a record no writer can encode, written in its place.
+    Its strings are escaped, so the failure itself always can be."""
+    from .ingest.sanitize import escape  # here: ingest imports trafilatura, which readers of records need not
+
+    what = escape(doc.source or doc.id)
+    message = Errors.EC072.format(what=what, fmt=fmt, detail=f"{type(exc).__name__}: {exc}")
+    return DocumentResult.failed(escape(doc.id), Errors.EC072.code, escape(message),
+                                 source=None if doc.source is None else escape(doc.source),
+                                 url=None if doc.url is None else escape(doc.url))
+
+
+def jsonl_line(doc: DocumentResult) -> tuple[str, DocumentResult]:
+    """The record's JSONL line and the record, or, when the record cannot be written (a string no
+    UTF-8 writer encodes, a value JSON has no form for), the line of its coded failure (EC072)
+    and that failure: one bad record never stops a file, and never leaves half a line."""
+    try:
+        line = json.dumps(doc.to_dict(), ensure_ascii=False) + "\n"
+        line.encode("utf-8")
+    except Exception as exc:  # this record only
+        doc = unwritable(doc, "JSON", exc)
+        line = json.dumps(doc.to_dict(), ensure_ascii=False) + "\n"
+    return line, doc
+
+
+def _encodable(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        for value in row.values():
+            if isinstance(value, str):
+                value.encode("utf-8")
+
+
 class RecordWriter:
-    """Writes records as they come (JSONL, CSV) or at close (Parquet needs the whole table)."""
+    """Writes records as they come (JSONL, CSV) or at close (Parquet needs the whole table).
+
+    ``write`` returns the record it wrote: the one given, or the coded failure (EC072) written
+    in place of a record that cannot be encoded, so a caller's counts match the file."""
 
     def __init__(self, fmt: str, stream: IO[str] | None, path: Path | None) -> None:
         self.fmt = fmt
         self.stream = stream
         self.path = path
         self._csv: csv.DictWriter[str] | None = None
-        self._rows: list[dict[str, Any]] = []
+        self._batches: list[Any] = []  # Parquet: one Arrow batch per document, checked as it comes
 
-    def write(self, doc: DocumentResult) -> None:
+    def write(self, doc: DocumentResult) -> DocumentResult:
         if self.fmt == "jsonl":
             assert self.stream is not None
-            self.stream.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
-            return
-        rows = [event_row(doc, ev) for ev in doc.events]
+            line, doc = jsonl_line(doc)
+            self.stream.write(line)
+            return doc
+        try:
+            rows = [event_row(doc, ev) for ev in doc.events]
+            if self.fmt == "csv":
+                _encodable(rows)
+            else:
+                import pyarrow as pa
+
+                batch = pa.RecordBatch.from_pylist(rows, schema=pa.schema(event_fields()))
+        except Exception as exc:  # this record only: it has no rows in the file, and counts as failed
+            return unwritable(doc, self.fmt.upper() if self.fmt == "csv" else "Parquet", exc)
         if self.fmt == "csv":
             assert self.stream is not None
             if self._csv is None:
                 self._csv = csv.DictWriter(self.stream, fieldnames=list(EVENT_COLUMNS))
                 self._csv.writeheader()
             self._csv.writerows(rows)
-        else:
-            self._rows.extend(rows)
+        elif rows:
+            self._batches.append(batch)
+        return doc
 
     def close(self) -> None:
         if self.fmt == "csv" and self._csv is None and self.stream is not None:
@@ -215,7 +263,7 @@ class RecordWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pylist(self._rows, schema=pa.schema(event_fields()))
+            table = pa.Table.from_batches(self._batches, schema=pa.schema(event_fields()))
             assert self.path is not None
             pq.write_table(table, self.path)
         if self.stream is not None:

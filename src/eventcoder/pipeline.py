@@ -2,8 +2,9 @@
 
 Stages, in order (each in its own module under ``stages/``): linguistic (spaCy) -> actors and
 entities -> dates -> places -> quantities -> attribution -> events -> assemble. Only records
-leave this module; a document whose coding raises becomes a failed record (EC010) and the
-batch goes on.
+leave this module; a document whose parse raises becomes a failed record (EC071), one whose
+stages raise another (EC010), and the batch goes on. Every article is first put under the text
+rules of ``ingest/sanitize.py`` (surrogates, control and zero-width characters, NUL, ids).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import __version__
 from .actordict import load_actor_dictionary
 from .errors import Errors
 from .gazetteer import Gazetteer
+from .ingest.sanitize import escape, sanitize_body, sanitize_item
 from .records import Article, DocumentResult, Place, content_id
 from .settings import Settings
 from .stages.actors import ActorResolver, extract_entities
@@ -25,11 +27,18 @@ from .stages.assemble import EventInputs, assemble_events
 from .stages.attribution import document_attribution
 from .stages.dates import extract_times
 from .stages.events import find_triggers
-from .stages.linguistic import load_nlp, parse_many
+from .stages.linguistic import load_nlp, parse_error, parse_many
 from .stages.places import extract_places, resolve_name
 from .stages.quantities import extract_quantities
 
 __all__ = ["Pipeline"]
+
+
+def _describe(exc: BaseException) -> str:
+    """An exception's type, text and the function it came from (for a failed record's message)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" ({frames[-1].name})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def _anchor(article: Article) -> date | None:
@@ -66,7 +75,7 @@ class Pipeline:
         """Convenience for library users: code one string with optional metadata."""
         return self.code(
             Article(
-                id=id or content_id(text),
+                id=id or content_id(sanitize_body(text)),  # the id the readers give the same text
                 text=text,
                 url=url,
                 publisher=publisher,
@@ -79,11 +88,13 @@ class Pipeline:
     def pipe(
         self, items: Iterable[Article | DocumentResult], batch_size: int | None = None
     ) -> Iterator[DocumentResult]:
-        """Code articles in input order; failed records from ingest pass through unchanged."""
+        """Code articles in input order; failed records from ingest pass through (escaped where
+        they quote a surrogate or a control character, so every writer can encode them)."""
         settings = self.settings
 
         def feed() -> Iterator[tuple[str, Article | DocumentResult]]:
-            for item in items:
+            for given in items:
+                item = sanitize_item(given)  # surrogates, controls, NUL, unusable ids (ingest/sanitize.py)
                 if isinstance(item, Article) and len(item.text) > settings.max_chars:
                     item = DocumentResult.failed(
                         item.id,
@@ -108,14 +119,22 @@ class Pipeline:
             if isinstance(item, DocumentResult):
                 yield item
                 continue
+            if (error := parse_error(doc)) is not None:  # spaCy failed on this document only
+                yield DocumentResult.failed(
+                    item.id,
+                    Errors.EC071.code,
+                    escape(Errors.EC071.format(what=item.source or item.id, detail=_describe(error))),
+                    source=item.source,
+                    url=item.url,
+                )
+                continue
             try:
                 yield self._code_doc(doc, item)
             except Exception as exc:  # one bad document never stops a batch
-                detail = f"{type(exc).__name__}: {exc} ({traceback.extract_tb(exc.__traceback__)[-1].name})"
                 yield DocumentResult.failed(
                     item.id,
                     "EC010",
-                    Errors.EC010.format(what=item.source or item.id, detail=detail),
+                    escape(Errors.EC010.format(what=item.source or item.id, detail=_describe(exc))),
                     source=item.source,
                     url=item.url,
                 )

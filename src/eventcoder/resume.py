@@ -40,6 +40,8 @@ from . import __version__
 from .batch import BatchSummary, Item, code_parallel
 from .errors import Errors, InputError
 from .ingest.readers import iter_items
+from .ingest.sanitize import escape
+from .output import jsonl_line
 from .records import DocumentResult
 from .settings import Settings
 
@@ -246,12 +248,15 @@ def _select(items: Iterable[Item], state: BatchState, retry_failed: bool,
     ok_sources = dict(state.ok_sources)
     seen: set[str] = set()
     for item in items:
-        failed_before = item.id in failed_ids or (item.source is not None and item.source in failed_sources)
-        if item.id in seen:
+        # the journal holds ids and sources as the pipeline wrote them: escaped where a path held
+        # bytes no encoding names (ingest/sanitize.py), so compare them so
+        doc_id, source = escape(item.id), None if item.source is None else escape(item.source)
+        failed_before = doc_id in failed_ids or (source is not None and source in failed_sources)
+        if doc_id in seen:
             skipped["duplicate id"] += 1
-        elif item.id in ok:
+        elif doc_id in ok:
             skipped["already coded"] += 1
-        elif item.source is not None and ok_sources.get(item.source, item.id) != item.id:
+        elif source is not None and ok_sources.get(source, doc_id) != doc_id:
             # the input changed after it was coded (its content-hash id moved): coding it again
             # would leave two records for one source, so it is counted, never silently dropped
             skipped[CHANGED_SINCE_CODED] += 1
@@ -260,7 +265,7 @@ def _select(items: Iterable[Item], state: BatchState, retry_failed: bool,
         elif failed_before and not retry_failed:
             skipped["failed before (use --retry-failed)"] += 1
         else:
-            seen.add(item.id)
+            seen.add(doc_id)
             yield item
 
 
@@ -299,6 +304,7 @@ def _run(paths: Sequence[str], settings: Settings, directory: Path, state: Batch
         results = wrap(results)
     part_no = state.next_part()
     pending: list[DocumentResult] = []
+    ok_lines: list[str] = []  # the serialized ok records of the part being gathered, in order
     last_flush = time.monotonic()
 
     def flush() -> None:
@@ -311,7 +317,7 @@ def _run(paths: Sequence[str], settings: Settings, directory: Path, state: Batch
         name = None
         if ok:
             name = f"part-{part_no:05d}.jsonl"
-            _atomic_write(directory / name, (_dumps(d.to_dict()) for d in ok))
+            _atomic_write(directory / name, ok_lines)
             part_no += 1
         failed_recs = [d.to_dict() for d in failed]
         entry = {"part": name, "ok": [[d.id, d.source] for d in ok], "failed": failed_recs}
@@ -335,8 +341,12 @@ def _run(paths: Sequence[str], settings: Settings, directory: Path, state: Batch
                 fh.flush()
                 os.fsync(fh.fileno())
         pending.clear()
+        ok_lines.clear()
 
-    for doc in results:
+    for coded in results:
+        line, doc = jsonl_line(coded)  # a record that cannot be written becomes its failure (EC072)
+        if doc.status == "ok":
+            ok_lines.append(line)
         summary.add(doc)
         pending.append(doc)
         if len(pending) >= part_size or time.monotonic() - last_flush >= flush_seconds:

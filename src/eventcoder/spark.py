@@ -42,7 +42,7 @@ import pyarrow as pa
 from eventcoder.batch import code_partition
 from eventcoder.errors import Errors, InputError
 from eventcoder.ingest.readers import article_from_record, input_kind, iter_articles, iter_jsonl_range
-from eventcoder.output import event_fields, event_row  # the Parquet writer's types
+from eventcoder.output import event_fields, event_row, unwritable  # the Parquet writer's types
 from eventcoder.records import Article, DocumentResult, Event
 from eventcoder.settings import Settings
 
@@ -136,15 +136,38 @@ def code_arrow_batches(batches: Iterable[pa.RecordBatch], settings: Settings) ->
                     yield from iter_articles([row["path"]], settings, skipped=counter)
 
     out: list[dict[str, Any]] = []
+    docs: list[DocumentResult] = []
     for doc in code_partition(items(), settings):
+        docs.append(doc)
         out.append(_doc_row(doc))
         if len(out) >= _OUT_BATCH:
-            yield pa.RecordBatch.from_pylist(out, schema=CODED_SCHEMA)
-            out = []
+            yield _coded_batch(out, docs)
+            out, docs = [], []
     out += [_skipped_row(path, reason, n)
             for path, counter in skipped for reason, n in sorted(counter.items())]
     if out:
-        yield pa.RecordBatch.from_pylist(out, schema=CODED_SCHEMA)
+        yield _coded_batch(out, docs)
+
+
+def _coded_batch(rows: list[dict[str, Any]], docs: list[DocumentResult]) -> pa.RecordBatch:
+    """The Arrow batch of coded rows; a row Arrow refuses is replaced by its document's coded
+    failure (EC072) and the others are kept (``docs[i]`` is the document of ``rows[i]``)."""
+    try:
+        return pa.RecordBatch.from_pylist(rows, schema=CODED_SCHEMA)
+    except Exception:  # one document's values: find it
+        kept = []
+        for i, row in enumerate(rows):
+            try:
+                pa.RecordBatch.from_pylist([row], schema=CODED_SCHEMA)
+            except Exception as exc:
+                if i < len(docs):
+                    row = _doc_row(unwritable(docs[i], "Parquet", exc))
+                else:  # a skipped row: its path held bytes no encoding names
+                    from eventcoder.ingest.sanitize import escape
+
+                    row = {**row, "source": escape(row["source"] or "")}
+            kept.append(row)
+        return pa.RecordBatch.from_pylist(kept, schema=CODED_SCHEMA)
 
 
 def _is_parquet(path: str) -> bool:

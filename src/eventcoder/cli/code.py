@@ -92,10 +92,12 @@ def run_code(args: argparse.Namespace) -> int:
         items = iter_items(args.paths, settings, skipped=summary.skipped)  # WARC pages extracted in workers
         results = code_parallel(items, settings, workers)
         for doc in _progress(results, total_all, show_progress):
-            writer.write(doc)
-            summary.add(doc)
+            written = writer.write(doc)  # the record, or its coded failure when it cannot be written
+            summary.add(written if isinstance(written, DocumentResult) else doc)
     finally:
         writer.close()
+    for before, after in getattr(writer, "unstored", ()):  # refused by the store: stored as failures
+        summary.amend(before, after)
     elapsed = time.perf_counter() - started
     if not args.quiet:
         rate = summary.documents / elapsed if elapsed > 0 else 0.0

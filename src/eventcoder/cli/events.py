@@ -50,22 +50,50 @@ class StoreWriter:
         self.quiet = quiet
         self._buffer: list[DocumentResult] = []
         self.stored = UpsertSummary()
+        self.unstored: list[tuple[DocumentResult, DocumentResult]] = []  # (record, its stored failure)
 
-    def write(self, doc: DocumentResult) -> None:
+    def write(self, doc: DocumentResult) -> DocumentResult:
         if self.also is not None:
-            self.also.write(doc)
+            doc = self.also.write(doc)
         self._buffer.append(doc)
         if len(self._buffer) >= _BATCH:
             self._flush()
+        return doc
 
     def _flush(self) -> None:
         if self._buffer:
-            got = self.store.upsert(self._buffer)
+            try:
+                got = self.store.upsert(self._buffer)
+            except Exception:  # one document's rows may be what the store refuses: find it (issue 15)
+                got = self._upsert_each(self._buffer)
             self._buffer = []
             s = self.stored
             self.stored = UpsertSummary(
                 s.documents + got.documents, s.events + got.events, s.replaced + got.replaced
             )
+
+    def _upsert_each(self, docs: list[DocumentResult]) -> UpsertSummary:
+        """Store ``docs`` one by one; a document the store refuses is stored as its coded failure
+        (EC073) and listed in ``unstored``. When the store refuses that too, it is the store that
+        fails, not the document: the error is raised."""
+        from ..ingest.sanitize import escape
+
+        total = UpsertSummary()
+        for doc in docs:
+            try:
+                got = self.store.upsert([doc])
+            except Exception as exc:
+                detail = f"{type(exc).__name__}: {exc}"
+                failure = DocumentResult.failed(
+                    escape(doc.id), Errors.EC073.code,
+                    escape(Errors.EC073.format(what=doc.source or doc.id, detail=detail)),
+                    source=None if doc.source is None else escape(doc.source),
+                    url=None if doc.url is None else escape(doc.url))
+                got = self.store.upsert([failure])
+                self.unstored.append((doc, failure))
+            total = UpsertSummary(total.documents + got.documents, total.events + got.events,
+                                  total.replaced + got.replaced)
+        return total
 
     def close(self) -> None:
         try:

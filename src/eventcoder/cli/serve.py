@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping
 
 from ..errors import Errors, InputError
+from ..server.longlane import DEFAULT_LONG_CHARS, DEFAULT_MAX_SECONDS
 from ..settings import Settings
 from .argtypes import positive_int
 
@@ -24,6 +25,16 @@ def _megabytes(value: str) -> float:
     if not 0 < mb <= 1024:
         raise argparse.ArgumentTypeError(f"{value!r} must be in (0, 1024]")
     return mb
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 1 <= seconds <= 86_400:
+        raise argparse.ArgumentTypeError(f"{value!r} must be in [1, 86400]")
+    return seconds
 
 
 def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,6 +56,12 @@ def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
                        help="allow browser calls from this origin (repeatable; default: CORS off)")
     serve.add_argument("--max-pending", type=positive_int, default=256, metavar="N",
                        help="documents that may wait for the pipeline; one more gets 503 (default 256)")
+    serve.add_argument("--long-chars", type=positive_int, default=DEFAULT_LONG_CHARS, metavar="N",
+                       help="documents of N characters or more are coded in a separate process, one at a "
+                       f"time, so short requests never wait behind them (default {DEFAULT_LONG_CHARS:,})")
+    serve.add_argument("--max-seconds", type=_seconds, default=DEFAULT_MAX_SECONDS, metavar="S",
+                       help="a long document still coding after S seconds is stopped and answered 422 "
+                       f"(EC075) (default {DEFAULT_MAX_SECONDS:g})")
     serve.set_defaults(func=_cmd_serve)
 
 
@@ -72,7 +89,8 @@ def run_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise InputError(Errors.EC025, feature=f"eventcoder serve ({exc.name})", extra="server") from None
     app = create_app(Settings(), db=args.db, api_keys=keys, max_body=int(args.max_body_mb * 1024 * 1024),
-                     cors_origins=tuple(args.cors_origin), max_pending=args.max_pending)
+                     cors_origins=tuple(args.cors_origin), max_pending=args.max_pending,
+                     long_chars=args.long_chars, max_seconds=args.max_seconds)
     app.state.coder.load()  # load the pipeline before listening: the first request is not slow
     store = f"store {args.db}" if args.db else "no store"
     auth = f"{len(keys)} API key(s) on POST" if keys else "no API key"

@@ -19,6 +19,7 @@ from dateutil import parser as dateparser
 
 from ..records import Article, content_id
 from ..settings import Settings
+from .sanitize import sanitize_body, sanitize_text
 
 __all__ = ["Byline", "Dateline", "build_article", "find_byline", "find_dateline", "normalize_date"]
 
@@ -267,7 +268,13 @@ def normalize_date(value: str) -> str | None:
 def build_article(text: str, *, settings: Settings, source: str | None, article_id: str | None = None,
                   url: str | None = None, title: str | None = None, publisher: str | None = None,
                   published: str | None = None) -> Article:
-    """Assemble an ``Article``: given fields first, then dateline/byline, then settings defaults."""
+    """Assemble an ``Article``: given fields first, then dateline/byline, then settings defaults.
+
+    Every string goes under the text rules of ``sanitize.py`` first (one character for one), so
+    the content id, the dateline and every offset are those of the text the record stores."""
+    text = sanitize_body(text)
+    url, title, publisher, published = (None if v is None else sanitize_text(v)
+                                        for v in (url, title, publisher, published))
     dateline = find_dateline(text)
     byline = find_byline(text)
     published_norm = normalize_date(published) if published else None

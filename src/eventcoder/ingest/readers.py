@@ -24,6 +24,7 @@ from ..records import Article, DocumentResult
 from ..settings import Settings
 from .html import extract_html
 from .metadata import build_article, normalize_date
+from .sanitize import sanitize_fields
 from .warc import WarcPage, read_warc
 
 __all__ = ["article_from_record", "binary_reason", "input_kind", "iter_articles", "iter_items",
@@ -333,6 +334,10 @@ def article_from_record(obj: dict[str, Any], settings: Settings, *, what: str, l
 
 
 def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: Settings) -> Item:
+    clean = sanitize_fields(obj, source or what)  # surrogates, controls, NUL, unusable ids
+    if isinstance(clean, DocumentResult):
+        return clean
+    obj = clean
     raw_id = obj.get("id")
     if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, str | int)):
         return _fail(source, Errors.EC012, source, field="id", line=number, what=what,

@@ -10,6 +10,7 @@ Routes: ``POST /api/code`` (the CLI's document record; ``store: true`` also writ
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,9 +28,10 @@ from ..errors import Errors, InputError
 from ..records import DocumentResult
 from ..settings import Settings
 from ..store.api import MAX_OFFSET
-from .coding import DEFAULT_MAX_PENDING, Busy, Coder, CodeRequest, article_from_request
+from .coding import DEFAULT_MAX_PENDING, Busy, Coder, CodeRequest, article_from_request, published_problem
+from .longlane import DEFAULT_LONG_CHARS, DEFAULT_MAX_SECONDS
 from .outlines import outlines_json
-from .problems import ApiError, BodyLimitMiddleware, install_error_handlers
+from .problems import ApiError, BodyLimitMiddleware, CatchAllMiddleware, install_error_handlers
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -39,7 +41,7 @@ __all__ = ["DEFAULT_MAX_BODY", "create_app"]
 DEFAULT_MAX_BODY = 5 * 1024 * 1024  # 5 MiB: a long article's HTML; raise with --max-body-mb
 STATIC = files("eventcoder.server") / "static"
 # what a failed ingest record means for the request: the client's input (422) unless it is ours
-_SERVER_SIDE = {"EC010"}
+_SERVER_SIDE = {"EC010", "EC071", "EC072", "EC074"}
 # the page may load only what this server serves (no CDN can creep in unnoticed)
 _SECURITY_HEADERS = [
     (b"content-security-policy",
@@ -65,6 +67,12 @@ class _SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _render(result: DocumentResult) -> bytes:
+    """The record as ``JSONResponse`` renders it (UTF-8 JSON, no ASCII escapes)."""
+    return json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False, indent=None,
+                      separators=(",", ":")).encode("utf-8")
 
 
 def event_query(
@@ -101,13 +109,17 @@ def create_app(
     *,
     pipeline: Pipeline | None = None,
     max_pending: int = DEFAULT_MAX_PENDING,
+    long_chars: int | None = DEFAULT_LONG_CHARS,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> FastAPI:
     """The application. ``db`` is a store path/URL (opened here, closed at shutdown) or an open
     ``Store``; ``api_keys`` guard every POST when given; ``pipeline`` reuses a loaded one;
-    ``max_pending`` documents may wait for the pipeline before ``POST /api/code`` answers 503."""
+    ``max_pending`` documents may wait for the pipeline before ``POST /api/code`` answers 503;
+    documents of ``long_chars`` characters or more are coded in the long-document lane (``None``:
+    none), each within ``max_seconds`` (EC075 beyond)."""
     settings = settings or Settings()
     keys = tuple(k for k in api_keys if k)
-    coder = Coder(settings, pipeline, max_pending=max_pending)
+    coder = Coder(settings, pipeline, max_pending=max_pending, long_chars=long_chars, max_seconds=max_seconds)
     owns_store = isinstance(db, str)
     store: Any = None
     if owns_store:
@@ -135,6 +147,7 @@ def create_app(
     app.state.coder = coder
     app.state.store = store
     install_error_handlers(app)
+    app.add_middleware(CatchAllMiddleware)  # innermost: an unexpected error never closes the connection
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
     app.add_middleware(_SecurityHeaders)
     if cors_origins:
@@ -165,7 +178,11 @@ def create_app(
               summary="Code one document; the record `eventcoder code` writes")
     async def code(body: CodeRequest) -> Response:
         target = need_store("store documents") if body.store else None
-        item = article_from_request(body, settings)
+        if (problem := published_problem(body.published)) is not None:  # as the CLI's --published
+            raise ApiError(422, Errors.EC041, {"code": Errors.EC020.code, "message": problem},
+                           detail=f"published: {problem}")
+        # HTML extraction of a large page takes a while: off the event loop
+        item = await run_in_threadpool(article_from_request, body, settings)
         try:
             result: DocumentResult = item if isinstance(item, DocumentResult) else await coder.code(item)
         except Busy as busy:
@@ -177,7 +194,10 @@ def create_app(
             raise ApiError(status, Errors.EC047, result.error.to_dict(), detail=result.error.message)
         if target is not None:
             await run_in_threadpool(target.upsert, [result])
-        return JSONResponse(result.to_dict(), headers={"X-Eventcoder-Stored": "1" if target else "0"})
+        # a long document's record runs to megabytes: rendered off the event loop
+        content = await run_in_threadpool(_render, result)
+        return Response(content, media_type="application/json",
+                        headers={"X-Eventcoder-Stored": "1" if target else "0"})
 
     @app.get("/api/events", tags=["store"], summary="Stored events matching the filters, paginated")
     async def events(

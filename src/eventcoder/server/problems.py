@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import Errors, EventcoderError
 
-__all__ = ["ApiError", "BodyLimitMiddleware", "error_body", "install_error_handlers"]
+__all__ = ["ApiError", "BodyLimitMiddleware", "CatchAllMiddleware", "error_body", "install_error_handlers"]
 
 _LOG = logging.getLogger("eventcoder.server")
 # HTTP status -> the code used when only the status is known (Starlette's own 404, 405, ...)
@@ -112,6 +112,41 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(EventcoderError, _coded)
     app.add_exception_handler(Exception, _unexpected)
+
+
+class CatchAllMiddleware:
+    """Answer an unexpected exception with the 500 shape (EC049) and keep the connection.
+
+    Starlette's outermost middleware answers a 500 and then raises the exception again for the
+    server to log, and uvicorn closes a connection whose application raised after answering, so
+    a client's next request on the same keep-alive connection failed too (issue 15). This one
+    sits inside it: it logs the exception, answers, and returns normally. An exception after the
+    response has started cannot be answered and is raised as before.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            _LOG.error("unexpected error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
+            response = _respond(500, Errors.EC049.code, Errors.EC049.format(detail=type(exc).__name__))
+            await response(scope, receive, send)
 
 
 class BodyTooLarge(StarletteHTTPException):

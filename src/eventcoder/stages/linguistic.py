@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Span
 
 from ..errors import Errors, InputError
 
-__all__ = ["doc_ents", "doc_text", "ents_in", "load_nlp", "parse", "parse_many", "split_chunks"]
+__all__ = ["PARSE_ERROR", "doc_ents", "doc_text", "ents_in", "load_nlp", "parse", "parse_error", "parse_many",
+           "split_chunks"]
 
 T = TypeVar("T")
 
@@ -99,14 +100,67 @@ def split_chunks(text: str, size: int) -> list[str]:
     return pieces
 
 
+PARSE_ERROR = "eventcoder.parse_error"
+
+
+def parse_error(doc: Doc) -> BaseException | None:
+    """The exception that stopped this document's parse (``parse_many`` then yields an empty
+    ``Doc`` in its place), or None."""
+    error = doc.user_data.get(PARSE_ERROR)
+    return error if isinstance(error, BaseException) else None
+
+
 def parse(nlp: Language, text: str, chunk_chars: int = 100_000) -> Doc:
-    return next(parse_many(nlp, [(text, None)], chunk_chars))[0]
+    doc = next(parse_many(nlp, [(text, None)], chunk_chars))[0]
+    if (error := parse_error(doc)) is not None:
+        raise error
+    return doc
+
+
+def _merge(parts: list[Doc], text: str) -> Doc:
+    merged = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+    merged.user_data["eventcoder.text"] = text
+    return merged
+
+
+def _parse_alone(nlp: Language, text: str, chunk_chars: int) -> Doc:
+    """One document on its own, chunk by chunk; an exception becomes an empty ``Doc`` carrying it."""
+    try:
+        return _merge([nlp(chunk) for chunk in split_chunks(text, chunk_chars)], text)
+    except Exception as exc:  # this document only: the caller turns it into a coded failure
+        failed = Doc(nlp.vocab)
+        failed.user_data[PARSE_ERROR] = exc
+        return failed
+
+
+def _minibatches(
+    pieces: list[tuple[str, T]], batch_size: int, max_chars: int
+) -> Iterator[list[tuple[str, T]]]:
+    """Consecutive runs of at most ``batch_size`` pieces and about ``max_chars`` characters: the
+    parser holds a whole minibatch in memory, so a long document's chunks go through a few at a
+    time (a 200,000-character document peaked at 800 MB in minibatches of 32 chunks, 230 MB in
+    20,000-character ones)."""
+    batch: list[tuple[str, T]] = []
+    size = 0
+    for piece in pieces:
+        if batch and (len(batch) >= batch_size or size + len(piece[0]) > max_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(piece)
+        size += len(piece[0])
+    if batch:
+        yield batch
 
 
 def parse_many(
     nlp: Language, items: Iterable[tuple[str, T]], chunk_chars: int = 100_000, batch_size: int = 32
 ) -> Iterator[tuple[Doc, T]]:
-    """``nlp.pipe`` with context kept attached, splitting long texts into chunks."""
+    """``nlp.pipe`` with context kept attached, splitting long texts into chunks.
+
+    A document whose parse raises does not stop the others: when ``nlp.pipe`` fails on a batch,
+    the documents of that batch not yet yielded are parsed again one by one, and the culprit is
+    yielded as an empty ``Doc`` whose ``parse_error`` is the exception (input order is kept).
+    """
     pending: list[tuple[str, T]] = []
 
     def flush() -> Iterator[tuple[Doc, T]]:
@@ -116,13 +170,19 @@ def parse_many(
             for chunk_no, chunk in enumerate(chunks):
                 expanded.append((chunk, (idx, len(chunks) - chunk_no - 1)))
         parts: list[Doc] = []
-        for doc, (idx, remaining) in nlp.pipe(expanded, as_tuples=True, batch_size=batch_size):
-            parts.append(doc)
-            if remaining == 0:
-                merged = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
-                merged.user_data["eventcoder.text"] = pending[idx][0]
-                parts = []
-                yield merged, pending[idx][1]
+        done = 0  # documents of this batch already yielded
+        try:
+            for group in _minibatches(expanded, batch_size, chunk_chars):
+                for doc, (idx, remaining) in nlp.pipe(group, as_tuples=True, batch_size=len(group)):
+                    parts.append(doc)
+                    if remaining == 0:
+                        merged, parts = _merge(parts, pending[idx][0]), []
+                        done = idx + 1
+                        yield merged, pending[idx][1]
+        except Exception:  # one document broke the batch: find it by parsing the rest one by one
+            for idx in range(done, len(pending)):
+                text, context = pending[idx]
+                yield _parse_alone(nlp, text, chunk_chars), context
         pending.clear()
 
     for item in items:

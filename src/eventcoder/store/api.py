@@ -279,10 +279,16 @@ class Store:
     def upsert(self, docs: Iterable[DocumentResult]) -> UpsertSummary:
         """Store documents (failed ones too, with their error code). A document already stored
         is replaced whole: its old rows are deleted and the new ones written in one transaction.
-        The same id twice in ``docs`` keeps the last."""
+        The same id twice in ``docs`` is stored once when the texts agree; with different texts
+        nothing is written and InputError EC080 says which (``duplicates.py``: never silent)."""
+        from ..duplicates import fingerprint
+
         latest: dict[str, DocumentResult] = {}
         for doc in docs:
-            latest[doc.id] = doc
+            first = latest.setdefault(doc.id, doc)
+            if first is not doc and fingerprint(first) != fingerprint(doc):
+                raise InputError(Errors.EC080, id=doc.id, what=doc.source or "a document",
+                                 first=first.source or "an earlier document in the same call")
         ids = sorted(latest)
         total = UpsertSummary()
         for start in range(0, len(ids), _CHUNK):

@@ -99,7 +99,8 @@ def test_decode_declared_charsets_http_then_meta_with_whatwg_aliases() -> None:
     text = NATIVE["cp1251"]
     data = text.encode("cp1251")
     got = decode(data, declared="windows-1251")
-    assert isinstance(got, Decoded) and got.text == text and got.encoding == TextEncoding("cp1251", 1.0, "http")
+    assert isinstance(got, Decoded) and got.text == text
+    assert got.encoding == TextEncoding("cp1251", 1.0, "http")
     page = b'<html><head><meta charset="koi8-r"></head><body>' + text.encode("koi8_r") + b"</body></html>"
     got = decode(page, html=True)
     assert isinstance(got, Decoded) and text in got.text and got.encoding.method == "meta"
@@ -113,7 +114,7 @@ def test_decode_declared_charsets_http_then_meta_with_whatwg_aliases() -> None:
 
 def test_decode_binary_rule_nul_and_share_of_controls() -> None:
     assert decode(b"\x00\x01\x02PK\x03\x04" * 50) == NotText("EC002", "contains NUL bytes")
-    assert decode("text\x00with a NUL".encode()) == NotText("EC002", "contains NUL bytes")
+    assert decode(b"text\x00with a NUL") == NotText("EC002", "contains NUL bytes")
     heavy = decode(b"\x01\x02\x03\x04abc\x05\x06\x07\x08" * 50)
     assert isinstance(heavy, NotText) and heavy.code == "EC002" and "control characters" in heavy.detail
     # 30% is the line: a text with fewer control characters is text, in any script
@@ -158,7 +159,8 @@ def test_decode_text_files_in_every_encoding_code_correctly(tmp_path: Path) -> N
 
 def test_decode_html_files_without_a_declared_charset(tmp_path: Path) -> None:
     story = NATIVE["cp1251"] + " " + ENGLISH
-    page = f"<html><head><title>Новости</title></head><body><article><p>{story}</p><p>{story}</p></article></body></html>"
+    page = (f"<html><head><title>Новости</title></head><body><article><p>{story}</p><p>{story}</p>"
+            "</article></body></html>")
     plain = tmp_path / "a_plain.html"
     plain.write_bytes(page.encode("cp1251"))
     declared = tmp_path / "b_meta.html"
@@ -231,7 +233,8 @@ def test_decode_warc_payloads_without_a_declared_charset(tmp_path: Path) -> None
                  ("https://news.example/zh", page(NATIVE["gb18030"]).encode("gb18030"), "text/html"),
                  ("https://news.example/de", page(NATIVE["latin-1"]).encode("utf-16"), "text/html")])
     items = list(iter_articles([str(path)], Settings()))
-    got = [(i.url, i.encoding.name, i.encoding.method) for i in items if isinstance(i, Article) and i.encoding]
+    got = [(i.url, i.encoding.name, i.encoding.method) for i in items
+           if isinstance(i, Article) and i.encoding]
     assert got == [("https://news.example/ru", "cp1251", "detected"),
                    ("https://news.example/ar", "cp1256", "detected"),
                    ("https://news.example/zh", "gb18030", "detected"),

@@ -62,7 +62,8 @@ def test_duplicates_filter_same_text_other_text_and_suffix(code: Any) -> None:
     conflict = fail(other)
     assert conflict is not None and conflict.status == "failed" and conflict.error is not None
     assert conflict.error.code == "EC080" and conflict.id == _suffixed("a", CLASH)
-    assert "'a'" in conflict.error.message and "f#L5" in conflict.error.message and "f#L1" in conflict.error.message
+    message = conflict.error.message
+    assert "'a'" in message and "f#L5" in message and "f#L1" in message
     assert conflict.source == "f#L5"
     assert fail(other) is None and fail.duplicates == 2  # the same other text again: a duplicate of it
 
@@ -174,7 +175,8 @@ def test_duplicates_failed_record_and_a_later_text_under_its_id(tmp_path: Path) 
     out = tmp_path / "out.jsonl"
     assert main(["code", str(src), "-o", str(out), "--workers", "1", "--quiet"]) == ExitCode.ALL_FAILED
     recs = _records(out)
-    assert [(r["id"], r["error"]["code"]) for r in recs] == [("x", "EC001"), (_suffixed("x", ARREST), "EC080")]
+    assert [(r["id"], r["error"]["code"]) for r in recs] == [
+        ("x", "EC001"), (_suffixed("x", ARREST), "EC080")]
 
 
 # ---------------------------------------------------------------- --output-dir, across resumes

@@ -449,6 +449,14 @@ class Store:
             out["reports"] = int(n_reports)
         return out
 
+    def document_index(self) -> dict[str, tuple[str, int]]:
+        """Every stored document id with its status and its number of events rows (for checks of
+        what a store holds: the load and crash tests, a user's audit)."""
+        with self._guard(), self._db.read() as tx:
+            rows = tx.fetchall("SELECT d.doc_id, d.status, (SELECT count(*) FROM events e "
+                               "WHERE e.doc_id = d.doc_id) FROM documents d")
+        return {str(i): (str(s), int(n)) for i, s, n in rows}
+
     def table_counts(self) -> dict[str, int]:
         """Rows per table."""
         with self._guard(), self._db.read() as tx:

@@ -12,6 +12,7 @@ SQL is written once with ``?`` placeholders; the PostgreSQL side rewrites them t
 from __future__ import annotations
 
 import queue
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -99,7 +100,12 @@ class DuckDBBackend:
         try:
             self._con = duckdb.connect(path)
         except (duckdb.Error, OSError) as exc:
-            raise InputError(Errors.EC030, target=path, detail=str(exc).splitlines()[0]) from None
+            detail = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if "Could not set lock" in detail:  # DuckDB: one process per file; the file is untouched
+                pid = re.search(r"\(PID (\d+)\)", detail)
+                raise InputError(Errors.EC082, target=path,
+                                 holder=f" (PID {pid.group(1)})" if pid else "") from None
+            raise InputError(Errors.EC030, target=path, detail=detail) from None
         self._lock = threading.RLock()
         self._duck_error: type[Exception] = duckdb.Error
 

@@ -47,7 +47,7 @@ ACTS = [
     "Thousands of workers marched in {city} on Friday to demand higher wages; {n} were detained.",
     "Troops clashed with rebels near {city} on Wednesday, and {n} soldiers were wounded.",
 ]
-TYPES = ["ARREST", "ASSAULT", "PROTEST", "FIGHT"]
+TYPES = ["COERCE", "ASSAULT", "PROTEST", "MOBILIZE"]
 
 
 def article(i: int) -> str:

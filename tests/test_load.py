@@ -165,3 +165,79 @@ def test_load_two_writers_on_one_duckdb_file(tmp_path: Path) -> None:
     assert won
     with open_store(race) as store:
         assert sorted(store.document_index()) == sorted(f"{p}{i}" for p in won for i in range(3))
+
+
+# ---------------------------------------------------------------- the store under concurrent calls
+
+
+def _coded(pipeline: object, n: int, first: int = 0) -> list:
+    from eventcoder.records import Article
+
+    return list(pipeline.pipe([Article(id=f"g{i}", text=load.article(i), published=load.PUBLISHED)  # type: ignore[attr-defined]
+                               for i in range(first, first + n)]))
+
+
+def test_load_store_group_commit_counts_and_isolates_a_failing_call(
+    pipeline: object, target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Concurrent ``upsert`` calls are committed together, each gets its own counts, and a call
+    whose write fails fails alone (the group is written again call by call)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from eventcoder.errors import EventcoderError, Errors
+    from eventcoder.store import open_store
+    from eventcoder.store.api import Store
+
+    docs = _coded(pipeline, 40)
+    real = Store._write_chunk
+
+    def flaky(self: Store, chunk: list) -> set[str]:
+        if any(d.id == "g13" for d in chunk):
+            raise EventcoderError(Errors.EC037, target="test", detail="g13 cannot be written")
+        return real(self, chunk)
+
+    monkeypatch.setattr(Store, "_write_chunk", flaky)
+    with open_store(target) as store:
+        gate = threading.Barrier(40)
+
+        def one(doc: object) -> object:
+            gate.wait(timeout=60)
+            try:
+                return store.upsert([doc])  # type: ignore[list-item]
+            except EventcoderError as exc:
+                return exc
+
+        with ThreadPoolExecutor(40) as pool:
+            results = list(pool.map(one, docs))
+        failed = [d.id for d, r in zip(docs, results, strict=True) if isinstance(r, EventcoderError)]
+        assert failed == ["g13"]
+        assert all(r.documents == 1 and r.events == len({e.id for e in d.events})  # type: ignore[union-attr]
+                   for d, r in zip(docs, results, strict=True) if d.id != "g13")
+        index = store.document_index()
+        assert sorted(index) == sorted(d.id for d in docs if d.id != "g13")
+        assert all(index[d.id][1] == len(d.events) for d in docs if d.id != "g13")
+
+
+def test_load_duckdb_reads_do_not_wait_for_a_write(pipeline: object, tmp_path: Path) -> None:
+    from eventcoder.store import EventQuery, open_store
+
+    with open_store(str(tmp_path / "r.duckdb")) as store:
+        store.upsert(_coded(pipeline, 5))
+        writing = threading.Event()
+        release = threading.Event()
+
+        def long_write() -> None:
+            with store._db.transaction():  # holds the writer as a long upsert would
+                writing.set()
+                release.wait(30)
+
+        holder = threading.Thread(target=long_write)
+        holder.start()
+        try:
+            assert writing.wait(10)
+            started = time.perf_counter()
+            rows = store.events(EventQuery(), limit=100)
+            assert time.perf_counter() - started < 5 and len(rows) >= 5
+        finally:
+            release.set()
+            holder.join(30)

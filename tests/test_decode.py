@@ -141,10 +141,11 @@ def test_decode_text_files_in_every_encoding_code_correctly(tmp_path: Path) -> N
         path = tmp_path / f"{len(cases):02d}_{codec}.txt"
         path.write_bytes(_doc(native).encode(codec))
         cases.append((path, _doc(native), DETECTED_AS[codec]))
-    for codec, name in (("utf-16", "utf-16-le"), ("utf-32", "utf-32-le")):
+    for codec, name, native in (("utf-16", "utf-16-le", "cp1256"), ("utf-32", "utf-32-le", "gb18030")):
         path = tmp_path / f"{len(cases):02d}_{codec}.txt"
-        path.write_bytes(_doc(NATIVE["cp1251"]).encode(codec))  # Python writes the mark
-        cases.append((path, _doc(NATIVE["cp1251"]), name))
+        text = _doc(NATIVE[native] + " " + NATIVE["cp1251"])  # not the text of another file (one id each)
+        path.write_bytes(text.encode(codec))  # Python writes the mark
+        cases.append((path, text, name))
     mixed = tmp_path / f"{len(cases):02d}_mixed.txt"
     mixed.write_bytes(MIXED.encode())
     cases.append((mixed, MIXED, "utf-8"))

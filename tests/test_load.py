@@ -22,6 +22,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -170,21 +171,21 @@ def test_load_two_writers_on_one_duckdb_file(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the store under concurrent calls
 
 
-def _coded(pipeline: object, n: int, first: int = 0) -> list:
+def _coded(pipeline: Any, n: int) -> list[Any]:
     from eventcoder.records import Article
 
-    return list(pipeline.pipe([Article(id=f"g{i}", text=load.article(i), published=load.PUBLISHED)  # type: ignore[attr-defined]
-                               for i in range(first, first + n)]))
+    return list(pipeline.pipe([Article(id=f"g{i}", text=load.article(i), published=load.PUBLISHED)
+                               for i in range(n)]))
 
 
 def test_load_store_group_commit_counts_and_isolates_a_failing_call(
-    pipeline: object, target: str, monkeypatch: pytest.MonkeyPatch
+    pipeline: Any, target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Concurrent ``upsert`` calls are committed together, each gets its own counts, and a call
     whose write fails fails alone (the group is written again call by call)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from eventcoder.errors import EventcoderError, Errors
+    from eventcoder.errors import Errors, EventcoderError
     from eventcoder.store import open_store
     from eventcoder.store.api import Store
 
@@ -200,10 +201,10 @@ def test_load_store_group_commit_counts_and_isolates_a_failing_call(
     with open_store(target) as store:
         gate = threading.Barrier(40)
 
-        def one(doc: object) -> object:
+        def one(doc: Any) -> Any:
             gate.wait(timeout=60)
             try:
-                return store.upsert([doc])  # type: ignore[list-item]
+                return store.upsert([doc])
             except EventcoderError as exc:
                 return exc
 
@@ -211,14 +212,14 @@ def test_load_store_group_commit_counts_and_isolates_a_failing_call(
             results = list(pool.map(one, docs))
         failed = [d.id for d, r in zip(docs, results, strict=True) if isinstance(r, EventcoderError)]
         assert failed == ["g13"]
-        assert all(r.documents == 1 and r.events == len({e.id for e in d.events})  # type: ignore[union-attr]
+        assert all(r.documents == 1 and r.events == len({e.id for e in d.events})
                    for d, r in zip(docs, results, strict=True) if d.id != "g13")
         index = store.document_index()
         assert sorted(index) == sorted(d.id for d in docs if d.id != "g13")
         assert all(index[d.id][1] == len(d.events) for d in docs if d.id != "g13")
 
 
-def test_load_duckdb_reads_do_not_wait_for_a_write(pipeline: object, tmp_path: Path) -> None:
+def test_load_duckdb_reads_do_not_wait_for_a_write(pipeline: Any, tmp_path: Path) -> None:
     from eventcoder.store import EventQuery, open_store
 
     with open_store(str(tmp_path / "r.duckdb")) as store:

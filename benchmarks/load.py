@@ -291,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         statuses = ", ".join(f"{s}: {n}" for s, n in result["statuses"][kind].items())
         print(f"| `{kind}` | {sum(result['statuses'][kind].values())} | {statuses} | {lat['p50']} | "
               f"{lat['p95']} | {lat['p99']} | {lat['max']} |")
-    print("store:", json.dumps(result["store"]))
+    store = {k: len(v) if isinstance(v, list) else v for k, v in result["store"].items()}
+    print("store (lists as counts):", json.dumps(store))
     return 0
 
 

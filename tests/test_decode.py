@@ -115,6 +115,8 @@ def test_decode_declared_charsets_http_then_meta_with_whatwg_aliases() -> None:
 def test_decode_binary_rule_nul_and_share_of_controls() -> None:
     assert decode(b"\x00\x01\x02PK\x03\x04" * 50) == NotText("EC002", "contains NUL bytes")
     assert decode(b"text\x00with a NUL") == NotText("EC002", "contains NUL bytes")
+    long_page = ("<p>" + ENGLISH + "</p>\n") * 200 + "<script>\x00</script>"  # a stray NUL far in
+    assert isinstance(decode(long_page.encode(), html=True), Decoded)
     heavy = decode(b"\x01\x02\x03\x04abc\x05\x06\x07\x08" * 50)
     assert isinstance(heavy, NotText) and heavy.code == "EC002" and "control characters" in heavy.detail
     # 30% is the line: a text with fewer control characters is text, in any script

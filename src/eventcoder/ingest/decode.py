@@ -19,9 +19,10 @@ order, the first that applies winning:
    encoding decodes the bytes to other text about as cleanly (a short Latin-1 text reads as
    cp1250 too).
 
-**The binary rule.** Once decoded, a document is binary (EC002) when it contains a NUL character
-(U+0000) or when more than 30% of its first 8,192 characters are control characters other than
-tab, line feed, vertical tab, form feed, carriage return and escape (C0, DEL and C1 controls).
+**The binary rule.** Once decoded, a document is binary (EC002) when its first 8,192 characters
+hold a NUL character (U+0000) or are more than 30% control characters other than tab, line feed,
+vertical tab, form feed, carriage return and escape (C0, DEL and C1 controls). Binary files show
+it at once; a stray NUL deep in a long page does not refuse the page.
 Bytes with NULs that no byte-order mark or UTF-16/32 pattern explains are binary without further
 ado. Bytes no encoding decodes at all fail with EC081. A few control characters in a text, in any
 script, never make it binary; cleaning them is ``sanitize``'s job, after decoding.
@@ -150,9 +151,9 @@ def _detect(data: bytes, final: bool) -> Decoded | None:
 
 def _binary(text: str) -> str | None:
     """The binary rule on decoded text (see the module's docstring), or None for text."""
-    if "\x00" in text:
-        return "contains NUL bytes"
     head = text[:SNIFF_BYTES]
+    if "\x00" in head:
+        return "contains NUL bytes"
     controls = len(_NON_TEXT.findall(head))
     if head and controls / len(head) > _CONTROL_SHARE:
         return f"{controls / len(head):.0%} control characters"

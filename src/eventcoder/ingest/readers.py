@@ -65,10 +65,10 @@ def _fail(doc_id: str, error: Errors, source: str, url: str | None = None,
     return DocumentResult.failed(doc_id, error.code, error.format(**kwargs), source=source, url=url)
 
 
-def _not_text(why: NotText, what: str, source: str, doc_id: str | None = None) -> DocumentResult:
+def _not_text(why: NotText, what: str, source: str) -> DocumentResult:
     """EC002 (binary) or EC081 (no encoding decodes it) for ``what``."""
     error = Errors.EC002 if why.code == "EC002" else Errors.EC081
-    return _fail(doc_id or source, error, source, what=what, detail=why.detail)
+    return _fail(source, error, source, what=what, detail=why.detail)
 
 
 def _unreadable(path: str, exc: OSError) -> DocumentResult:

@@ -59,7 +59,7 @@ def test_cli_code_bad_inputs_fail_with_codes_and_batch_goes_on(
         ("ok", None),  # 01_good
         ("failed", "EC001"),  # empty file
         ("failed", "EC002"),  # binary
-        ("failed", "EC003"),  # invalid UTF-8
+        ("ok", None),  # Latin-1: decoded as cp1252 (issue 14)
         ("ok", None),  # j1
         ("failed", "EC004"),  # malformed JSON line
         ("failed", "EC005"),  # line without text
@@ -68,7 +68,7 @@ def test_cli_code_bad_inputs_fail_with_codes_and_batch_goes_on(
         ("failed", "EC007"),  # 5 MB text over the default limit
         ("failed", "EC008"),  # missing path
     ]
-    assert "documents in: 11, ok: 3, failed: 8" in err
+    assert "documents in: 11, ok: 4, failed: 7" in err
     assert "EC008: 1" in err and "events found:" in err
     for r in recs:
         if r["status"] == "failed":

@@ -179,8 +179,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "blank": ("blank.txt", b" \n\t\r\n  "),
         "binary": ("img.txt", bytes(range(256)) * 4),
         "controls": ("ctl.txt", b"\x01\x02\x03\x04abc\x05\x06\x07\x08" * 50),
-        "utf16": ("u16.txt", "hello".encode("utf-16")),
-        "badutf8": ("latin.txt", "caf\u00e9 ol\u00e9".encode("latin-1")),
+        "undecodable": ("junk.txt", bytes(range(1, 256)) * 4),  # no NUL, and no encoding fits
+
         "nohtml": ("empty.html",
                    b"<html><head><title>t</title><script>var x = 1;</script></head><body></body></html>"),
         "badgz": ("broken.txt.gz", gzip.compress(GOOD_1.encode() * 50)[:40]),
@@ -190,12 +190,12 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     for key, (name, data) in files.items():
         (tmp_path / name).write_bytes(data)
         out[key] = (tmp_path / name, "")
-    codes = {"empty": "EC001", "blank": "EC001", "binary": "EC002", "controls": "EC002", "utf16": "EC002",
-             "badutf8": "EC003", "nohtml": "EC006", "badgz": "EC011", "notgz": "EC011"}
+    codes = {"empty": "EC001", "blank": "EC001", "binary": "EC002", "controls": "EC002",
+             "undecodable": "EC081", "nohtml": "EC006", "badgz": "EC011", "notgz": "EC011"}
     return {k: (p, codes[k]) for k, (p, _) in out.items()}
 
 
-@pytest.mark.parametrize("kind", ["empty", "blank", "binary", "controls", "utf16", "badutf8", "nohtml",
+@pytest.mark.parametrize("kind", ["empty", "blank", "binary", "controls", "undecodable", "nohtml",
                                   "badgz", "notgz", "missing"])
 def test_ingest_bad_input_fails_with_code_and_batch_goes_on(tmp_path: Path, settings: Settings,
                                                             kind: str) -> None:
@@ -215,11 +215,16 @@ def test_ingest_bad_input_fails_with_code_and_batch_goes_on(tmp_path: Path, sett
 
 
 def test_ingest_invalid_utf8_reports_byte_position(tmp_path: Path, settings: Settings) -> None:
-    path = tmp_path / "bad.txt"
-    path.write_bytes(b"abcdef\xff tail")
-    [failed] = _run([path], settings)
+    """A JSONL file is UTF-8 when its first 8 KiB are (issue 14: a text file in another encoding is
+    decoded, not refused); a later line that is not UTF-8 fails alone, with its byte."""
+    path = tmp_path / "bad.jsonl"
+    good = json.dumps({"text": GOOD_1}).encode() + b"\n"
+    path.write_bytes(good * 200 + b'{"text": "abcdef\xff tail"}\n' + good)
+    items = _run([path], settings)
+    assert _codes(items) == ["ok"] * 200 + ["EC003", "ok"]
+    failed = items[200]
     assert isinstance(failed, DocumentResult) and failed.error is not None
-    assert failed.error.code == "EC003" and "at byte 6" in failed.error.message
+    assert "line 201" in failed.error.message and "at byte 16" in failed.error.message
 
 
 def test_ingest_unreadable_file_ec009(tmp_path: Path, settings: Settings,

@@ -258,6 +258,16 @@ def test_jsonl_line_of_a_clean_record_is_the_plain_dump(pipeline: Any) -> None:
     assert same is doc and line == json.dumps(doc.to_dict(), ensure_ascii=False) + "\n"
 
 
+def test_jsonl_line_escapes_unicode_line_separators(pipeline: Any) -> None:
+    """U+2028/U+2029 are valid raw in JSON strings, but a reader that splits on Unicode line
+    breaks (``str.splitlines``) would cut the record: the line escapes them, and reads back equal."""
+    doc = pipeline.code_text("Police arrested 12 protesters in Lagos on Monday.\u2028Officials said\u2029so.")
+    line, same = jsonl_line(doc)
+    assert same is doc and "\u2028" not in line and "\u2029" not in line
+    assert len(line.splitlines()) == 1
+    assert json.loads(line) == doc.to_dict()
+
+
 class _PickyStore:
     """A store whose database refuses the rows of one document (as PostgreSQL refuses a value)."""
 

@@ -71,8 +71,10 @@ def test_server_code_equals_cli_record(client: TestClient, tmp_path: Path) -> No
     response = client.post("/api/code", json={"text": EXAMPLE.read_text(encoding="utf-8")})
     assert response.status_code == 200
     api = response.json()
-    assert api["source"] is None and cli["source"] == str(EXAMPLE)  # the one field that says where from
-    cli["source"] = None
+    assert api["source"] is None and cli["source"] == str(EXAMPLE)  # the fields that say where from
+    assert api["encoding"] is None
+    assert cli["encoding"] == {"name": "utf-8", "confidence": 1.0, "method": "utf-8"}
+    cli["source"] = cli["encoding"] = None
     assert api == cli
     assert api["published"] == "2024-03-04" and len(api["events"]) >= 4
     assert response.headers["x-eventcoder-stored"] == "0"
@@ -106,8 +108,8 @@ def test_server_code_founding_article_then_query_store(
     assert response.status_code == 200 and response.headers["x-eventcoder-stored"] == "1"
     record = response.json()
     expected = pipeline.code(article).to_dict()  # what `eventcoder code` writes for the file
-    assert expected["source"] == str(seed)
-    assert record == {**expected, "source": None}
+    assert expected["source"] == str(seed) and expected["encoding"]["name"] == "utf-8"
+    assert record == {**expected, "source": None, "encoding": None}
     page = store_client.get("/api/events", params={"country": "ARM", "type": "ASSAULT"})
     assert page.status_code == 200
     rows = page.json()["events"]

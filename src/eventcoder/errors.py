@@ -81,6 +81,13 @@ class Errors(StrEnum):
     EC054 = "[EC054] Spark cannot read input {what}: {detail}."
     EC055 = ("[EC055] The server is busy: {pending} documents are waiting to be coded (the limit is "
              "{limit}); retry later.")
+    # reliability: encodings, duplicate ids, concurrent stores (issue 14)
+    EC080 = ("[EC080] Duplicate id {id!r} with different content: {what} repeats the id of {first} "
+             "with another text; give it its own id, or pass --on-duplicate suffix.")
+    EC081 = "[EC081] Cannot decode {what} as text ({detail}); re-encode it as UTF-8."
+    EC082 = ("[EC082] The DuckDB store {target} is open in another process{holder}: a DuckDB file has "
+             "one writing process at a time. Stop that process, send the documents to it (eventcoder "
+             "serve --db), or use PostgreSQL for several writers.")
     # cross-article fusion (issue 12)
     EC060 = "[EC060] Invalid fusion option {option}={value!r}: {detail}."
     EC061 = "[EC061] Cannot fuse {what}: {detail}."

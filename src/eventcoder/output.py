@@ -17,8 +17,8 @@ from typing import IO, Any
 from .errors import Errors, InputError
 from .records import DocumentResult, Event
 
-__all__ = ["EVENT_COLUMNS", "RecordWriter", "event_fields", "event_row", "format_from_path", "jsonl_line",
-           "open_writer", "parquet_path", "unwritable"]
+__all__ = ["EVENT_COLUMNS", "RecordWriter", "event_fields", "event_row", "format_from_path", "json_line",
+           "jsonl_line", "open_writer", "parquet_path", "unwritable"]
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -197,16 +197,26 @@ def unwritable(doc: DocumentResult, fmt: str, exc: BaseException) -> DocumentRes
                                  url=None if doc.url is None else escape(doc.url))
 
 
+def json_line(obj: Any) -> str:
+    """One JSONL line. U+2028 and U+2029 are escaped: JSON allows them raw in strings, but tools
+    that split lines on Unicode line breaks (Python's ``str.splitlines``, some editors) would cut
+    the record in two."""
+    line = json.dumps(obj, ensure_ascii=False)
+    if "\u2028" in line or "\u2029" in line:
+        line = line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return line + "\n"
+
+
 def jsonl_line(doc: DocumentResult) -> tuple[str, DocumentResult]:
     """The record's JSONL line and the record, or, when the record cannot be written (a string no
     UTF-8 writer encodes, a value JSON has no form for), the line of its coded failure (EC072)
     and that failure: one bad record never stops a file, and never leaves half a line."""
     try:
-        line = json.dumps(doc.to_dict(), ensure_ascii=False) + "\n"
+        line = json_line(doc.to_dict())
         line.encode("utf-8")
     except Exception as exc:  # this record only
         doc = unwritable(doc, "JSON", exc)
-        line = json.dumps(doc.to_dict(), ensure_ascii=False) + "\n"
+        line = json_line(doc.to_dict())
     return line, doc
 
 

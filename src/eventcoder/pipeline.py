@@ -179,4 +179,5 @@ class Pipeline:
                 "main_country": resolver.main_country,
             },
             fetched=article.fetched,
+            encoding=article.encoding,
         )

@@ -32,6 +32,7 @@ __all__ = [
     "Quantity",
     "Sources",
     "Span",
+    "TextEncoding",
     "TimeValue",
     "event_id",
 ]
@@ -58,6 +59,19 @@ class _Record:
 
 
 @dataclass(frozen=True, slots=True)
+class TextEncoding(_Record):
+    """How a document's bytes were decoded (``ingest/decode.py``): the codec, how sure we are
+    (1.0 for a byte-order mark, valid UTF-8 or a declared charset that decodes; the detector's
+    score otherwise) and how it was chosen: ``bom``, ``utf-8``, ``http`` (a WARC response's
+    Content-Type), ``meta`` (the page's own ``<meta charset>``), ``nul-pattern`` (UTF-16/32
+    without a mark) or ``detected`` (charset-normalizer)."""
+
+    name: str  # Python codec name: utf-8, utf-16-le, cp1251, gb18030, ...
+    confidence: float
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
 class Article(_Record):
     """One input document, as read by ingest: the text offsets point into."""
 
@@ -73,6 +87,7 @@ class Article(_Record):
     dateline_span: tuple[int, int] | None = None  # where the dateline sits in text
     dateline_place: str | None = None
     fetched: str | None = None  # when a crawler fetched the page (WARC-Date); never the publication date
+    encoding: TextEncoding | None = None  # None when the text came as a string (API, library)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +242,7 @@ class DocumentResult(_Record):
     published_source: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     fetched: str | None = None  # crawl time of a WARC record (ISO 8601), carried from Article
+    encoding: TextEncoding | None = None  # how the input's bytes were decoded, carried from Article
 
     @classmethod
     def failed(
@@ -306,6 +322,7 @@ class DocumentResult(_Record):
             published_source=data.get("published_source"),
             meta=dict(data.get("meta", {})),
             fetched=data.get("fetched"),
+            encoding=TextEncoding(**data["encoding"]) if data.get("encoding") else None,
         )
 
 

@@ -7,7 +7,8 @@
   or ``flush_seconds``; each part is written to a temporary name, fsynced and renamed, so a part
   is either whole or absent;
 - ``checkpoint.jsonl``: the journal, one line per completed part, appended and fsynced after the
-  part's rename: the part's ``[id, source]`` pairs and the full failed records of that stretch;
+  part's rename: the part's ``[id, source, fingerprint]`` triples and the full failed records of
+  that stretch;
 - ``failed.jsonl``: the documents that failed and have not been coded since, with their codes
   (a view of the journal: new failures appended, rewritten atomically when a failed document is
   coded again and on every resume);
@@ -17,9 +18,11 @@ The journal is the truth. On ``--resume`` a torn last line (a kill during the ap
 off, parts and temporary files it does not name are deleted (a kill between rename and append),
 and only documents it does not hold are coded: ids are the input's own or a hash of the content
 (``records.content_id``), so they are stable across runs. A document whose id or source failed
-before is left alone unless ``--retry-failed``, which codes those documents only. A document
-id seen twice in the inputs is coded once (the second is counted as skipped), so the parts
-never hold duplicates.
+before is left alone unless ``--retry-failed``, which codes those documents only. Duplicate ids
+follow ``duplicates.py`` across the batch's runs as within one (the journal keeps each id's
+fingerprint): the same text again is counted as a duplicate, other text under a coded id is an
+EC080 failure (or, with ``--on-duplicate suffix``, coded under ``ID~HASH``), so the parts never
+hold one id twice and a resumed batch ends as an uninterrupted one would.
 """
 
 from __future__ import annotations
@@ -38,10 +41,11 @@ from typing import Any
 
 from . import __version__
 from .batch import BatchSummary, Item, code_parallel
+from .duplicates import SAME_CONTENT, DuplicateFilter, fingerprint
 from .errors import Errors, InputError
 from .ingest.readers import iter_items
 from .ingest.sanitize import escape
-from .output import jsonl_line
+from .output import json_line, jsonl_line
 from .records import DocumentResult
 from .settings import Settings
 
@@ -85,6 +89,8 @@ class BatchState:
     failed: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> failed record (JSON shape)
     failed_by_source: dict[str, str] = field(default_factory=dict)  # source -> failed id
     ok_sources: dict[str, str] = field(default_factory=dict)  # source -> the id it was coded under
+    # id -> (source, fingerprint) of every ok document (fingerprint None in journals from before)
+    ok_by_id: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     def settle(self, doc_id: str, source: str | None) -> None:
         """A document was coded again: whatever failed before under its id or source is resolved."""
@@ -97,9 +103,10 @@ class BatchState:
     def apply(self, entry: dict[str, Any]) -> None:
         if entry.get("part"):
             self.parts.append(entry["part"])
-        for doc_id, source in entry.get("ok", []):
+        for doc_id, source, *fp in entry.get("ok", []):
             self.settle(doc_id, source)
             self.ok.add(doc_id)
+            self.ok_by_id[doc_id] = (source, fp[0] if fp else None)
             if source:
                 self.ok_sources[source] = doc_id
         for rec in entry.get("failed", []):
@@ -107,6 +114,13 @@ class BatchState:
             self.failed[rec["id"]] = rec
             if rec.get("source"):
                 self.failed_by_source[rec["source"]] = rec["id"]
+
+    def known(self) -> dict[str, tuple[str | None, str]]:
+        """Every id the batch holds, with its source and fingerprint, for the duplicate policy."""
+        out = {doc_id: (source, fp) for doc_id, (source, fp) in self.ok_by_id.items() if fp is not None}
+        for doc_id, rec in self.failed.items():
+            out[doc_id] = (rec.get("source"), fingerprint(DocumentResult.from_dict(rec)))
+        return out
 
     def next_part(self) -> int:
         numbers = [int(m.group(1)) for p in self.parts if (m := _PART.fullmatch(p))]
@@ -134,7 +148,7 @@ def _atomic_write(path: Path, lines: Iterable[str]) -> None:
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False) + "\n"
+    return json_line(obj)
 
 
 def load_state(out_dir: Path) -> BatchState:
@@ -241,31 +255,31 @@ def _resume_state(out_dir: Path, given: dict[str, Any], fingerprint: dict[str, A
 def _select(items: Iterable[Item], state: BatchState, retry_failed: bool,
             skipped: Counter[str]) -> Iterator[Item]:
     """The items still to code. Runs in the pool's feeder thread: it reads a snapshot of the
-    state taken before coding starts and keeps its own set of ids seen in this run."""
-    ok = frozenset(state.ok)
+    state taken before coding starts. An id coded before from another source goes on to the
+    duplicate policy (``duplicates.DuplicateFilter``), which compares the contents."""
+    ok_by_id = dict(state.ok_by_id)
     failed_ids = frozenset(state.failed)
     failed_sources = frozenset(state.failed_by_source)
     ok_sources = dict(state.ok_sources)
-    seen: set[str] = set()
     for item in items:
         # the journal holds ids and sources as the pipeline wrote them: escaped where a path held
         # bytes no encoding names (ingest/sanitize.py), so compare them so
         doc_id, source = escape(item.id), None if item.source is None else escape(item.source)
         failed_before = doc_id in failed_ids or (source is not None and source in failed_sources)
-        if doc_id in seen:
-            skipped["duplicate id"] += 1
-        elif doc_id in ok:
-            skipped["already coded"] += 1
-        elif source is not None and ok_sources.get(source, doc_id) != doc_id:
+        coded_as = ok_sources.get(source) if source is not None else None
+        if coded_as is not None and (coded_as == doc_id or coded_as.startswith(f"{doc_id}~")):
+            skipped["already coded"] += 1  # this input, coded under its id (or its suffixed id)
+        elif coded_as is not None:
             # the input changed after it was coded (its content-hash id moved): coding it again
             # would leave two records for one source, so it is counted, never silently dropped
             skipped[CHANGED_SINCE_CODED] += 1
+        elif doc_id in ok_by_id and ok_by_id[doc_id][1] is None:
+            skipped["already coded"] += 1  # a journal from before fingerprints: nothing to compare
         elif retry_failed and not failed_before:
             skipped["not failed before"] += 1
         elif failed_before and not retry_failed:
             skipped["failed before (use --retry-failed)"] += 1
         else:
-            seen.add(doc_id)
             yield item
 
 
@@ -280,6 +294,7 @@ def code_to_dir(
     part_size: int = 500,
     flush_seconds: float = 60.0,
     wrap: Callable[[Iterator[DocumentResult]], Iterator[DocumentResult]] | None = None,
+    on_duplicate: str = "fail",
 ) -> BatchSummary:
     """Code ``paths`` into the batch directory ``out_dir``; with ``resume`` (or ``retry_failed``)
     continue the batch already there. A kill at any point loses at most the unflushed part."""
@@ -288,18 +303,20 @@ def code_to_dir(
     directory = Path(out_dir)
     state, lock = _open_batch(directory, settings, resume or retry_failed, paths)
     try:
-        return _run(paths, settings, directory, state, workers, retry_failed, part_size, flush_seconds, wrap)
+        return _run(paths, settings, directory, state, workers, retry_failed, part_size, flush_seconds, wrap,
+                    DuplicateFilter(on_duplicate, state.known()))
     finally:
         os.close(lock)
 
 
 def _run(paths: Sequence[str], settings: Settings, directory: Path, state: BatchState, workers: int,
          retry_failed: bool, part_size: int, flush_seconds: float,
-         wrap: Callable[[Iterator[DocumentResult]], Iterator[DocumentResult]] | None) -> BatchSummary:
+         wrap: Callable[[Iterator[DocumentResult]], Iterator[DocumentResult]] | None,
+         duplicates: DuplicateFilter) -> BatchSummary:
     summary = BatchSummary()
     items = _select(iter_items(paths, settings, skipped=summary.skipped), state, retry_failed,
                     summary.skipped)
-    results = code_parallel(items, settings, workers)
+    results = code_parallel(duplicates.pre(items), settings, workers)
     if wrap is not None:
         results = wrap(results)
     part_no = state.next_part()
@@ -320,7 +337,7 @@ def _run(paths: Sequence[str], settings: Settings, directory: Path, state: Batch
             _atomic_write(directory / name, ok_lines)
             part_no += 1
         failed_recs = [d.to_dict() for d in failed]
-        entry = {"part": name, "ok": [[d.id, d.source] for d in ok], "failed": failed_recs}
+        entry = {"part": name, "ok": [[d.id, d.source, fingerprint(d)] for d in ok], "failed": failed_recs}
         # a document failed before and coded again changes the view's old lines: rewrite it whole;
         # else new failures are appended, so a batch with many failures stays linear in its size
         settles = any(d.id in state.failed or (d.source and d.source in state.failed_by_source)
@@ -344,7 +361,10 @@ def _run(paths: Sequence[str], settings: Settings, directory: Path, state: Batch
         ok_lines.clear()
 
     for coded in results:
-        line, doc = jsonl_line(coded)  # a record that cannot be written becomes its failure (EC072)
+        doc = duplicates(coded)
+        if doc is None:
+            continue
+        line, doc = jsonl_line(doc)  # a record that cannot be written becomes its failure (EC072)
         if doc.status == "ok":
             ok_lines.append(line)
         summary.add(doc)
@@ -352,6 +372,8 @@ def _run(paths: Sequence[str], settings: Settings, directory: Path, state: Batch
         if len(pending) >= part_size or time.monotonic() - last_flush >= flush_seconds:
             flush()
     flush()
+    if duplicates.duplicates:
+        summary.skipped[SAME_CONTENT] += duplicates.duplicates
     if not (directory / FAILED).exists():  # nothing was coded in this run: still give the view
         _atomic_write(directory / FAILED, (_dumps(rec) for rec in state.failed.values()))
     return summary

@@ -13,7 +13,11 @@ Inputs are split on the driver into rows of one table:
   These paths must be readable by every executor (local mode, a shared or mounted filesystem).
 
 ``mapInArrow`` codes each partition with ``code_partition``; the pipeline is loaded once per
-Python worker (Spark reuses its workers) and kept in ``batch``'s module global. The output
+Python worker (Spark reuses its workers) and kept in ``batch``'s module global. Duplicate ids
+follow ``duplicates.py`` over the whole job, in input order (the inputs as given, each file's
+documents in order, Parquet rows after the other inputs by file and row): window functions over
+the ids find the later documents of an id, and only those rows are rewritten (a duplicate becomes
+a ``skipped`` row, other content an EC080 failure or a suffixed id with its event ids re-derived). The output
 directory gets ``events/`` (Parquet, ``output.EVENT_COLUMNS`` plus ``month``, partitioned by
 ``month=YYYY-MM`` of the event date, else ``month=unknown``) and ``documents/`` (Parquet, one row
 per document with its status and error code, plus one ``skipped`` row per input file and reason
@@ -26,13 +30,14 @@ so that spark-submit can run this file as a script.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,10 +45,11 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from eventcoder.batch import code_partition
+from eventcoder.duplicates import SAME_CONTENT, conflict_record, fingerprint, suffix_id
 from eventcoder.errors import Errors, InputError
 from eventcoder.ingest.readers import article_from_record, input_kind, iter_articles, iter_jsonl_range
 from eventcoder.output import event_fields, event_row, unwritable  # the Parquet writer's types
-from eventcoder.records import Article, DocumentResult, Event
+from eventcoder.records import Article, DocumentResult, Event, event_id
 from eventcoder.settings import Settings
 
 if TYPE_CHECKING:
@@ -67,12 +73,19 @@ _DOC_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
     ("fetched", pa.string()),
     ("records", pa.int64()),  # 1 for a document; the number of input records a skipped row counts
     ("n_events", pa.int64()),
+    ("encoding", pa.string()),  # the codec the input's bytes were decoded from (records.TextEncoding)
+    ("encoding_confidence", pa.float64()),
 )
+# staged only, for the duplicate-id policy: input order (the input row's rank, its path, the
+# document's position in it) and the document's fingerprint (duplicates.fingerprint)
+_ORDER_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
+    ("_rank", pa.int64()), ("_path", pa.string()), ("_seq", pa.int64()), ("_fp", pa.string()))
+HIDDEN = tuple(name for name, _ in _ORDER_FIELDS)
 EVENT_TYPE = pa.struct(
     [*event_fields(), ("month", pa.string())]  # the partition column: event_month(date_value)
 )
-CODED_SCHEMA = pa.schema([*_DOC_FIELDS, ("events", pa.list_(EVENT_TYPE))])
-INPUT_SCHEMA = "kind string, path string, start long, end long, payload string"
+CODED_SCHEMA = pa.schema([*_DOC_FIELDS, ("events", pa.list_(EVENT_TYPE)), *_ORDER_FIELDS])
+INPUT_SCHEMA = "kind string, path string, start long, end long, payload string, rank long"
 _RANGE_BYTES = 32 << 20  # an uncompressed JSONL file is split into ranges of at most this size
 _MIN_RANGE_BYTES = 1 << 10
 
@@ -92,7 +105,8 @@ def _event(doc: DocumentResult, ev: Event) -> dict[str, Any]:
     return row
 
 
-def _doc_row(doc: DocumentResult) -> dict[str, Any]:
+def _doc_row(doc: DocumentResult, order: tuple[int, str, int] | None = None) -> dict[str, Any]:
+    rank, path, seq = order or (None, None, None)
     return {
         "doc_id": doc.id,
         "status": doc.status,
@@ -106,7 +120,13 @@ def _doc_row(doc: DocumentResult) -> dict[str, Any]:
         "fetched": doc.fetched,
         "records": 1,
         "n_events": len(doc.events),
+        "encoding": doc.encoding.name if doc.encoding else None,
+        "encoding_confidence": doc.encoding.confidence if doc.encoding else None,
         "events": [_event(doc, ev) for ev in doc.events],
+        "_rank": rank,
+        "_path": path,
+        "_seq": seq,
+        "_fp": fingerprint(doc),
     }
 
 
@@ -119,27 +139,34 @@ def _skipped_row(path: str, reason: str, count: int) -> dict[str, Any]:
 def code_arrow_batches(batches: Iterable[pa.RecordBatch], settings: Settings) -> Iterator[pa.RecordBatch]:
     """The ``mapInArrow`` function: input rows (``INPUT_SCHEMA``) -> coded rows (``CODED_SCHEMA``)."""
     skipped: list[tuple[str, Counter[str]]] = []
+    order: collections.deque[tuple[int, str, int]] = collections.deque()  # one per item fed, in order
+
+    def read(row: dict[str, Any]) -> Iterator[Article | DocumentResult]:
+        if row["kind"] == "row":
+            obj = json.loads(row["payload"])
+            yield article_from_record(obj, settings, what=row["path"], line=int(row["start"]) + 1)
+        elif row["kind"] == "jsonl":
+            yield from iter_jsonl_range(row["path"], int(row["start"]), int(row["end"]), settings)
+        elif row["kind"] == "skip":  # a directory entry the CLI would not read either
+            skipped.append((row["path"], Counter({row["payload"]: 1})))
+        else:
+            counter: Counter[str] = Counter()
+            skipped.append((row["path"], counter))
+            yield from iter_articles([row["path"]], settings, skipped=counter)
 
     def items() -> Iterator[Article | DocumentResult]:
         for batch in batches:
             for row in batch.to_pylist():
-                if row["kind"] == "row":
-                    obj = json.loads(row["payload"])
-                    yield article_from_record(obj, settings, what=row["path"], line=int(row["start"]) + 1)
-                elif row["kind"] == "jsonl":
-                    yield from iter_jsonl_range(row["path"], int(row["start"]), int(row["end"]), settings)
-                elif row["kind"] == "skip":  # a directory entry the CLI would not read either
-                    skipped.append((row["path"], Counter({row["payload"]: 1})))
-                else:
-                    counter: Counter[str] = Counter()
-                    skipped.append((row["path"], counter))
-                    yield from iter_articles([row["path"]], settings, skipped=counter)
+                rank = int(row.get("rank") or 0)
+                for seq, item in enumerate(read(row)):  # a Parquet row's place is its row index
+                    order.append((rank, row["path"], int(row["start"]) if row["kind"] == "row" else seq))
+                    yield item
 
     out: list[dict[str, Any]] = []
     docs: list[DocumentResult] = []
     for doc in code_partition(items(), settings):
         docs.append(doc)
-        out.append(_doc_row(doc))
+        out.append(_doc_row(doc, order.popleft() if order else None))
         if len(out) >= _OUT_BATCH:
             yield _coded_batch(out, docs)
             out, docs = [], []
@@ -161,7 +188,8 @@ def _coded_batch(rows: list[dict[str, Any]], docs: list[DocumentResult]) -> pa.R
                 pa.RecordBatch.from_pylist([row], schema=CODED_SCHEMA)
             except Exception as exc:
                 if i < len(docs):
-                    row = _doc_row(unwritable(docs[i], "Parquet", exc))
+                    order = (row["_rank"], row["_path"], row["_seq"])  # its place in the input
+                    row = _doc_row(unwritable(docs[i], "Parquet", exc), order)
                 else:  # a skipped row: its path held bytes no encoding names
                     from eventcoder.ingest.sanitize import escape
 
@@ -206,16 +234,18 @@ def _files(path: str, skips: list[tuple[str, str]]) -> list[str]:
     return out
 
 
-_Row = tuple[str, str, int, int | None, str | None]  # kind, path, start, end, payload
+_Row = tuple[str, str, int, int | None, str | None, int]  # kind, path, start, end, payload, rank
 
 
 def input_rows(inputs: list[str], parts: int) -> list[_Row]:
     """The ``INPUT_SCHEMA`` rows of the inputs that are not Parquet: file rows, JSONL byte ranges,
-    and one ``skip`` row (reason in ``payload``) per directory entry that is not read."""
+    and one ``skip`` row (reason in ``payload``) per directory entry that is not read; ``rank``
+    is a row's place in input order."""
     skips: list[tuple[str, str]] = []
     files = [f for p in inputs for f in _files(p, skips)]
-    rows: list[_Row] = [r for f in files for r in _file_rows(f, parts)]
-    return rows + [("skip", path, 0, None, reason) for path, reason in skips]
+    rows = [r for f in files for r in _file_rows(f, parts)]
+    return [(*r, rank) for rank, r in enumerate(rows)] + [
+        ("skip", path, 0, None, reason, len(rows)) for path, reason in skips]
 
 
 def _file_rows(path: str, parts: int) -> list[tuple[str, str, int, int | None, None]]:
@@ -252,6 +282,7 @@ def input_frame(spark: SparkSession, inputs: list[str], parts: int) -> DataFrame
             F.col("_metadata.row_index").cast("long").alias("start"),
             F.lit(None).cast("long").alias("end"),
             F.to_json(F.struct(*[F.col(c) for c in cols])).alias("payload"),
+            F.lit(len(rows)).cast("long").alias("rank"),  # after the other inputs, by file and row
         )
         frame = frame.unionByName(records.repartition(parts))
     return frame
@@ -265,7 +296,8 @@ def _spark_schema() -> Any:
 
     event = StructType([StructField(f.name, spark_type(f.type)) for f in EVENT_TYPE])
     return StructType([StructField(n, spark_type(t)) for n, t in _DOC_FIELDS]
-                      + [StructField("events", ArrayType(event))])
+                      + [StructField("events", ArrayType(event))]
+                      + [StructField(n, spark_type(t)) for n, t in _ORDER_FIELDS])
 
 
 @dataclass(frozen=True)
@@ -295,9 +327,100 @@ def _delete(spark: SparkSession, path: str) -> None:
     hpath.getFileSystem(conf).delete(hpath, True)
 
 
+_Key = tuple[int, str, int]  # a staged document's place in input order: _rank, _path, _seq
+
+
+def _duplicate_decisions(staged: DataFrame) -> dict[_Key, tuple[str, str | None, str | None]]:
+    """What the duplicate policy does to the later documents of an id, by their place in input
+    order: ``("duplicate", None, None)``, or ``("conflict", new_id, first_source)``; empty when no
+    id repeats. Only those rows are collected to the driver."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    docs = staged.filter(F.col("status") != "skipped").select("doc_id", "source", *HIDDEN)
+    order = ("_rank", "_path", "_seq")
+    by_id = Window.partitionBy("doc_id").orderBy(*order)
+    by_fp = Window.partitionBy("doc_id", "_fp").orderBy(*order)
+    later = (docs.withColumn("_first_fp", F.first("_fp").over(by_id))
+             .withColumn("_first_source", F.first("source").over(by_id))
+             .withColumn("_n", F.row_number().over(by_fp))
+             .filter((F.col("_n") > 1) | (F.col("_fp") != F.col("_first_fp")))
+             .collect())
+    if not later:
+        return {}
+    out: dict[_Key, tuple[str, str | None, str | None]] = {}
+    new_ids: dict[_Key, str] = {}
+    fps: dict[_Key, str] = {}
+    for r in later:
+        key = (r["_rank"], r["_path"], r["_seq"])
+        if r["_n"] > 1:
+            out[key] = ("duplicate", None, None)
+        else:
+            new_ids[key], fps[key] = suffix_id(r["doc_id"], r["_fp"]), r["_fp"]
+            out[key] = ("conflict", new_ids[key], r["_first_source"])
+    # an input that gives a suffixed id itself: suffix again until the id is free (ids stay unique)
+    while new_ids:
+        taken = {r["doc_id"] for r in docs.filter(F.col("doc_id").isin(list(new_ids.values())))
+                 .select("doc_id").distinct().collect()}
+        new_ids = {k: suffix_id(v, fps[k]) for k, v in new_ids.items() if v in taken}
+        for k, v in new_ids.items():
+            out[k] = ("conflict", v, out[k][2])
+    return out
+
+
+def _rewrite(decisions: dict[_Key, tuple[str, str | None, str | None]], mode: str
+             ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """The ``mapInArrow`` function over the rows ``decisions`` names: a duplicate becomes a
+    ``skipped`` row; other content an EC080 failure (``fail``) or the document under its suffixed
+    id with its event ids derived from it (``suffix``), as ``duplicates.DuplicateFilter`` does."""
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            rows = []
+            for row in batch.to_pylist():
+                key = (row["_rank"], row["_path"], row["_seq"])
+                action, new_id, first = decisions[key]
+                if action == "duplicate":
+                    skip = _skipped_row(row["source"] or row["_path"], SAME_CONTENT, 1)
+                    rows.append({**skip, **{k: row[k] for k in HIDDEN}})
+                    continue
+                assert new_id is not None
+                if mode == "suffix":
+                    events = [{**e, "doc_id": new_id,
+                               "event_id": event_id(new_id, e["type"], e["trigger_start"], e["trigger_end"])}
+                              for e in row["events"]]
+                    rows.append({**row, "doc_id": new_id, "events": events})
+                else:
+                    doc = DocumentResult.failed(row["doc_id"], "", "", source=row["source"], url=row["url"])
+                    rows.append(_doc_row(conflict_record(doc, new_id, first), key))
+            yield pa.RecordBatch.from_pylist(rows, schema=CODED_SCHEMA)
+
+    return run
+
+
+def _apply_duplicates(spark: SparkSession, staging: str, output: str, mode: str) -> str:
+    """The staged table with the duplicate policy applied: ``staging`` itself when no id repeats,
+    else a second staging directory where only the later documents of repeated ids changed."""
+    from pyspark.sql import functions as F
+
+    staged = spark.read.parquet(staging)
+    decisions = _duplicate_decisions(staged)
+    if not decisions:
+        return staging
+    keys = spark.createDataFrame(list(decisions), "_rank long, _path string, _seq long")
+    on = ["_rank", "_path", "_seq"]
+    rest = staged.join(F.broadcast(keys), on, "left_anti")
+    changed = staged.join(F.broadcast(keys), on, "left_semi").mapInArrow(_rewrite(decisions, mode),
+                                                                         _spark_schema())
+    target = f"{output}/_deduplicated"
+    rest.unionByName(changed).write.parquet(target)
+    return target
+
+
 def spark_code(spark: SparkSession, inputs: list[str], output: str, settings: Settings,
-               partitions: int | None = None) -> SparkSummary:
-    """Code ``inputs`` into ``output``/events and ``output``/documents; returns the counts."""
+               partitions: int | None = None, on_duplicate: str = "fail") -> SparkSummary:
+    """Code ``inputs`` into ``output``/events and ``output``/documents; returns the counts.
+    ``on_duplicate`` is the duplicate-id policy (``duplicates.py``): ``fail`` or ``suffix``."""
     from pyspark.sql import functions as F
 
     n = partitions or spark.sparkContext.defaultParallelism
@@ -309,8 +432,10 @@ def spark_code(spark: SparkSession, inputs: list[str], output: str, settings: Se
     coded = frame.mapInArrow(code, _spark_schema())
     staging = f"{output}/_coded"  # written once, so no action ever codes a document twice
     coded.write.parquet(staging)
+    final = staging
     try:
-        staged = spark.read.parquet(staging)
+        final = _apply_duplicates(spark, staging, output, on_duplicate)
+        staged = spark.read.parquet(final).drop(*HIDDEN)
         staged.drop("events").write.parquet(f"{output}/documents")
         events = staged.select(F.explode("events").alias("e")).select("e.*")
         events.write.partitionBy("month").parquet(f"{output}/events")
@@ -318,6 +443,8 @@ def spark_code(spark: SparkSession, inputs: list[str], output: str, settings: Se
             F.sum("records").alias("n"), F.sum("n_events").alias("events")).collect()
     finally:
         _delete(spark, staging)
+        if final != staging:
+            _delete(spark, final)
     by: dict[tuple[str, str | None], tuple[int, int]] = {
         (r["status"], r["error_code"]): (int(r["n"]), int(r["events"] or 0)) for r in counts}
     ok = sum(n for (s, _), (n, _) in by.items() if s == "ok")

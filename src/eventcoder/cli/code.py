@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..actordict import load_actor_dictionary
 from ..batch import BatchSummary, code_parallel, default_workers
+from ..duplicates import SAME_CONTENT, DuplicateFilter
 from ..errors import Errors, ExitCode, InputError
 from ..ingest import input_kind
 from ..ingest.readers import iter_items
@@ -88,14 +89,20 @@ def run_code(args: argparse.Namespace) -> int:
     summary = BatchSummary()
     started = time.perf_counter()
     show_progress = sys.stderr.isatty() and not args.quiet
+    duplicates = DuplicateFilter(getattr(args, "on_duplicate", None) or "fail")
     try:
         items = iter_items(args.paths, settings, skipped=summary.skipped)  # WARC pages extracted in workers
-        results = code_parallel(items, settings, workers)
-        for doc in _progress(results, total_all, show_progress):
+        results = code_parallel(duplicates.pre(items), settings, workers)
+        for coded in _progress(results, total_all, show_progress):
+            doc = duplicates(coded)  # the duplicate-id policy (duplicates.py): never silent
+            if doc is None:
+                continue
             written = writer.write(doc)  # the record, or its coded failure when it cannot be written
             summary.add(written if isinstance(written, DocumentResult) else doc)
     finally:
         writer.close()
+        if duplicates.duplicates:
+            summary.skipped[SAME_CONTENT] += duplicates.duplicates
     for before, after in getattr(writer, "unstored", ()):  # refused by the store: stored as failures
         summary.amend(before, after)
     elapsed = time.perf_counter() - started
@@ -124,6 +131,7 @@ def _run_batch_dir(args: argparse.Namespace, settings: Settings, workers: int) -
     started = time.perf_counter()
     summary = code_to_dir(args.paths, settings, args.output_dir, workers=workers, resume=args.resume,
                           retry_failed=args.retry_failed, part_size=args.part_size,
+                          on_duplicate=getattr(args, "on_duplicate", None) or "fail",
                           wrap=lambda results: _progress(results, None, show_progress))
     elapsed = time.perf_counter() - started
     if not args.quiet:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import re
 import shutil
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import Errors, ExitCode, InputError
-from ..output import EVENT_COLUMNS, RecordWriter, event_fields, open_writer, parquet_path
+from ..output import EVENT_COLUMNS, RecordWriter, event_fields, json_line, open_writer, parquet_path
 from ..records import DocumentResult, FusedEvent
 from ..store import EventQuery, Store, UpsertSummary, normalize_query, open_store, parse_near
 from ..store.export import ACLED_COLUMNS, acled_fused_row, acled_row, plover_fused_record, plover_record
@@ -275,7 +274,7 @@ def _export(items: Iterator[Any], fmt: str, output: str | None, width: int, shap
         else:
             for item in items:
                 rec = shape.record(item) if fmt == "jsonl" else shape.plover(item)
-                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                out.write(json_line(rec))
                 n += 1
     finally:
         out.flush()

@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also store the records in an event store: a DuckDB file (events.duckdb) or a "
         "postgresql:// URL; with --db and no -o nothing is written to stdout",
     )
+    code.add_argument(
+        "--on-duplicate", choices=["fail", "suffix"], default="fail",
+        help="a document whose id an earlier one has, with other text: 'fail' records it as failed "
+        "(EC080); 'suffix' codes it under ID~HASH. The same id with the same text is coded once and "
+        "counted as a duplicate either way",
+    )
     code.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     code.set_defaults(func=_cmd_code)
 
@@ -133,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--actors", metavar="FILE",
                     help="your own actor dictionary, as for 'code' (every executor must be able to read it)")
     sp.add_argument("--driver-memory", default="1g", help="spark.driver.memory in local mode (default 1g)")
+    sp.add_argument("--on-duplicate", choices=["fail", "suffix"], default="fail",
+                    help="a document whose id an earlier one has, with other text: as for 'code'")
     sp.add_argument("--fuse", action="store_true",
                     help="also fuse the events across articles into OUTPUT/fused (Parquet by month)")
     add_fusion_options(sp)

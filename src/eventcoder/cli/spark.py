@@ -35,7 +35,8 @@ def run_spark(args: argparse.Namespace) -> int:
     options = fusion_options(args) if args.fuse else None  # bad windows stop it before Spark starts
     spark = session(args.master, args.driver_memory)
     try:
-        summary = spark_code(spark, inputs, out, settings, args.partitions)
+        summary = spark_code(spark, inputs, out, settings, args.partitions,
+                             on_duplicate=getattr(args, "on_duplicate", None) or "fail")
         fused = None
         if args.fuse and summary.ok:
             from ..fusion.spark import spark_fuse

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import trafilatura
 
+from .decode import Decoded, decode
+
 __all__ = ["HtmlPage", "extract_html"]
 
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -31,20 +33,20 @@ def _clean(value: object) -> str | None:
 def extract_html(html: str | bytes, url: str | None = None) -> HtmlPage | None:
     """The page's main text and metadata, or None when no main text can be found.
 
-    Bytes are passed through so trafilatura can honour the page's declared encoding. A first
+    Bytes are decoded by ``decode.decode`` (byte-order mark, valid UTF-8, the page's ``<meta>``
+    charset, detection); callers that need the encoding decode first and pass text. A first
     line repeating the title is dropped: the title is kept in ``title`` and would otherwise
     duplicate the headline's events and hide a dateline.
     """
-    if not html or (isinstance(html, str) and not html.strip()):
+    if isinstance(html, bytes):
+        decoded = decode(html, html=True)
+        if not isinstance(decoded, Decoded):
+            return None
+        html = decoded.text
+    if not html or not html.strip():
         return None
-    head = html[:4096].lower()
-    if isinstance(head, bytes):
-        head = head.decode("ascii", "ignore")
-    if "<html" not in head and "<body" not in head:  # a fragment: trafilatura needs a document around it
-        if isinstance(html, bytes):
-            html = b"<html><body>%b</body></html>" % html
-        else:
-            html = f"<html><body>{html}</body></html>"
+    if "<html" not in html[:4096].lower() and "<body" not in html[:4096].lower():
+        html = f"<html><body>{html}</body></html>"  # a fragment: trafilatura needs a document around it
     try:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                           date_extraction_params=_DATE_PARAMS)

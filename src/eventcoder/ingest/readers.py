@@ -1,12 +1,15 @@
 """Readers: paths, directories and stdin to ``Article`` records, lazily and in input order.
 
 Bad data never raises: each unreadable document becomes a failed ``DocumentResult`` with a
-coded reason and the batch goes on. Only wrong argument types raise. Plain text is kept byte
-for byte (a UTF-8 BOM aside) so every offset points into what the user gave.
+coded reason and the batch goes on. Only wrong argument types raise. Bytes become text by
+``decode.py`` (byte-order marks, valid UTF-8, declared charsets, detection; the binary rule), and
+the text is kept as decoded (a byte-order mark aside) so every offset points into what the user
+gave; the encoding and its confidence ride on the ``Article``.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import itertools
@@ -17,11 +20,13 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import IO, Any, BinaryIO
 
 from ..errors import Errors
-from ..records import Article, DocumentResult
+from ..records import Article, DocumentResult, TextEncoding
 from ..settings import Settings
+from .decode import SNIFF_BYTES, NotText, binary_reason, decode, text_lines
 from .html import extract_html
 from .metadata import build_article, normalize_date
 from .sanitize import sanitize_fields
@@ -32,12 +37,12 @@ __all__ = ["article_from_record", "binary_reason", "input_kind", "iter_articles"
 
 Item = Article | DocumentResult
 
-_SNIFF = 8192
+_SNIFF = SNIFF_BYTES
 _HTML_BYTES_PER_CHAR = 16  # markup allowance: HTML larger than this many bytes per allowed char fails
 _GZIP_ERRORS = (OSError, EOFError, zlib.error)
-_TEXT_CONTROLS = {9, 10, 11, 12, 13, 27}
-_CONTROL_BYTES = bytes(b for b in range(256) if (b < 32 or b == 127) and b not in _TEXT_CONTROLS)
-_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_CHUNK = 1 << 16
+_BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+         "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
 _STR_FIELDS = ("text", "html", "url", "published", "publisher", "title")
 
 
@@ -56,22 +61,15 @@ def input_kind(name: str) -> tuple[str, bool]:
     return "text", gz
 
 
-def binary_reason(head: bytes) -> str | None:
-    """Why the first bytes of a document are not text (NUL bytes, many control characters), or None."""
-    head = head[:_SNIFF]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16 byte-order mark; re-encode as UTF-8"
-    if b"\x00" in head:
-        return "contains NUL bytes"
-    controls = len(head.translate(None, _NOT_CONTROL))
-    if head and controls / len(head) > 0.1:
-        return f"{controls / len(head):.0%} control characters"
-    return None
-
-
 def _fail(doc_id: str, error: Errors, source: str, url: str | None = None,
           **kwargs: object) -> DocumentResult:
     return DocumentResult.failed(doc_id, error.code, error.format(**kwargs), source=source, url=url)
+
+
+def _not_text(why: NotText, what: str, source: str) -> DocumentResult:
+    """EC002 (binary) or EC081 (no encoding decodes it) for ``what``."""
+    error = Errors.EC002 if why.code == "EC002" else Errors.EC081
+    return _fail(source, error, source, what=what, detail=why.detail)
 
 
 def _unreadable(path: str, exc: OSError) -> DocumentResult:
@@ -187,12 +185,7 @@ def _read_file(path: str, settings: Settings, skipped: Counter[str] | None = Non
         try:
             if kind == "jsonl":
                 head = handle.read(_SNIFF)
-                reason = binary_reason(head)
-                if reason:
-                    yield _fail(path, Errors.EC002, path, what=path, detail=reason)
-                    return
-                lines = itertools.chain(io.BytesIO(head + handle.readline()), handle)
-                yield from _jsonl(lines, path, settings)
+                yield from _jsonl_stream(head, handle, path, settings)
                 return
             per_char = _HTML_BYTES_PER_CHAR if kind == "html" else 4  # UTF-8: at most 4 bytes a char
             limit = settings.max_chars * per_char + 4
@@ -211,56 +204,103 @@ def _read_file(path: str, settings: Settings, skipped: Counter[str] | None = Non
 
 
 def _text_document(data: bytes, what: str, settings: Settings, *, truncated: bool) -> Item:
-    reason = binary_reason(data)
-    if reason:
-        return _fail(what, Errors.EC002, what, what=what, detail=reason)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if not (truncated and exc.start >= len(data) - 3):  # a character cut by the read limit is fine
-            return _fail(what, Errors.EC003, what, what=what, position=exc.start)
-        text = data[: exc.start].decode("utf-8")
-    text = text.removeprefix("\ufeff")
+    if truncated:  # too large either way; only say binary when it is
+        reason = binary_reason(data)
+        if reason:
+            return _fail(what, Errors.EC002, what, what=what, detail=reason)
+        return _fail(what, Errors.EC007, what, size=f"more than {settings.max_chars:,}",
+                     limit=f"{settings.max_chars:,}")
+    decoded = decode(data)
+    if isinstance(decoded, NotText):
+        return _not_text(decoded, what, what)
+    text = decoded.text
     if not text.strip():
         return _fail(what, Errors.EC001, what, what=what)
-    if truncated or len(text) > settings.max_chars:
-        size = f"more than {len(text):,}" if truncated else f"{len(text):,}"
-        return _fail(what, Errors.EC007, what, size=size, limit=f"{settings.max_chars:,}")
-    return build_article(text, settings=settings, source=what)
+    if len(text) > settings.max_chars:
+        return _fail(what, Errors.EC007, what, size=f"{len(text):,}", limit=f"{settings.max_chars:,}")
+    return replace(build_article(text, settings=settings, source=what), encoding=decoded.encoding)
 
 
 def _html_document(data: bytes, what: str, settings: Settings, *, truncated: bool) -> Item:
     if truncated:
         return _fail(what, Errors.EC007, what, size=f"(HTML of over {len(data) - 1:,} bytes) more than "
                      f"{settings.max_chars:,}", limit=f"{settings.max_chars:,}")
-    reason = binary_reason(data)
-    if reason:
-        return _fail(what, Errors.EC002, what, what=what, detail=reason)
-    if not data.strip():
+    decoded = decode(data, html=True)
+    if isinstance(decoded, NotText):
+        return _not_text(decoded, what, what)
+    if not decoded.text.strip():
         return _fail(what, Errors.EC001, what, what=what)
-    page = extract_html(data)
+    page = extract_html(decoded.text)
     if page is None:
         return _fail(what, Errors.EC006, what, what=what)
     if len(page.text) > settings.max_chars:
         return _fail(what, Errors.EC007, what, url=page.url, size=f"{len(page.text):,}",
                      limit=f"{settings.max_chars:,}")
-    return build_article(page.text, settings=settings, source=what, url=page.url, title=page.title,
-                         publisher=page.publisher, published=page.published)
+    article = build_article(page.text, settings=settings, source=what, url=page.url, title=page.title,
+                            publisher=page.publisher, published=page.published)
+    return replace(article, encoding=decoded.encoding)
 
 
-def _jsonl(lines: Iterable[bytes], what: str, settings: Settings, first: int = 1) -> Iterator[Item]:
-    """One item per non-empty line; a bad line fails alone and the following lines still yield."""
-    for number, raw in enumerate(lines, first):
-        if number == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        if not raw.strip():
-            continue
-        source = f"{what}#L{number}"
+def _jsonl_stream(head: bytes, rest: IO[bytes] | BinaryIO, what: str, settings: Settings) -> Iterator[Item]:
+    """A JSONL stream whose first bytes are ``head``: its encoding is decided on the head (JSON is
+    UTF-8 by its standard, but Windows tools write UTF-16 and old scrapers cp1251), then every line
+    is read in it; a line the encoding cannot decode fails alone (EC003 for UTF-8, else EC081)."""
+    sniffed = decode(head, final=False)
+    if isinstance(sniffed, NotText):
+        yield _not_text(sniffed, what, what)
+        return
+    encoding = sniffed.encoding
+    if encoding.name.startswith(("utf-16", "utf-32")):  # the newline is not the byte 0x0A
+        if encoding.method == "bom":
+            head = head[len(_BOMS[encoding.name]):]
+        chunks = itertools.chain([head], iter(lambda: rest.read(_CHUNK), b""))
+        yield from _jsonl(text_lines(chunks, encoding.name), what, settings, encoding=encoding)
+        return
+    lines = itertools.chain(io.BytesIO(head + rest.readline()), rest)
+    yield from _jsonl(lines, what, settings, encoding=encoding)
+
+
+def _jsonl(lines: Iterable[bytes] | Iterable[str], what: str, settings: Settings, first: int = 1,
+           encoding: TextEncoding | None = None) -> Iterator[Item]:
+    """One item per non-empty line; a bad line fails alone and the following lines still yield.
+
+    Byte lines are decoded in ``encoding`` (UTF-8 when None); text lines (UTF-16/32 streams) come
+    decoded, and a byte their codec cannot decode ends the file with one EC081 failure."""
+    codec = encoding.name if encoding is not None else "utf-8"
+    it: Iterator[bytes | str] = iter(lines)
+    number = first - 1
+    while True:
+        number += 1
         try:
-            line = raw.decode("utf-8")
+            raw = next(it)
+        except StopIteration:
+            return
         except UnicodeDecodeError as exc:
-            yield _fail(source, Errors.EC003, source, what=f"line {number} of {what}", position=exc.start)
-            continue
+            source = f"{what}#L{number}"
+            yield _fail(source, Errors.EC081, source, what=f"line {number} of {what}",
+                        detail=f"invalid {codec} ({exc.reason}); the rest of the file is not read")
+            return
+        if isinstance(raw, bytes):
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            source = f"{what}#L{number}"
+            try:
+                line = raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                if codec == "utf-8":
+                    yield _fail(source, Errors.EC003, source, what=f"line {number} of {what}",
+                                position=exc.start)
+                else:
+                    yield _fail(source, Errors.EC081, source, what=f"line {number} of {what}",
+                                detail=f"invalid {codec} at byte {exc.start}")
+                continue
+        else:
+            if not raw.strip():
+                continue
+            line = raw
+            source = f"{what}#L{number}"
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -274,7 +314,7 @@ def _jsonl(lines: Iterable[bytes], what: str, settings: Settings, first: int = 1
             yield _fail(source, Errors.EC004, source, line=number, what=what,
                         detail=f"expected a JSON object, got {type(obj).__name__}")
             continue
-        yield _record(obj, number, what, source, settings)
+        yield _record(obj, number, what, source, settings, encoding)
 
 
 def iter_jsonl_range(path: str, start: int, end: int, settings: Settings) -> Iterator[Item]:
@@ -283,7 +323,8 @@ def iter_jsonl_range(path: str, start: int, end: int, settings: Settings) -> Ite
     Lets Spark split one large file across tasks with the ids, sources (``path#L<n>``, the true
     line number) and failures a whole-file read gives: ranges that tile the file yield exactly
     what ``iter_articles([path])`` yields, in order. A file that is not text fails once, in the
-    range that starts at byte 0.
+    range that starts at byte 0. The encoding is the file's (sniffed on its head); a UTF-16/32
+    file, whose newline is not the byte 0x0A, is read whole by the range that starts at byte 0.
     """
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below
@@ -292,11 +333,13 @@ def iter_jsonl_range(path: str, start: int, end: int, settings: Settings) -> Ite
             yield _unreadable(path, exc)
         return
     with fh:
-        reason = binary_reason(fh.read(_SNIFF))
-        if reason:
+        head = fh.read(_SNIFF)
+        sniffed = decode(head, final=False)
+        if isinstance(sniffed, NotText) or sniffed.encoding.name.startswith(("utf-16", "utf-32")):
             if start == 0:
-                yield _fail(path, Errors.EC002, path, what=path, detail=reason)
+                yield from _jsonl_stream(head, fh, path, settings)
             return
+        encoding = sniffed.encoding
         fh.seek(0)
         number = 1
         remaining = start
@@ -322,7 +365,7 @@ def iter_jsonl_range(path: str, start: int, end: int, settings: Settings) -> Ite
                 pos += len(line)
                 yield line
 
-        yield from _jsonl(lines(), path, settings, first=number)
+        yield from _jsonl(lines(), path, settings, first=number, encoding=encoding)
 
 
 def article_from_record(obj: dict[str, Any], settings: Settings, *, what: str, line: int) -> Item:
@@ -333,7 +376,8 @@ def article_from_record(obj: dict[str, Any], settings: Settings, *, what: str, l
     return _record(obj, line, what, f"{what}#L{line}", settings)
 
 
-def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: Settings) -> Item:
+def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: Settings,
+            encoding: TextEncoding | None = None) -> Item:
     clean = sanitize_fields(obj, source or what)  # surrogates, controls, NUL, unusable ids
     if isinstance(clean, DocumentResult):
         return clean
@@ -369,8 +413,9 @@ def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: 
     if len(text) > settings.max_chars:
         return _fail(fail_id, Errors.EC007, source, url=url, size=f"{len(text):,}",
                      limit=f"{settings.max_chars:,}")
-    return build_article(text, settings=settings, source=source, article_id=doc_id, url=url, title=title,
-                         publisher=publisher, published=published)
+    article = build_article(text, settings=settings, source=source, article_id=doc_id, url=url,
+                            title=title, publisher=publisher, published=published)
+    return article if encoding is None else replace(article, encoding=encoding)
 
 
 class _Raw(io.RawIOBase):
@@ -404,7 +449,7 @@ def _read_stdin(stream: BinaryIO, settings: Settings) -> Iterator[Item]:
             if first:
                 break
         if first.startswith(b"{") and not binary_reason(first) and _is_json_object(first):
-            yield from _jsonl(itertools.chain(prefix, reader), what, settings)
+            yield from _jsonl_stream(b"".join(prefix), reader, what, settings)
             return
         head = b"".join(prefix)
         limit = settings.max_chars * 4 + 4

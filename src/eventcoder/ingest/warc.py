@@ -14,7 +14,6 @@ what it did not code. A file damaged midway yields one EC050 failure for the res
 
 from __future__ import annotations
 
-import codecs
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from ..errors import Errors
 from ..records import Article, DocumentResult
 from ..settings import Settings
+from .decode import NotText, codec_name, decode
 from .html import extract_html
 from .metadata import build_article
 
@@ -58,15 +58,12 @@ class _NotWarc(ValueError):
 
 
 def _charset(content_type: str) -> str | None:
-    """The ``charset`` parameter of an HTTP Content-Type, when Python knows the codec."""
+    """The ``charset`` parameter of an HTTP Content-Type, when Python knows the codec (read as
+    browsers read it: ISO-8859-1 as cp1252, GB2312 as GB18030, ...)."""
     for param in content_type.split(";")[1:]:
         name, _, value = param.partition("=")
         if name.strip().lower() == "charset" and (value := value.strip().strip("'\"")):
-            try:
-                name = codecs.lookup(value).name
-            except LookupError:
-                return None
-            return "cp1252" if name in ("iso8859-1", "ascii") else name  # as browsers read them (WHATWG)
+            return codec_name(value)
     return None
 
 
@@ -118,8 +115,6 @@ class WarcPage:
     charset: str | None = None  # of the HTTP Content-Type; it outranks the page's <meta> (HTML spec)
 
     def resolve(self, settings: Settings) -> Article | DocumentResult:
-        from .readers import binary_reason  # readers imports this module lazily
-
         what = self.url or self.source
 
         def fail(error: Errors, **kwargs: object) -> DocumentResult:
@@ -132,12 +127,17 @@ class WarcPage:
         if len(self.body) > limit:
             return fail(Errors.EC007, size=f"(HTML of over {limit:,} bytes) more than {settings.max_chars:,}",
                         limit=f"{settings.max_chars:,}")
-        reason = binary_reason(self.body)
-        if reason:
-            return fail(Errors.EC002, what=what, detail=reason)
-        if not self.body.strip():
+        # a byte-order mark, then valid UTF-8 (servers that label everything ISO-8859-1 are
+        # common, and real single-byte text is almost never valid UTF-8), then the HTTP charset
+        # (news sites often declare it nowhere else; it outranks the page's <meta>), then the
+        # page's <meta>, then detection (``decode.py``)
+        decoded = decode(self.body, declared=self.charset, html=True)
+        if isinstance(decoded, NotText):
+            error = Errors.EC002 if decoded.code == "EC002" else Errors.EC081
+            return fail(error, what=what, detail=decoded.detail)
+        if not decoded.text.strip():
             return fail(Errors.EC001, what=what)
-        page = extract_html(self._markup(), url=self.url)
+        page = extract_html(decoded.text, url=self.url)
         if page is None:
             return fail(Errors.EC006, what=what)
         if len(page.text) > settings.max_chars:
@@ -145,21 +145,7 @@ class WarcPage:
         article = build_article(page.text, settings=settings, source=self.source, article_id=self.id,
                                 url=self.url or page.url, title=page.title, publisher=page.publisher,
                                 published=page.published)
-        return replace(article, fetched=self.fetched)
-
-    def _markup(self) -> str | bytes:
-        """The body decoded by the HTTP charset (news sites often declare it nowhere else), unless a
-        byte-order mark says otherwise; valid UTF-8 stays UTF-8 (servers that label everything
-        ISO-8859-1 are common, and real single-byte text is almost never valid UTF-8). Else the
-        bytes, for trafilatura to read the page's own declaration or guess."""
-        if self.charset is None or self.body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-            return self.body
-        for encoding in ("utf-8", self.charset):
-            try:
-                return self.body.decode(encoding)
-            except (UnicodeDecodeError, LookupError):
-                continue
-        return self.body
+        return replace(article, fetched=self.fetched, encoding=decoded.encoding)
 
 
 def read_warc(path: str, settings: Settings, skipped: Counter[str] | None = None, *, defer: bool = False

@@ -13,6 +13,7 @@ import json
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -205,11 +206,24 @@ def _display(target: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+class _Write:
+    """One ``upsert`` call waiting for the writer: its documents, then its result or error."""
+
+    def __init__(self, docs: list[DocumentResult]) -> None:
+        self.docs = docs
+        self.done = threading.Event()
+        self.result: UpsertSummary | None = None
+        self.error: BaseException | None = None
+
+
 class Store:
     """Documents and their events in normalized tables; see ``docs/ARCHITECTURE.md`` (Store)."""
 
     def __init__(self, backend: Backend) -> None:
         self._db = backend
+        self._writer = threading.Lock()  # one group of writes at a time (group commit, ``upsert``)
+        self._queue_lock = threading.Lock()
+        self._waiting: list[_Write] = []
         self.kind = backend.kind
         self.target = backend.target
         self._migrate()
@@ -279,21 +293,68 @@ class Store:
     def upsert(self, docs: Iterable[DocumentResult]) -> UpsertSummary:
         """Store documents (failed ones too, with their error code). A document already stored
         is replaced whole: its old rows are deleted and the new ones written in one transaction.
-        The same id twice in ``docs`` keeps the last."""
+        The same id twice in ``docs`` is stored once when the texts agree; with different texts
+        nothing is written and InputError EC080 says which (``duplicates.py``: never silent).
+
+        Returns once the documents are committed. Calls from several threads at once are
+        committed together (group commit): the first to get the writer writes every call waiting
+        then, in one transaction per 200 documents, and a later call of the same id wins as if the
+        calls had run one after the other. If such a group fails, each call is written alone, so a
+        failure is only ever its own call's."""
+        from ..duplicates import fingerprint
+
         latest: dict[str, DocumentResult] = {}
         for doc in docs:
-            latest[doc.id] = doc
-        ids = sorted(latest)
-        total = UpsertSummary()
-        for start in range(0, len(ids), _CHUNK):
-            chunk = [latest[i] for i in ids[start : start + _CHUNK]]
-            part = self._write_chunk(chunk)
-            total = UpsertSummary(
-                total.documents + part.documents, total.events + part.events, total.replaced + part.replaced
-            )
-        return total
+            first = latest.setdefault(doc.id, doc)
+            if first is not doc and fingerprint(first) != fingerprint(doc):
+                raise InputError(Errors.EC080, id=doc.id, what=doc.source or "a document",
+                                 first=first.source or "an earlier document in the same call")
+        write = _Write(list(latest.values()))
+        if not write.docs:
+            return UpsertSummary()
+        with self._queue_lock:
+            self._waiting.append(write)
+        with self._writer:
+            if not write.done.is_set():
+                with self._queue_lock:
+                    group, self._waiting = self._waiting, []
+                self._write_group(group)
+        write.done.wait()
+        if write.error is not None:
+            raise write.error
+        assert write.result is not None
+        return write.result
 
-    def _write_chunk(self, docs: list[DocumentResult]) -> UpsertSummary:
+    def _write_group(self, group: list[_Write]) -> None:
+        """Write the calls of ``group`` together; alone when together fails (see ``upsert``)."""
+        merged: dict[str, DocumentResult] = {}
+        for w in group:
+            for doc in w.docs:
+                merged.pop(doc.id, None)  # the later call wins, as if written after
+                merged[doc.id] = doc
+        try:
+            existed = self._write_all(sorted(merged.values(), key=lambda d: d.id))
+        except BaseException as exc:
+            if len(group) == 1:
+                group[0].error = exc
+                group[0].done.set()
+                return
+            for w in group:
+                self._write_group([w])
+            return
+        for w in group:
+            events = sum(len({e.id for e in d.events}) for d in w.docs)
+            w.result = UpsertSummary(len(w.docs), events, sum(d.id in existed for d in w.docs))
+            w.done.set()
+
+    def _write_all(self, docs: list[DocumentResult]) -> set[str]:
+        """Write ``docs`` in transactions of ``_CHUNK`` documents; the ids that were stored before."""
+        existed: set[str] = set()
+        for start in range(0, len(docs), _CHUNK):
+            existed |= self._write_chunk(docs[start : start + _CHUNK])
+        return existed
+
+    def _write_chunk(self, docs: list[DocumentResult]) -> set[str]:
         from .fusion import load_options, old_fused_ids, refuse_documents
 
         stamp = _now()
@@ -310,16 +371,14 @@ class Store:
                     with self._db.transaction() as tx:
                         tx.lock(ids)
                         self._fusion_lock(tx)
-                        existing = tx.fetchall(
-                            f"SELECT count(*) FROM documents WHERE doc_id IN ({marks})", ids
-                        )
+                        existing = tx.fetchall(f"SELECT doc_id FROM documents WHERE doc_id IN ({marks})", ids)
                         old_fused = old_fused_ids(tx, ids)
                         for table in (*CHILD_TABLES, "documents"):
                             tx.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks})", ids)
                         for table in ("documents", "events", "actors", "places", "mentions"):
                             tx.insert(table, tables[table])
                         refuse_documents(tx, docs, old_fused, load_options(tx), _EVENTS_SQL)
-                    return UpsertSummary(len(docs), len(tables["events"]), int(existing[0][0]))
+                    return {str(r[0]) for r in existing}
                 except Exception as exc:
                     # PostgreSQL: a deadlock or a race on a new row is retried; the locks make it rare
                     if retryable is not None and retryable(exc) and attempt < 4:
@@ -442,6 +501,14 @@ class Store:
         if fused:
             out["reports"] = int(n_reports)
         return out
+
+    def document_index(self) -> dict[str, tuple[str, int]]:
+        """Every stored document id with its status and its number of events rows (for checks of
+        what a store holds: the load and crash tests, a user's audit)."""
+        with self._guard(), self._db.read() as tx:
+            rows = tx.fetchall("SELECT d.doc_id, d.status, (SELECT count(*) FROM events e "
+                               "WHERE e.doc_id = d.doc_id) FROM documents d")
+        return {str(i): (str(s), int(n)) for i, s, n in rows}
 
     def table_counts(self) -> dict[str, int]:
         """Rows per table."""

@@ -1,7 +1,8 @@
 """The two engines behind one small interface: a transaction that runs SQL and bulk-inserts rows.
 
-DuckDB: one connection per store, every call under one lock (a DuckDB connection must not be
-used from two threads at once, and a single writer is what DuckDB wants anyway).
+DuckDB: one connection per store for writes, under one lock (a single writer is what DuckDB wants
+anyway); reads go through a cursor per thread (a DuckDB connection must not be used from two
+threads at once), so they read the last committed state without waiting for a write.
 PostgreSQL: a small pool of autocommit connections, one per concurrent call; writers serialize
 per document with transaction-scoped advisory locks, so concurrent upserts of one document
 neither duplicate rows nor deadlock.
@@ -12,6 +13,7 @@ SQL is written once with ``?`` placeholders; the PostgreSQL side rewrites them t
 from __future__ import annotations
 
 import queue
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -99,9 +101,20 @@ class DuckDBBackend:
         try:
             self._con = duckdb.connect(path)
         except (duckdb.Error, OSError) as exc:
-            raise InputError(Errors.EC030, target=path, detail=str(exc).splitlines()[0]) from None
+            detail = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if "Could not set lock" in detail:  # DuckDB: one process per file; the file is untouched
+                pid = re.search(r"\(PID (\d+)\)", detail)
+                raise InputError(Errors.EC082, target=path,
+                                 holder=f" (PID {pid.group(1)})" if pid else "") from None
+            raise InputError(Errors.EC030, target=path, detail=detail) from None
         self._lock = threading.RLock()
         self._duck_error: type[Exception] = duckdb.Error
+        self._local = threading.local()  # this thread's read cursor
+        self._cursors: list[Any] = []
+        # read cursors are made from a connection that never runs a statement, under their own
+        # lock, so making one never waits for a write on the main connection
+        self._factory = self._con.cursor()
+        self._cursor_lock = threading.Lock()
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -116,14 +129,25 @@ class DuckDBBackend:
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
-        with self._lock:
-            yield _DuckTx(self._con)
+        """A read on this thread's own cursor: DuckDB's MVCC gives it the last committed state, so
+        queries never wait behind a write (measured under load: ``docs/PERFORMANCE.md``)."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            with self._cursor_lock:
+                cursor = self._factory.cursor()
+                self._cursors.append(cursor)
+            self._local.cursor = cursor
+        yield _DuckTx(cursor)
 
     def is_db_error(self, exc: BaseException) -> bool:
         return isinstance(exc, self._duck_error)
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._cursor_lock:
+            for cursor in [*self._cursors, self._factory]:
+                with suppress(self._duck_error):
+                    cursor.close()
+            self._cursors.clear()
             self._con.close()
 
 

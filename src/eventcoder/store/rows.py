@@ -273,6 +273,8 @@ def document_rows(doc: DocumentResult, stored_at: str) -> dict[str, list[tuple[A
             "eventcoder_version": doc.meta.get("eventcoder"),
             "stored_at": stored_at,
             "record": record,
+            "encoding": doc.encoding.name if doc.encoding else None,
+            "encoding_confidence": doc.encoding.confidence if doc.encoding else None,
         }
     )
     return {t: [coerce_row(t, r) for r in rs] for t, rs in rows.items()}

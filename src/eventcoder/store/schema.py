@@ -229,6 +229,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     )),
     Migration(3, "cross-article fusion: fused events, their members and blocking keys; injured counts",
               _V3),
+    Migration(4, "the encoding a document's bytes were decoded from, and its confidence", (
+        "ALTER TABLE documents ADD COLUMN encoding TEXT",
+        "ALTER TABLE documents ADD COLUMN encoding_confidence DOUBLE PRECISION",
+    )),
 )
 
 TABLES = ("documents", "events", "actors", "places", "mentions", "fusion_members", "fusion_keys",
@@ -256,6 +260,8 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("eventcoder_version", _T),
         ("stored_at", _T),
         ("record", _T),
+        ("encoding", _T),
+        ("encoding_confidence", _F),
     ),
     "events": (
         ("event_id", _T),

@@ -27,6 +27,7 @@ and purpose adjuncts keep a lower confidence than the main clause's event.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -35,7 +36,7 @@ from spacy.tokens import Doc, Token
 
 from ..resources import read_table
 from .actors import ActorResolver
-from .linguistic import ents_in
+from .linguistic import doc_ents, doc_text, ents_in
 
 __all__ = [
     "Crosswalk",
@@ -172,6 +173,11 @@ class TriggerMatch:
     trigger: Trigger
     absorbed: list[Token]
     governed_by: str | None = None  # type of the event that governs this act ("threatened to attack")
+    governor: Token | None = None  # the trigger of that event ("threatened")
+    # typed as the statement of an intention, refusal or announcement ("will not accept" REJECT,
+    # "will withdraw unless" THREATEN): the statement is the event, whatever the tense of its content
+    intent: bool = False
+    background: bool = False  # in a relative clause or a temporal/causal adjunct (``_background``)
 
 
 def _lemma(tok: Token) -> str:
@@ -340,35 +346,107 @@ _KIND_HEADS = {
     "volunteer",
     "activist",
     "guard",
+    # people and bodies named by what they watch, settle or judge ("truce monitors", "the strike
+    # committee", "a war crimes tribunal") and the victims of a kind of event ("attack victims")
+    "monitor",
+    "observer",
+    "negotiator",
+    "mediator",
+    "organizer",
+    "organiser",
+    "participant",
+    "inspector",
+    "victim",
+    "survivor",
+    "committee",
+    "council",
+    "commission",
+    "court",
+    "tribunal",
+    "movement",
+    # places and things ("the ceasefire line", "a protest banner")
+    "line",
+    "corridor",
+    "weapon",
+    "gun",
+    "rifle",
+    "banner",
+    "sign",
+    "slogan",
 }
+
+
+def _event_noun(tok: Token, lexicon: dict[str, tuple[Trigger, ...]]) -> bool:
+    return any(t.pos in {"NOUN", "ANY"} for t in lexicon.get(_lemma(tok), lexicon.get(tok.lower_, ())))
 
 
 def _kind_modifier(tok: Token, lexicon: dict[str, tuple[Trigger, ...]], resolver: ActorResolver) -> bool:
     """A compound modifier naming a kind of agent or thing, not an event: "border patrol agents",
-    "aid workers", "attack helicopters" (but "the surrender document" keeps its event)."""
+    "aid workers", "attack helicopters", "invasion forces" (but "the surrender document" keeps
+    its event, and "the ceasefire agreement" is one event with its head)."""
     head = tok.head
     if tok.dep_ != "compound" or head.pos_ not in {"NOUN", "PROPN"}:
         return False
-    if _lemma(head) in lexicon or head.lower_ in lexicon:
+    if _event_noun(head, lexicon):
         return False
     return _lemma(head) in _KIND_HEADS or resolver.resolve(head) is not None
+
+
+def _people_participle(tok: Token) -> bool:
+    """"the wounded", "the accused": a participle used as a noun names people, not an event."""
+    return (
+        tok.tag_ == "VBN"
+        and tok.dep_ in {"dobj", "pobj", "nsubj", "nsubjpass", "conj", "appos", "attr"}
+        and any(c.dep_ == "det" and c.lower_ in {"the", "these", "those"} for c in tok.children)
+        and not any(c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass", "agent", "dobj"} for c in tok.children)
+    )
+
+
+# the title of a report, film, law or campaign names no event ('a report titled "Attacks on Health
+# Care"', "the documentary Siege of the City"): quoted after a naming verb or a work noun, or
+# capitalized words after "titled"/"entitled"
+_WORK_NOUNS = (
+    "report|study|film|documentary|book|law|bill|act|resolution|campaign|song|album|exhibition|"
+    "series|programme|program|show|article|essay|paper|survey|play|novel|poem|podcast|headline"
+)
+_TITLE = re.compile(
+    r"(?:\b(?:titled|entitled|headlined|called|named|dubbed)|\b(?:" + _WORK_NOUNS + r"))\s*,?\s*"
+    r"(?:[\"“‘'](?P<quoted>[^\"“”‘’\n]{1,200})[\"”’']"
+    r"|(?<=titled )(?-i:(?P<bare>[A-Z][\w'-]*(?:\s+(?:(?:on|of|in|the|and|for|to|a|an|at|by|with)\s+)*[A-Z][\w'-]*)*)))",
+    re.IGNORECASE,
+)
+
+
+def _title_ranges(doc: Doc) -> list[tuple[int, int]]:
+    text = doc_text(doc)
+    out = []
+    for m in _TITLE.finditer(text):
+        group = "quoted" if m.group("quoted") is not None else "bare"
+        out.append(m.span(group))
+    out.extend((e.start_char, e.end_char) for e in doc_ents(doc) if e.label_ in {"WORK_OF_ART", "LAW"})
+    return out
 
 
 def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
     """Trigger tokens of the document, merged so that one event has one match."""
     lexicon = load_triggers()
     matches: list[TriggerMatch] = []
+    titles: list[tuple[int, int]] | None = None
     for tok in doc:
         if tok.pos_ not in {"VERB", "NOUN", "PROPN"}:
+            continue
+        cands = lexicon.get(_lemma(tok)) or lexicon.get(tok.lower_)
+        if not cands:
             continue
         if tok.pos_ == "VERB" and tok.dep_ == "amod":  # "the liberated territories"
             continue
         if tok.pos_ == "PROPN" and tok.ent_type_ in _NAME_ENTS:  # "the Agency for Development and Aid"
             continue
-        if _kind_modifier(tok, lexicon, resolver):
+        if _kind_modifier(tok, lexicon, resolver) or _people_participle(tok):
             continue
-        cands = lexicon.get(_lemma(tok)) or lexicon.get(tok.lower_)
-        if not cands:
+        if titles is None:
+            titles = _title_ranges(doc)
+        if any(lo <= tok.idx < hi for lo, hi in titles):
             continue
         pos = "VERB" if tok.pos_ == "VERB" else "NOUN"
         for trig in cands:
@@ -533,10 +611,12 @@ def _speech_demands(doc: Doc, start: int, end: int) -> list[TriggerMatch]:
     return out
 
 
-def _mark_governed(match: TriggerMatch, governor_type: str) -> None:
-    """A demanded, threatened, refused or promised act: kept, ranked well below its governor."""
+def _mark_governed(match: TriggerMatch, governor: TriggerMatch) -> None:
+    """A demanded, threatened, refused or promised act: ranked well below its governor, and no
+    event of its own in the default output (``assemble``)."""
     if match.governed_by is None:
-        match.governed_by = governor_type
+        match.governed_by = governor.trigger.type
+        match.governor = governor.token
         match.trigger = replace(match.trigger, confidence=round(match.trigger.confidence * 0.4, 3))
 
 
@@ -566,7 +646,7 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 o = other.token
                 if other is not m and o.i not in dropped and o != obj and _in_subtree(o, obj):
                     m.absorbed.extend([o, *other.absorbed])
-                    _mark_governed(other, m.trigger.type)
+                    _mark_governed(other, m)
     for m in matches:
         if m.token.i in dropped or m.governed_by is not None:
             continue
@@ -594,11 +674,13 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 o = other.token
                 if other is not host and o.i not in dropped and (o == verb or _in_subtree(o, verb)):
                     host.absorbed.extend([o, *other.absorbed])
-                    _mark_governed(other, host.trigger.type)
+                    _mark_governed(other, host)
             continue
         if verb.i != m.token.i and verb.i in by_token:
             continue  # the verb's own match decides ("lift the curfew")
         words = _aux(verb)
+        if verb.dep_ == "xcomp" and _lemma(verb.head) == "fail":
+            words = words | {"not"}  # "failed to reach agreement": no agreement, a refusal
         intent = (
             gov is not None
             and host is None
@@ -610,10 +692,12 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 m.trigger.type in {"CONSULT", "RETREAT"} and words & (_FUTURE | {"can", "could"})
             ):
                 m.trigger = _retyped(m.trigger, "REJECT")
+                m.intent = True
             continue
         future = bool(words & _FUTURE) and host is None
         if future and _conditional(verb):
             m.trigger = _retyped(m.trigger, "THREATEN")
+            m.intent = True
         elif intent or future:
             # PLOVER: "all cooperative actions reported in future tense are taken to imply
             # intentions" (AGREE); an announced hostile act is a threat. An announced attack
@@ -621,8 +705,11 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             new = _intent_type(m.trigger.type)
             if new is not None and (intent or m.trigger.type != "ASSAULT"):
                 m.trigger = _retyped(m.trigger, new)
-    kept = [m for m in matches if m.token.i not in dropped]
-    foreground = [m for m in kept if not _background(m.token)]
+                m.intent = True
+    kept = _fold_demands([m for m in matches if m.token.i not in dropped])
+    for m in kept:
+        m.background = _background(m.token)
+    foreground = [m for m in kept if not m.background]
     for m in kept:
         tok = m.token
         lower = 1.0
@@ -646,6 +733,50 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
         if lower < 1.0:
             m.trigger = replace(m.trigger, confidence=round(m.trigger.confidence * lower, 3))
     return kept
+
+
+_ADJUNCT_DEPS = {"advcl", "xcomp", "acl", "pcomp", "prep"}
+
+
+def _protest_host(m: TriggerMatch, protests: list[TriggerMatch]) -> TriggerMatch | None:
+    """The protest whose demand a REQUEST states: a purpose infinitive or a participle attached to
+    the protest's clause ("staged rallies to demand reforms", "demonstrated, calling for
+    elections", "a march demanding his release", "rioted, joining others in demanding a vote")."""
+    tok = m.token
+    if tok.pos_ != "VERB" or not (
+        tok.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    ):
+        return None
+    node = tok
+    for _ in range(4):
+        if node.dep_ not in _ADJUNCT_DEPS or node.head.i == node.i:
+            return None
+        head = node.head
+        for p in protests:
+            p_tok = p.token
+            if p_tok == head or (_position(p_tok).head == head and _position(p_tok).dep_ in _OBJ | _SUBJ):
+                return p
+        node = head
+    return None
+
+
+def _fold_demands(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+    """A protest's demand is what the protest is about, not a second event (PLOVER codes the
+    protest): the REQUEST is absorbed into the PROTEST and lends it its content."""
+    protests = [m for m in matches if m.trigger.type == "PROTEST"]
+    if not protests:
+        return matches
+    folded: set[int] = set()
+    for m in matches:
+        host = _protest_host(m, protests) if m.trigger.type == "REQUEST" and m.governed_by is None else None
+        if host is None:
+            continue
+        # with what is demanded ("to demand the resignation of the president")
+        content = [o for o in matches if o is not host and (o is m or _in_subtree(o.token, m.token))]
+        for o in content:
+            host.absorbed.extend([o.token, *o.absorbed])
+            folded.add(o.token.i)
+    return [m for m in matches if m.token.i not in folded]
 
 
 def _in_subtree(tok: Token, root: Token) -> bool:
@@ -897,6 +1028,38 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
         if actor is None and anc.dep_ in {"advcl", "prep"} and anc.head.pos_ in {"VERB", "AUX"}:
             actor = _first_child(anc.head, _SUBJ)
     return actor, recipient
+
+
+_ANCHOR_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC", "NORP", "ORG", "PERSON", "EVENT"}
+_ANCHOR_DEPS = {"poss", "prep", "nummod", "npadvmod", "acl", "relcl", "appos"}
+
+
+def _own_anchor(noun: Token) -> bool:
+    """Whether a noun names its occurrence: a participant, time or place of its own ("the killing of
+    an Israeli man", "last month's invasion", "a bombing in the market", "Serbian shelling")."""
+    place = _position(noun)
+    while place.dep_ == "conj" and place.head.i != place.i:
+        place = place.head
+    if place.dep_ in _OBJ | _SUBJ | _PASS_SUBJ and place.head.pos_ in {"VERB", "AUX"} and any(
+            c.dep_ in _SUBJ | _PASS_SUBJ | _OBJ | {"agent"} and c != place for c in place.head.children):
+        return True  # the argument of a clause with participants ("when Armenia made claims")
+    for node in {noun, place}:
+        for c in node.children:
+            if c.dep_ in _ANCHOR_DEPS:
+                return True
+            if c.dep_ in {"compound", "amod", "nmod"} and (c.ent_type_ in _ANCHOR_ENTS or c.pos_ == "PROPN"):
+                return True
+    return any(t.ent_type_ in _ANCHOR_ENTS for t in noun.subtree)
+
+
+def unanchored_background(match: TriggerMatch) -> bool:
+    """A noun in a background clause or adjunct with no participant, time or place of its own
+    ("resigned after weeks of protests", "after two days of fierce fighting"): a reference to a
+    situation, not the report of an occurrence."""
+    if not match.background or match.token.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    nouns = [match.token, *(t for t in match.absorbed if t.pos_ in {"NOUN", "PROPN"})]
+    return not any(_own_anchor(n) for n in nouns)
 
 
 def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:

@@ -27,7 +27,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from ..records import ActorRef, Article, Event, Place, Quantity, Span, TimeValue, event_id
+from ..records import ActorRef, Article, DateRef, Event, Place, Quantity, Span, TimeValue, event_id
 from .actors import ActorResolver
 from .attribution import AttributionIndex, attribution_for, is_denial, modality_for, statement_modality
 from .dates import event_date
@@ -35,6 +35,7 @@ from .events import (
     GOVERNED_MODALITY,
     TriggerMatch,
     coercer,
+    event_nouns,
     load_crosswalk,
     mode_for,
     ordering_phrase,
@@ -102,6 +103,13 @@ def _modality(match: TriggerMatch, syntactic: str) -> str:
 _CONTENT_OF = {"THREATEN", "REQUEST", "REJECT", "AGREE"}
 
 
+def _unscheduled(match: TriggerMatch, modality: str, date: DateRef | None) -> bool:
+    """A future act with no date of its own ("troops will storm the town", "plans to deploy
+    troops"): no occurrence yet. A scheduled one ("will meet on May 5") stays, marked planned;
+    a stated intention typed as such (AGREE, THREATEN) is the statement, an event."""
+    return modality == "planned" and not match.intent and (date is None or date.source not in _OWN)
+
+
 def _not_an_event(match: TriggerMatch, modality: str, denied: bool) -> bool:
     """Whether the mention reports no occurrence of its own (module docstring)."""
     if match.governed_by in _CONTENT_OF and not denied:
@@ -126,7 +134,7 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
     line = inputs.article.dateline_span
     event_times = [t for t in inputs.times if line is None or not (line[0] <= t.start and t.end <= line[1])]
     events: list[Event] = []
-    tokens: list[Token] = []
+    told: list[TriggerMatch] = []
     seen: set[str] = set()
     for m in matches:
         tok = m.token
@@ -137,7 +145,9 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
             modality = statement_modality(doc, ts, te, attribution)
         else:
             modality = _modality(m, modality_for(doc, ts, te, attribution, aim_is_act=m.trigger.type == "PROTEST"))
-        if not inputs.keep_nonevents and _not_an_event(m, modality, is_denial(doc, ts, te)):
+        date = event_date(doc, event_times, ts, te, inputs.anchor)
+        if not inputs.keep_nonevents and (
+                _not_an_event(m, modality, is_denial(doc, ts, te)) or _unscheduled(m, modality, date)):
             continue
         actor_tok, recipient_tok = roles_for(m)
         location, location_source = event_location(
@@ -200,7 +210,7 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 sentence=Span(sent.start_char, sent.end_char),
                 actor=actor,
                 recipient=recipient,
-                date=event_date(doc, event_times, ts, te, inputs.anchor),
+                date=date,
                 location=location,
                 quantities=event_quantities(doc, inputs.quantities, ts, te),
                 fatalities=fatalities_for(doc, inputs.quantities, ts, te),
@@ -213,8 +223,8 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 injured=casualties_for(doc, inputs.quantities, ts, te, "injured"),
             )
         )
-        tokens.append(tok)
-    return _merge_mentions(events, tokens)
+        told.append(m)
+    return _merge_mentions(events, told)
 
 
 # -- repeated mentions ---------------------------------------------------------------------------
@@ -224,6 +234,7 @@ _DISTINCT = {"second", "third", "fourth", "fifth", "another", "other", "new", "f
              "previous", "earlier", "first", "next", "similar", "subsequent", "renewed", "later", "last",
              "more", "again", "also", "same-day", "latter", "former", "recent", "past", "prior", "twin"}
 _OWN = {"clause", "sentence"}  # a date or place named with the mention itself
+_TEXT_DATE = _OWN | {"paragraph"}  # a date the text gives (not the publication date)
 _REALIS = {"asserted": 0, "reported": 0, "negated": 1}  # planned and ordered: 2
 _DAY = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
 
@@ -236,11 +247,13 @@ def _distinct(tok: Token) -> bool:
     return bool(words & _DISTINCT) or any(c.like_num for c in tok.children if c.dep_ == "nummod")
 
 
-def _anaphor(tok: Token) -> bool:
-    """A definite or possessed event noun that can tell an event already reported ("the attack",
-    "the clashes", "Monday's raid")."""
-    return tok.pos_ == "NOUN" and any(
-        (c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in tok.children)
+def _anaphor(match: TriggerMatch) -> bool:
+    """A definite event noun that can tell an event already reported ("the attack", "the clashes"),
+    as the trigger or inside it ("the attack killed four"). A possessor names a participant and
+    may introduce a new event ("Azerbaijan's retaliation"), so it is no anaphor."""
+    return any(
+        any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children)
+        for tok in event_nouns(match))
 
 
 def _party_conflict(a: ActorRef | None, b: ActorRef | None) -> bool:
@@ -264,7 +277,8 @@ def _compatible(first: Event, later: Event) -> bool:
     if _party_conflict(first.actor, later.actor) or _party_conflict(first.recipient, later.recipient):
         return False
     d1, d2 = first.date, later.date
-    if d1 is not None and d2 is not None and d1.source in _OWN and d2.source in _OWN and d1.value and d2.value:
+    if d1 is not None and d2 is not None and d1.source in _TEXT_DATE and d2.source in _TEXT_DATE \
+            and d1.value and d2.value:
         v1, v2 = d1.value, d2.value
         if _DAY.fullmatch(v1) and _DAY.fullmatch(v2) and not (v1.startswith(v2) or v2.startswith(v1)):
             return False
@@ -277,11 +291,14 @@ def _compatible(first: Event, later: Event) -> bool:
     return True
 
 
-def _repeats(first: Event, first_tok: Token, later: Event, later_tok: Token) -> bool:
+def _repeats(first: Event, first_tok: Token, later: Event, later_match: TriggerMatch) -> bool:
     """Whether ``later`` tells the occurrence ``first`` reported (module docstring)."""
-    if _distinct(later_tok) or not _compatible(first, later):
+    later_tok = later_match.token
+    if any(_distinct(t) for t in (later_tok, *event_nouns(later_match))) or not _compatible(first, later):
         return False
-    if _anaphor(later_tok):
+    if later_match.background and later.sentence == first.sentence:
+        return False  # "set fire to the offices following the killing": ordered, so two events
+    if _anaphor(later_match):
         return True
     # the same verb again, with a participant in common ("... were commissioned ... 9 units have been
     # commissioned"; "Gunmen attacked the convoy ... witnesses said the gunmen attacked it at dawn")
@@ -312,15 +329,15 @@ def _absorb(host: Event, later: Event) -> Event:
     return merged
 
 
-def _merge_mentions(events: list[Event], tokens: list[Token]) -> list[Event]:
+def _merge_mentions(events: list[Event], told: list[TriggerMatch]) -> list[Event]:
     """Repeated mentions of one occurrence become one event (the nearest earlier one it repeats)."""
     out: list[Event] = []
     heads: list[Token] = []
-    for ev, tok in zip(events, tokens, strict=True):
-        host = next((k for k in range(len(out) - 1, -1, -1) if _repeats(out[k], heads[k], ev, tok)), None)
+    for ev, m in zip(events, told, strict=True):
+        host = next((k for k in range(len(out) - 1, -1, -1) if _repeats(out[k], heads[k], ev, m)), None)
         if host is None:
             out.append(ev)
-            heads.append(tok)
+            heads.append(m.token)
         else:
             out[host] = _absorb(out[host], ev)
     return out

@@ -505,6 +505,36 @@ _STAT_NOUNS = {"number", "rate", "level", "frequency", "incidence", "count", "ta
                "trend", "history", "culture", "cycle", "record", "share", "proportion", "percentage"}
 
 
+_PART_NOUNS = {"involvement", "role", "part", "participation", "complicity", "responsibility", "experience",
+               "expertise", "training"}
+
+
+# what is prevented, foiled or averted did not happen ("police prevented the march", "troops foiled
+# an attack"; but "an attempt to kill him was foiled" tells the attempt)
+_PREVENT = {"prevent", "foil", "thwart", "avert", "forestall", "preempt", "pre-empt"}
+# "on the eve of a visit", "ahead of the summit", "in the run-up to the talks": still to come
+_UPCOMING = {"eve", "run-up", "runup", "ahead", "preparation", "anticipation", "prelude"}
+
+
+def _prevented(tok: Token, verb: Token) -> bool:
+    node = verb if verb.i != tok.i else tok
+    if node.dep_ in {"dobj", "nsubjpass"} and node.head.lemma_.lower() in _PREVENT:
+        return True
+    if tok.dep_ in {"dobj", "nsubjpass"} and tok.head.lemma_.lower() in _PREVENT:
+        return True
+    # "prevented the protesters from marching"
+    return tok.dep_ == "pcomp" and tok.head.lower_ == "from" and tok.head.head.lemma_.lower() in _PREVENT
+
+
+def _upcoming(tok: Token) -> bool:
+    if tok.dep_ != "pobj":
+        return False
+    prep = tok.head
+    owner = prep.head
+    return (prep.lower_ in {"of", "to", "for"} and owner.lemma_.lower() in _UPCOMING) or (
+        prep.lower_ == "of" and owner.lower_ == "ahead")
+
+
 def _habitual(verb: Token) -> bool:
     for c in verb.children:
         if c.dep_ == "advmod" and c.lower_ in _HABITUAL:
@@ -550,6 +580,28 @@ _PENDING_MARKS = {"until", "till", "before", "once", "unless", "if", "when"}
 _PRESENT = {"VBP", "VBZ"}
 
 
+def _planned_chain(verb: Token) -> bool:
+    """"prepared to resume shelling": an act under a chain of to-complements whose top is a plan."""
+    node = verb
+    for _ in range(3):
+        if node.dep_ != "xcomp" or node.head.i == node.i:
+            return False
+        head = node.head
+        if head.lemma_.lower() in _PLAN and head.i != verb.head.i and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+            return True
+        node = head
+    return False
+
+
+def _aimed(verb: Token) -> bool:
+    """"talks aimed at ending the war", "so that marriages are banned": an aim, not an act."""
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "at" and verb.head.head.lemma_.lower() in {"aim", "target"}:
+        return True
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    return verb.dep_ == "advcl" and ("so" in marks or "order" in marks) and "as" not in marks
+
+
 def _pending(verb: Token) -> bool:
     if verb.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ in _PENDING_MARKS for c in verb.children):
         return False
@@ -581,8 +633,15 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "negated"
     if _habitual(verb):
         return "generic"
+    if tok.dep_ in {"pobj", "pcomp"} and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in _PART_NOUNS \
+            and not any(c.dep_ in {"det", "poss", "nsubj"} for c in tok.children):
+        return "generic"  # "its involvement in killing" (but "his role in the killing" is one)
     if tok.pos_ in {"NOUN", "PROPN"} and (kind := _generic_noun(tok)) is not None:
         return kind
+    if _prevented(tok, verb):
+        return "negated"
+    if _upcoming(tok):
+        return "planned"
     if _aux_words(verb) & _HYPO_AUX or (verb.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in verb.children)) or _pending(verb):
         return "hypothetical"
@@ -597,8 +656,10 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "ordered"
     words = _aux_words(verb)
     if words & {"will", "shall", "'ll"} or (verb.dep_ == "xcomp" and head.lemma_.lower() in _PLAN | {
-            "go", "be"} and to_inf):
+            "go", "be"} and to_inf) or _planned_chain(verb):
         return "planned"
+    if not aim_is_act and _aimed(verb):
+        return "hypothetical"
     if to_inf and verb.pos_ == "VERB" and not aim_is_act and (
             (verb.dep_ == "advcl" and head.lemma_.lower() not in _COERCE_VERBS)
             or (verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"} and head.lemma_.lower() not in _ATTEMPT)):

@@ -268,10 +268,23 @@ def _arguments(tok: Token) -> list[Token]:
 
 
 def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool:
+    """Every condition of the row holds (conditions are separated by ";")."""
     if not trig.needs:
         return True
-    key, _, values = trig.needs.partition("=")
+    return all(_one_condition(tok, need.strip(), resolver) for need in trig.needs.split(";"))
+
+
+def _one_condition(tok: Token, need: str, resolver: ActorResolver) -> bool:
+    key, _, values = need.partition("=")
     wanted = {v.strip() for v in values.split(",")}
+    if key == "nopassive":
+        # "the attack was met with force": a passive with one of these prepositions is no such act
+        return not (_is_passive(tok) and any(c.dep_ == "prep" and c.lower_ in wanted for c in tok.children))
+    if key == "notpobj":
+        return not any(_lemma(g) in wanted for c in tok.children if c.dep_ == "prep"
+                       for g in c.children if g.dep_ == "pobj")
+    if key == "parties":
+        return _two_parties(tok)
     if key == "noobj":
         return not any(c.dep_ in _OBJ for c in tok.children)
     if key == "xcomp":
@@ -311,6 +324,20 @@ def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool
                 return True
         return False
     return False
+
+
+def _two_parties(verb: Token) -> bool:
+    """A meeting needs two sides: an object or agent, a with/between phrase, or a plural or joint
+    subject ("the two leaders met", "Putin and Xi met"; "the cabinet met" is a session)."""
+    for c in verb.children:
+        if c.dep_ in _OBJ | {"agent"} or (c.dep_ == "prep" and c.lower_ in {"with", "between", "among"}):
+            return True
+        if c.dep_ in _SUBJ | _PASS_SUBJ and (
+                c.tag_ in {"NNS", "NNPS"} or c.lower_ in {"we", "they"}
+                or any(g.dep_ == "conj" for g in c.children)):
+            return True
+    subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+    return subj is None and verb.dep_ in {"conj", "xcomp", "relcl", "advcl"}  # the subject is elsewhere
 
 
 _NAME_ENTS = {"ORG", "FAC", "WORK_OF_ART", "LAW", "PRODUCT", "PERSON", "GPE"}
@@ -376,6 +403,10 @@ _KIND_HEADS = {
 }
 
 
+_ROLE_HEADS = {"chairman", "co-chairman", "chair", "chairwoman", "chairperson", "spokesman", "spokeswoman",
+               "spokesperson", "host", "venue", "anniversary"}
+
+
 def _event_noun(tok: Token, lexicon: dict[str, tuple[Trigger, ...]]) -> bool:
     return any(t.pos in {"NOUN", "ANY"} for t in lexicon.get(_lemma(tok), lexicon.get(tok.lower_, ())))
 
@@ -383,8 +414,11 @@ def _event_noun(tok: Token, lexicon: dict[str, tuple[Trigger, ...]]) -> bool:
 def _kind_modifier(tok: Token, lexicon: dict[str, tuple[Trigger, ...]], resolver: ActorResolver) -> bool:
     """A compound modifier naming a kind of agent or thing, not an event: "border patrol agents",
     "aid workers", "attack helicopters", "invasion forces" (but "the surrender document" keeps
-    its event, and "the ceasefire agreement" is one event with its head)."""
+    its event, and "the ceasefire agreement" is one event with its head); a possessor of a person
+    or body named by its role ("the meeting's chairman", "the summit's host")."""
     head = tok.head
+    if tok.dep_ == "poss" and head.pos_ == "NOUN":
+        return _lemma(head) in _KIND_HEADS | _ROLE_HEADS
     if tok.dep_ != "compound" or head.pos_ not in {"NOUN", "PROPN"}:
         return False
     if _event_noun(head, lexicon):
@@ -468,7 +502,7 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
 _GOVERNING = {"THREATEN", "REQUEST", "REJECT", "AGREE", "ACCUSE"}
 # the content of a governing verb or noun in a prepositional phrase ("called for sanctions",
 # "agreed to mediation", "complained over the raids", "opposed to talks")
-_GOVERNED_PREPS = {"for", "to", "over", "about"}
+_GOVERNED_PREPS = {"for", "to", "over", "about", "on"}  # "reneged on its commitment", "agreed on a truce"
 # commissive verbs: a promise of a hostile act is a threat ("vowed to fight on")
 _COMMISSIVE = {"promise", "pledge", "vow", "swear", "offer", "commit"}
 # coercive verbs: "forced X to withdraw" is the coercion; the forced act is its content
@@ -529,12 +563,10 @@ def _clause_governor(tok: Token) -> Token | None:
         node = node.head
     if node.dep_ in {"xcomp", "ccomp"}:
         return node.head
-    if (
-        node.dep_ == "advcl"
-        and _lemma(node.head) in _COERCIVE
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
-    ):
-        return node.head  # "pushed Armenia to sign": the parser's advcl is the forced act
+    if node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+        # "pushed Armenia to sign": the parser's advcl is the forced act; "would blockade Paris to
+        # demand an end to the reform": the purpose of a threatened, demanded or refused act
+        return node.head
     if node.dep_ == "pcomp" and node.head.dep_ == "prep":
         return node.head.head
     if (
@@ -547,6 +579,26 @@ def _clause_governor(tok: Token) -> Token | None:
     ):
         return node.head
     return None
+
+
+def _governing_host(gov: Token | None, by_token: dict[int, TriggerMatch]) -> TriggerMatch | None:
+    """The match of the word governing a clause, looking one clause further up when that word is
+    no trigger: "said that the US must be ready to mediate" (the demand governs what "ready"
+    governs), "reiterated its demand that Israel ease restrictions" (the clause belongs to the
+    demand the verb takes as its object)."""
+    if gov is None:
+        return None
+    host = by_token.get(gov.i)
+    if host is not None:
+        return host
+    # "reiterated its demand that ...": a that-clause of a verb whose object is a governing noun
+    for c in gov.children:
+        if c.dep_ in _OBJ and (cand := by_token.get(c.i)) is not None and cand.trigger.type in _GOVERNING:
+            return cand
+    upper = gov.head if gov.pos_ == "ADJ" and gov.dep_ in {"acomp", "amod"} else gov
+    above = _clause_governor(upper) if upper.i != gov.i or gov.dep_ in {"xcomp", "ccomp"} else None
+    cand = by_token.get(above.i) if above is not None else None
+    return cand if cand is not None and cand.trigger.type in _GOVERNING else None
 
 
 def _clause_verb(tok: Token) -> Token | None:
@@ -654,7 +706,7 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
         if verb is None:
             continue
         gov = _clause_governor(verb)
-        host = by_token.get(gov.i) if gov is not None else None
+        host = _governing_host(gov, by_token)
         if (
             host is not None
             and host is not m
@@ -944,7 +996,7 @@ def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
     return actor, recipient
 
 
-_CONTAINER_NOUNS = _QUANTIFIER_NOUNS | {
+_CONTAINER_NOUNS = _QUANTIFIER_NOUNS | _MEASURE_NOUNS | {
     "wave",
     "series",
     "spate",
@@ -1032,6 +1084,7 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
 
 _ANCHOR_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC", "NORP", "ORG", "PERSON", "EVENT"}
 _ANCHOR_DEPS = {"poss", "prep", "nummod", "npadvmod", "acl", "relcl", "appos"}
+_PLACE_ADVERBS = {"there", "here"}
 
 
 def _own_anchor(noun: Token) -> bool:
@@ -1041,10 +1094,15 @@ def _own_anchor(noun: Token) -> bool:
     while place.dep_ == "conj" and place.head.i != place.i:
         place = place.head
     if place.dep_ in _OBJ | _SUBJ | _PASS_SUBJ and place.head.pos_ in {"VERB", "AUX"} and any(
-            c.dep_ in _SUBJ | _PASS_SUBJ | _OBJ | {"agent"} and c != place for c in place.head.children):
-        return True  # the argument of a clause with participants ("when Armenia made claims")
+            (c.dep_ in _SUBJ | _PASS_SUBJ | _OBJ | {"agent"} and c != place) or c.lower_ in _PLACE_ADVERBS
+            for c in place.head.children):
+        # the argument of a clause with participants ("when Armenia made claims") or a place ("to
+        # end the fighting there")
+        return True
     for node in {noun, place}:
         for c in node.children:
+            if c.lower_ in _PLACE_ADVERBS:
+                return True
             if c.dep_ in _ANCHOR_DEPS:
                 return True
             if c.dep_ in {"compound", "amod", "nmod"} and (c.ent_type_ in _ANCHOR_ENTS or c.pos_ == "PROPN"):
@@ -1060,6 +1118,19 @@ def unanchored_background(match: TriggerMatch) -> bool:
         return False
     nouns = [match.token, *(t for t in match.absorbed if t.pos_ in {"NOUN", "PROPN"})]
     return not any(_own_anchor(n) for n in nouns)
+
+
+def event_nouns(match: TriggerMatch) -> list[Token]:
+    """The trigger and its absorbed nouns that name an event of the match's type ("The attack killed
+    four": the verb's event is also told by "attack")."""
+    lexicon = load_triggers()
+    out = [match.token] if match.token.pos_ == "NOUN" else []
+    for tok in match.absorbed:
+        if tok.pos_ == "NOUN" and any(
+                t.pos in {"NOUN", "ANY"} and t.type == match.trigger.type
+                for t in lexicon.get(_lemma(tok), lexicon.get(tok.lower_, ()))):
+            out.append(tok)
+    return out
 
 
 def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:

@@ -144,7 +144,8 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
         if m.intent:  # the statement of an intention or refusal is the event
             modality = statement_modality(doc, ts, te, attribution)
         else:
-            modality = _modality(m, modality_for(doc, ts, te, attribution, aim_is_act=m.trigger.type == "PROTEST"))
+            aim_is_act = m.trigger.type == "PROTEST"
+            modality = _modality(m, modality_for(doc, ts, te, attribution, aim_is_act=aim_is_act))
         date = event_date(doc, event_times, ts, te, inputs.anchor)
         if not inputs.keep_nonevents and (
                 _not_an_event(m, modality, is_denial(doc, ts, te)) or _unscheduled(m, modality, date)):
@@ -233,6 +234,7 @@ _DEFINITE = {"the", "this", "that", "these", "those"}
 _DISTINCT = {"second", "third", "fourth", "fifth", "another", "other", "new", "fresh", "further", "separate",
              "previous", "earlier", "first", "next", "similar", "subsequent", "renewed", "later", "last",
              "more", "again", "also", "same-day", "latter", "former", "recent", "past", "prior", "twin"}
+_UNIDENTIFIED = "UAF"  # unidentified armed forces
 _OWN = {"clause", "sentence"}  # a date or place named with the mention itself
 _TEXT_DATE = _OWN | {"paragraph"}  # a date the text gives (not the publication date)
 _REALIS = {"asserted": 0, "reported": 0, "negated": 1}  # planned and ordered: 2
@@ -261,8 +263,8 @@ def _party_conflict(a: ActorRef | None, b: ActorRef | None) -> bool:
         return False
     if a.country and b.country and a.country != b.country:
         return True
-    if a.sector and b.sector and a.sector != b.sector:
-        return True
+    if a.sector and b.sector and a.sector != b.sector and _UNIDENTIFIED not in {a.sector, b.sector}:
+        return True  # ("gunmen", unidentified, may be the militia named later)
     return a.kind == "person" and b.kind == "person" and a.name != b.name
 
 
@@ -317,7 +319,8 @@ def _absorb(host: Event, later: Event) -> Event:
             changes[role] = getattr(later, role)
     if host.location is None and later.location is not None:
         changes["location"], changes["location_source"] = later.location, later.location_source
-    if (host.date is None or host.date.source not in _OWN) and later.date is not None and later.date.source in _OWN:
+    own_date = later.date is not None and later.date.source in _OWN
+    if (host.date is None or host.date.source not in _OWN) and own_date:
         changes["date"] = later.date
     if not host.quantities and later.quantities:
         changes["quantities"] = later.quantities

@@ -499,10 +499,11 @@ _TREND_VERBS = {"increase", "rise", "decline", "surge", "double", "triple", "dro
 _GENERIC_DETS = {"any", "such"}
 # "the risk of attacks", "fear of reprisals": the noun names a possibility
 _MODAL_NOUNS = {"risk", "threat", "fear", "danger", "possibility", "prospect", "spectre", "specter",
-                "likelihood", "chance", "potential", "rumour", "rumor", "threat", "hope", "idea"}
+                "likelihood", "chance", "potential", "rumour", "rumor", "hope", "idea"}
 # "the number of attacks", "the rate of arrests": a statistic over many occurrences
-_STAT_NOUNS = {"number", "rate", "level", "frequency", "incidence", "count", "tally", "statistic", "statistics",
-               "trend", "history", "culture", "cycle", "record", "share", "proportion", "percentage"}
+_STAT_NOUNS = {"number", "rate", "level", "frequency", "incidence", "count", "tally", "statistic",
+               "statistics", "trend", "history", "culture", "cycle", "record", "share", "proportion",
+               "percentage"}
 
 
 _PART_NOUNS = {"involvement", "role", "part", "participation", "complicity", "responsibility", "experience",
@@ -572,6 +573,12 @@ def _generic_noun(tok: Token) -> str | None:
     return None
 
 
+# verbs whose object exists whatever becomes of the verb ("to end the fighting", "could not stop the
+# clashes", "will investigate the killing"): the object's modality is its own
+_PRESUPPOSE = {"end", "stop", "halt", "resolve", "settle", "defuse", "quell", "contain", "calm", "ease",
+               "de-escalate", "investigate", "probe", "condemn", "denounce", "protest", "mourn", "survive",
+               "escape", "flee", "witness", "recall", "remember", "blame", "criticize", "criticise",
+               "commemorate"}
 # "an attempt to storm the building", "a bid to kill him": an attempted act is an act
 _ATTEMPT = {"attempt", "bid", "try"}
 # a temporal or conditional clause in the present tense speaks of what has not happened yet
@@ -594,16 +601,20 @@ def _planned_chain(verb: Token) -> bool:
     return False
 
 
+_AIM = {"aim", "target"}
+
+
 def _aimed(verb: Token) -> bool:
     """"talks aimed at ending the war", "so that marriages are banned": an aim, not an act."""
-    if verb.dep_ == "pcomp" and verb.head.lower_ == "at" and verb.head.head.lemma_.lower() in {"aim", "target"}:
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "at" and verb.head.head.lemma_.lower() in _AIM:
         return True
     marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
     return verb.dep_ == "advcl" and ("so" in marks or "order" in marks) and "as" not in marks
 
 
 def _pending(verb: Token) -> bool:
-    if verb.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ in _PENDING_MARKS for c in verb.children):
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if verb.dep_ != "advcl" or not marks & _PENDING_MARKS:
         return False
     tags = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
     return bool(tags & _PRESENT) and not tags & {"VBD"}
@@ -619,6 +630,8 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
     if tok is None:
         return "reported" if cited else "asserted"
     verb = _governor(tok)
+    if verb.i != tok.i and verb.lemma_.lower() in _PRESUPPOSE:
+        verb = tok  # "efforts to end the fighting", "failed to stop the clashes": the fighting is real
     nodes = [tok] if verb.i == tok.i else [tok, verb]
     for node in nodes:
         words = _aux_words(node)
@@ -633,7 +646,8 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "negated"
     if _habitual(verb):
         return "generic"
-    if tok.dep_ in {"pobj", "pcomp"} and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in _PART_NOUNS \
+    part_of = tok.head.head.lemma_.lower() in _PART_NOUNS
+    if tok.dep_ in {"pobj", "pcomp"} and tok.head.lower_ == "in" and part_of \
             and not any(c.dep_ in {"det", "poss", "nsubj"} for c in tok.children):
         return "generic"  # "its involvement in killing" (but "his role in the killing" is one)
     if tok.pos_ in {"NOUN", "PROPN"} and (kind := _generic_noun(tok)) is not None:
@@ -662,7 +676,8 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "hypothetical"
     if to_inf and verb.pos_ == "VERB" and not aim_is_act and (
             (verb.dep_ == "advcl" and head.lemma_.lower() not in _COERCE_VERBS)
-            or (verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"} and head.lemma_.lower() not in _ATTEMPT)):
+            or (verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}
+                and head.lemma_.lower() not in _ATTEMPT)):
         # the aim of another act ("fired tear gas to disperse the crowd", "an attempt to storm the
         # building") has not happened as such
         return "hypothetical"

@@ -446,7 +446,8 @@ _WORK_NOUNS = (
 _TITLE = re.compile(
     r"(?:\b(?:titled|entitled|headlined|called|named|dubbed)|\b(?:" + _WORK_NOUNS + r"))\s*,?\s*"
     r"(?:[\"“‘'](?P<quoted>[^\"“”‘’\n]{1,200})[\"”’']"
-    r"|(?<=titled )(?-i:(?P<bare>[A-Z][\w'-]*(?:\s+(?:(?:on|of|in|the|and|for|to|a|an|at|by|with)\s+)*[A-Z][\w'-]*)*)))",
+    r"|(?<=titled )(?-i:(?P<bare>[A-Z][\w'-]*"
+    r"(?:\s+(?:(?:on|of|in|the|and|for|to|a|an|at|by|with)\s+)*[A-Z][\w'-]*)*)))",
     re.IGNORECASE,
 )
 

@@ -229,6 +229,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     )),
     Migration(3, "cross-article fusion: fused events, their members and blocking keys; injured counts",
               _V3),
+    Migration(4, "events: later mentions of the same occurrence in the document", (
+        "ALTER TABLE events ADD COLUMN mentions TEXT",
+    )),
 )
 
 TABLES = ("documents", "events", "actors", "places", "mentions", "fusion_members", "fusion_keys",
@@ -269,6 +272,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("trigger_text", _T),
         ("trigger_start", _I),
         ("trigger_end", _I),
+        ("mentions", _T),
         ("sentence_start", _I),
         ("sentence_end", _I),
         ("sentence", _T),

@@ -629,6 +629,19 @@ def test_events_distinct_occurrences_are_not_merged(code, text: str) -> None:
     assert all(not e.mentions for e in doc.events)
 
 
+def test_events_definite_mention_with_also_is_the_same_event(code) -> None:
+    doc = code("Two people were killed when a bomb exploded at a market in Maiduguri. "
+               "The explosion also wounded 12 people.", published="2024-05-08")
+    (ev,) = [e for e in doc.events if e.type == "ASSAULT"]
+    assert [m.text for m in ev.mentions] == ["wounded"]
+    assert ev.injured is not None and ev.injured["best"] == 12
+
+
+def test_events_more_of_the_same_act_is_another_event(code) -> None:
+    doc = code("Police arrested five people in Lagos. Police arrested two more people.", published="2024-05-08")
+    assert [len(e.mentions) for e in doc.events if e.type == "COERCE"] == [0, 0]
+
+
 def test_events_background_event_of_the_same_sentence_is_not_a_repeat(code) -> None:
     doc = code("Settlers set fire to the offices in Hebron on Sunday following the killing of a shepherd.",
                published="2024-05-08")

@@ -245,7 +245,7 @@ def _distinct(tok: Token) -> bool:
     words = {c.lower_ for c in tok.children if c.dep_ in {"amod", "advmod", "det", "nummod", "npadvmod"}}
     obj = next((c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}), None)
     if obj is not None:
-        words |= {c.lower_ for c in obj.children if c.dep_ in {"amod", "det", "nummod"}}
+        words |= {c.lower_ for c in obj.children if c.dep_ in {"amod", "det", "nummod", "advmod"}}
     return bool(words & _DISTINCT) or any(c.like_num for c in tok.children if c.dep_ == "nummod")
 
 
@@ -296,12 +296,15 @@ def _compatible(first: Event, later: Event) -> bool:
 def _repeats(first: Event, first_tok: Token, later: Event, later_match: TriggerMatch) -> bool:
     """Whether ``later`` tells the occurrence ``first`` reported (module docstring)."""
     later_tok = later_match.token
-    if any(_distinct(t) for t in (later_tok, *event_nouns(later_match))) or not _compatible(first, later):
+    if not _compatible(first, later):
         return False
     if later_match.background and later.sentence == first.sentence:
         return False  # "set fire to the offices following the killing": ordered, so two events
     if _anaphor(later_match):
-        return True
+        # "another attack", "the second raid" (but "the explosion also wounded 12" is the same one)
+        return not any(_distinct(n) for n in event_nouns(later_match))
+    if _distinct(later_tok):
+        return False  # "rebels also attacked Bunia", "police arrested two more people"
     # the same verb again, with a participant in common ("... were commissioned ... 9 units have been
     # commissioned"; "Gunmen attacked the convoy ... witnesses said the gunmen attacked it at dawn")
     return (

@@ -638,7 +638,8 @@ def test_events_definite_mention_with_also_is_the_same_event(code) -> None:
 
 
 def test_events_more_of_the_same_act_is_another_event(code) -> None:
-    doc = code("Police arrested five people in Lagos. Police arrested two more people.", published="2024-05-08")
+    doc = code("Police arrested five people in Lagos. Police arrested two more people.",
+               published="2024-05-08")
     assert [len(e.mentions) for e in doc.events if e.type == "COERCE"] == [0, 0]
 
 

@@ -617,7 +617,11 @@ def _pending(verb: Token) -> bool:
     if verb.dep_ != "advcl" or not marks & _PENDING_MARKS:
         return False
     tags = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
-    return bool(tags & _PRESENT) and not tags & {"VBD"}
+    if not tags & _PRESENT or tags & {"VBD"}:
+        return False
+    # a present tense under a past main clause is a headline's ("Three killed when gunmen attack bus")
+    head = verb.head
+    return not (head.tag_ in {"VBD", "VBN"} and not _aux_words(head) & {"will", "would", "shall", "'ll"})
 
 
 def modality_for(doc: Doc, trigger_start: int, trigger_end: int,

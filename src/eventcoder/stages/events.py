@@ -23,6 +23,13 @@ intentions and announced acts follow PLOVER (future cooperative acts are AGREE, 
 sanctions or restrictions THREATEN); a negated cooperative act is a REJECT; "X said Y must Z" is
 a REQUEST on Y. Events in background clauses (relative clauses, "after"/"following" adjuncts)
 and purpose adjuncts keep a lower confidence than the main clause's event.
+
+Not triggers (issue 13): a noun that only modifies another ("attack helicopters", "truce
+monitors", "the summit's host"), words in the title of a report, film or law, and a participle
+used as a noun ("the wounded"). A protest's demand ("rallied to demand his resignation") is
+folded into the protest. Which matches are events at all, and which tell the same occurrence
+again, is decided in ``assemble`` from the flags set here (``governed_by``, ``intent``,
+``background``) and the modality.
 """
 
 from __future__ import annotations

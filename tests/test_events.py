@@ -654,3 +654,17 @@ def test_events_mentions_survive_the_json_record(code) -> None:
                published="2024-05-08")
     again = DocumentResult.from_dict(doc.to_dict())
     assert again == doc and any(e.mentions for e in again.events)
+
+
+def test_events_cli_keeps_nonevents_only_when_asked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from eventcoder.cli.main import main
+
+    src = tmp_path / "a.txt"
+    src.write_text("The rebels threatened to attack the capital.\n", encoding="utf-8")
+    for flag, expected in (([], ["THREATEN"]), (["--keep-nonevents"], ["THREATEN", "ASSAULT"])):
+        out = tmp_path / f"out{len(flag)}.jsonl"
+        assert main(["code", str(src), "-o", str(out), "--quiet", *flag]) == 0
+        record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+        assert [e["type"] for e in record["events"]] == expected

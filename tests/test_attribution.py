@@ -165,3 +165,35 @@ def test_attribution_possessor_country_is_part_of_the_source(code) -> None:
     ev = next(e for e in doc.events if e.type == "ASSAULT")
     cited = [a.name for a in ev.attribution if a.kind != "publisher"]
     assert cited and cited[0] == "Ukraine's defence ministry" and "Ukraine" not in cited
+
+
+# --- issue 13: generic, habitual, pending and aimed acts; what a governing verb does not change ---
+@pytest.mark.parametrize(("text", "word", "expected"), [
+    ("Checkpoints are usually attacked at night in the north.", "attacked", "generic"),
+    ("Soldiers raid the market every week.", "raid", "generic"),
+    ("Such strikes are common in the valley.", "strikes", "generic"),
+    ("Villagers live under the threat of airstrikes.", "airstrikes", "hypothetical"),
+    ("Farmers will block the road until the ministry lifts the ban.", "lifts", "hypothetical"),
+    # a headline's present tense under a past clause is no pending act
+    ("Three villagers killed when gunmen attack bus in Kaduna", "attack", "asserted"),
+    ("The envoy held talks aimed at securing a truce.", "securing", "hypothetical"),
+    ("The army foiled an ambush near the pass.", "ambush", "negated"),
+    ("The premier spoke ahead of the summit in Lima.", "summit", "planned"),
+    # the object of a verb that presupposes it keeps its own modality
+    ("Mediators could not stop the clashes in the valley.", "clashes", "asserted"),
+    ("Police arrested 12 protesters in Osh on Monday.", "arrested", "asserted"),
+])
+def test_attribution_modality_of_nonevents(nlp: Any, text: str, word: str, expected: str) -> None:
+    assert modality(nlp, text, word) == expected
+
+
+def test_attribution_statement_modality_ignores_the_content(nlp: Any) -> None:
+    from eventcoder.stages.attribution import statement_modality
+
+    text = "Poland will not accept more migrants, the minister said."
+    doc = parse(nlp, text)
+    index = document_attribution(doc, Article(id="t", text=text, publisher="Andes Post"))
+    start = text.index("accept")
+    chain_ = attribution_for(index, doc, start, start + 6)
+    assert modality_for(doc, start, start + 6, chain_) == "negated"
+    assert statement_modality(doc, start, start + 6, chain_) == "reported"

@@ -19,6 +19,10 @@ from eventcoder.records import ActorRef, DocumentResult, Event, Span
 # Floors sit just below the scores measured on 2026-11-26 (type accuracy 0.773, macro-F1 0.748).
 TYPE_ACCURACY_FLOOR = 0.75
 MACRO_F1_FLOOR = 0.72
+# Issue 13: sentence-level type precision and recall over (sentence, type) pairs, every emitted event
+# counted; floors just below the scores measured on 2026-12-06 (docs/QUALITY.md, PLOVER section).
+PAIR_PRECISION_FLOOR = 0.75
+PAIR_RECALL_FLOOR = 0.80
 
 
 def _write_gsr(tmp_path: Path) -> Path:
@@ -104,6 +108,31 @@ def test_eval_plover_scores_the_highest_confidence_event() -> None:
     assert out["confusions"] == {"AGREE->NONE": 1}
 
 
+def test_eval_plover_pairs_count_every_emitted_type_once_per_sentence() -> None:
+    gold = [
+        PloverSentence("a", "sentence a", "THREATEN", None, frozenset(), frozenset()),
+        PloverSentence("b", "sentence b", "ASSAULT", None, frozenset(), frozenset()),
+        PloverSentence("c", "sentence c", "AGREE", None, frozenset(), frozenset()),
+        # one sentence coded twice in the gold, with two types: one sentence, two gold pairs
+        PloverSentence("d1", "sentence d", "REQUEST", None, frozenset(), frozenset()),
+        PloverSentence("d2", "sentence d", "ACCUSE", None, frozenset(), frozenset()),
+    ]
+    results = [
+        # a lower-ranked event of the gold type counts; a type emitted twice is one pair
+        _result("a", ("ASSAULT", 0.9, None, None), ("THREATEN", 0.5, None, None),
+                ("THREATEN", 0.4, None, None)),
+        _result("b", ("ASSAULT", 0.6, None, None)),
+        _result("c"),
+        _result("d1", ("REQUEST", 0.6, None, None)),
+        _result("d2", ("REQUEST", 0.6, None, None)),
+    ]
+    pairs = score_predictions(gold, results)["pairs"]
+    assert (pairs["gold"], pairs["predicted"], pairs["correct"]) == (5, 4, 3)
+    assert pairs["precision"] == 0.75 and pairs["recall"] == 0.6
+    assert pairs["f1"] == pytest.approx(2 * 0.75 * 0.6 / 1.35, abs=1e-3)
+    assert score_predictions(gold, results)["events_per_sentence"] == pytest.approx(6 / 5, abs=1e-3)
+
+
 def test_eval_plover_floors_on_the_gold_sentences(data_dir: Path, pipeline) -> None:
     path = data_dir / "plover_gsr" / "PLOVER_GSR_CAMEO.txt"
     if not path.is_file():
@@ -112,3 +141,5 @@ def test_eval_plover_floors_on_the_gold_sentences(data_dir: Path, pipeline) -> N
     assert out["sentences"] == 322
     assert out["type_accuracy"] >= TYPE_ACCURACY_FLOOR, out["confusions"]
     assert out["macro_f1"] >= MACRO_F1_FLOOR, out["per_type"]
+    assert out["pairs"]["precision"] >= PAIR_PRECISION_FLOOR, out["pairs"]
+    assert out["pairs"]["recall"] >= PAIR_RECALL_FLOOR, out["pairs"]

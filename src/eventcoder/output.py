@@ -33,6 +33,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "trigger_text",
     "trigger_start",
     "trigger_end",
+    "mentions",
     "sentence_start",
     "sentence_end",
     "sentence",
@@ -137,6 +138,8 @@ def event_row(doc: DocumentResult, ev: Event) -> dict[str, Any]:
         "trigger_text": ev.trigger.text,
         "trigger_start": ev.trigger.start,
         "trigger_end": ev.trigger.end,
+        # later mentions of the same occurrence: "text@start-end; ..."
+        "mentions": "; ".join(f"{m.text}@{m.start}-{m.end}" for m in ev.mentions) or None,
         "sentence_start": ev.sentence.start,
         "sentence_end": ev.sentence.end,
         "sentence": doc.text[ev.sentence.start : ev.sentence.end].strip(),

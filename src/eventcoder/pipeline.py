@@ -153,7 +153,8 @@ class Pipeline:
         matches = find_triggers(doc, resolver)
         events = assemble_events(
             EventInputs(
-                article, doc, anchor, times, places, quantities, attribution, resolver, dateline_place
+                article, doc, anchor, times, places, quantities, attribution, resolver, dateline_place,
+                keep_nonevents=self.settings.keep_nonevents,
             ),
             matches,
         )

@@ -37,7 +37,7 @@ __all__ = [
     "event_id",
 ]
 
-Modality = Literal["asserted", "reported", "ordered", "planned", "negated", "hypothetical"]
+Modality = Literal["asserted", "reported", "ordered", "planned", "negated", "hypothetical", "generic"]
 Status = Literal["ok", "failed"]
 
 
@@ -221,6 +221,9 @@ class Event(_Record):
     location_source: str | None = None  # clause | sentence | paragraph | dateline | None
     ordered_by: ActorRef | None = None  # "on the instructions of the President, X visited ..."
     injured: dict[str, Any] | None = None  # as fatalities: {best, low, high, text, start, end, kind}
+    # later mentions of the same occurrence in the document ("... the attack ..."), text order;
+    # ``trigger`` is the first, whose evidence the id hashes
+    mentions: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +304,7 @@ class DocumentResult(_Record):
                     location_source=e.get("location_source"),
                     ordered_by=actor(e.get("ordered_by")),
                     injured=e.get("injured"),
+                    mentions=tuple(Span(**m) for m in e.get("mentions", [])),
                 )
             )
         err = data.get("error")

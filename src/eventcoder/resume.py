@@ -77,6 +77,8 @@ def settings_fingerprint(settings: Settings) -> dict[str, Any]:
         "published": settings.published,
         "publisher": settings.publisher,
         "actors_sha256": actors,
+        # only when set, so batches begun before the option existed still resume
+        **({"keep_nonevents": True} if settings.keep_nonevents else {}),
     }
 
 

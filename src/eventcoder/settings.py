@@ -37,6 +37,9 @@ class Settings:
     published: str | None = None  # default publication date when a document has none
     publisher: str | None = None  # default publisher when a document names none
     actors: Path | None = None  # a user actor dictionary (same columns as resources/actors.csv)
+    # keep mentions that are not events (governed, negated, hypothetical, generic, unanchored
+    # background), marked by their modality; by default they are dropped (docs/FORMAT.md)
+    keep_nonevents: bool = False
 
     def __post_init__(self) -> None:
         if self.max_chars <= 0:

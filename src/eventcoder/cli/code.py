@@ -65,6 +65,7 @@ def run_code(args: argparse.Namespace) -> int:
         published=args.published,
         publisher=args.publisher,
         actors=Path(args.actors) if args.actors else None,
+        keep_nonevents=bool(getattr(args, "keep_nonevents", False)),
     )
     if settings.actors is not None:
         load_actor_dictionary(settings.actors)  # a bad file stops the command before any work (EC029)

@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="documents longer than this fail with EC007 (default 1,000,000)",
     )
     code.add_argument(
+        "--keep-nonevents",
+        action="store_true",
+        help="also output mentions that are not events (threatened, refused, negated, hypothetical, "
+        "generic), marked by their modality",
+    )
+    code.add_argument(
         "--actors",
         metavar="FILE",
         help="your own actor dictionary (tab-separated: name, "

@@ -181,14 +181,16 @@ def _articles(docs: Iterable[FusionDoc]) -> list[Article]:
 
 
 def _system_cluster(doc: DocumentResult, m: GoldMention, fused_of: dict[str, str]) -> str | None:
-    """The fused event of the report that tells this mention: the one whose trigger overlaps it,
-    else one of the mention's type in its sentence (the coder may anchor the same event on
-    another word of the clause: "10 were killed when jets struck", "an air strike killed 12")."""
+    """The fused event of the report that tells this mention: the one whose trigger (or one of its
+    repeated ``mentions``) overlaps it, else one of the mention's type in its sentence (the coder
+    may anchor the same event on another word of the clause: "10 were killed when jets struck",
+    "an air strike killed 12")."""
     best, overlap = None, 0
     for ev in doc.events:
-        o = min(ev.trigger.end, m.end) - max(ev.trigger.start, m.start)
-        if o > overlap:
-            best, overlap = ev, o
+        for span in (ev.trigger, *ev.mentions):
+            o = min(span.end, m.end) - max(span.start, m.start)
+            if o > overlap:
+                best, overlap = ev, o
     if best is None and m.type is not None:
         same = [ev for ev in doc.events
                 if ev.type == m.type and ev.sentence.start <= m.start < ev.sentence.end]

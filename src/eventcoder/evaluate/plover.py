@@ -9,6 +9,10 @@ as an article published on that date and score:
 - ``macro_f1`` over the 16 PLOVER types, on those sentence-level predictions;
 - ``coverage``: the share of sentences with any event; ``any_match``: the share whose gold type is
   among the emitted events (a looser diagnostic);
+- ``pairs``: sentence-level type precision and recall over (sentence, type) pairs: every event
+  emitted counts (not only the top one), a type emitted twice in one sentence is one pair, and a
+  sentence that appears in several gold records (coded with two types) is one sentence with
+  both gold types. ``events_per_sentence`` counts every emitted event (the over-generation);
 - ``source_country`` / ``target_country``: accuracy of the top event's actor / recipient country
   where the gold names a country and we produce an actor / recipient with a country.
 
@@ -133,6 +137,26 @@ def _top_event(result: DocumentResult) -> Event | None:
     return best
 
 
+def _pair_scores(gold: list[PloverSentence], results: list[DocumentResult]) -> dict[str, Any]:
+    """Precision and recall of predicted (sentence, type) pairs against the gold pairs."""
+    gold_pairs: set[tuple[str, str]] = set()
+    pred_pairs: set[tuple[str, str]] = set()
+    for g, res in zip(gold, results, strict=True):
+        gold_pairs.add((g.text, g.type))
+        pred_pairs.update((g.text, e.type) for e in res.events)
+    tp = len(gold_pairs & pred_pairs)
+    p = tp / len(pred_pairs) if pred_pairs else 0.0
+    r = tp / len(gold_pairs) if gold_pairs else 0.0
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        "gold": len(gold_pairs),
+        "predicted": len(pred_pairs),
+        "correct": tp,
+    }
+
+
 def score_predictions(gold: list[PloverSentence], results: list[DocumentResult]) -> dict[str, Any]:
     """Scores of coded results against the gold sentences (same order)."""
     n = len(gold)
@@ -163,6 +187,7 @@ def score_predictions(gold: list[PloverSentence], results: list[DocumentResult])
             tgt[0] += top.recipient.country in g.target_countries
             tgt[1] += 1
     per_type = {}
+    pairs = _pair_scores(gold, results)
     for t in PLOVER_TYPES:
         p = tp[t] / (tp[t] + fp[t]) if tp[t] + fp[t] else 0.0
         r = tp[t] / (tp[t] + fn[t]) if tp[t] + fn[t] else 0.0
@@ -179,6 +204,8 @@ def score_predictions(gold: list[PloverSentence], results: list[DocumentResult])
         "macro_f1": round(sum(v["f1"] for v in per_type.values()) / len(PLOVER_TYPES), 3),
         "coverage": round(covered / n, 3) if n else 0.0,
         "any_match": round(any_match / n, 3) if n else 0.0,
+        "pairs": pairs,
+        "events_per_sentence": round(sum(len(r.events) for r in results) / n, 3) if n else 0.0,
         "source_country": {"accuracy": round(src[0] / src[1], 3) if src[1] else None, "n": src[1]},
         "target_country": {"accuracy": round(tgt[0] / tgt[1], 3) if tgt[1] else None, "n": tgt[1]},
         "per_type": per_type,

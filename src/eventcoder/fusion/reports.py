@@ -23,9 +23,9 @@ __all__ = ["REALIS", "Loc", "Party", "Prepared", "Report", "Unit", "family", "gr
            "prepare", "report_from_row", "reports_from_document"]
 
 # Modalities of an event said to have happened (or denied): they fuse with each other. Planned,
-# ordered and hypothetical acts are other events (a threatened strike is not the strike).
+# ordered, hypothetical and generic acts are other events (a threatened strike is not the strike).
 REALIS = {"asserted": True, "reported": True, "negated": True,
-          "planned": False, "ordered": False, "hypothetical": False}
+          "planned": False, "ordered": False, "hypothetical": False, "generic": False}
 # Place precision -> level (0 finest); dateline places are not the event's own (see prepare()).
 LEVEL = {"point": 0, "near": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4}
 

@@ -3,29 +3,45 @@
 One event per merged trigger. Each event takes its roles from the parse, and its date, place,
 quantities, attribution and modality from the stage that owns each; every value keeps the
 offsets it came from and the method that produced it.
+
+Then two passes decide what is an event (docs/FORMAT.md, "What is an event"):
+
+- **Not an event** (dropped unless ``keep_nonevents``): an act that is only the content of a
+  threat, demand, refusal or agreement ("threatened to ban", "refused to lift"), unless it is
+  denied ("denied that its jets bombed": a disputed claim of a specific occurrence); a negated,
+  hypothetical or generic mention; a noun in a background clause with no participant, time or
+  place of its own ("after weeks of protests").
+- **Repeated mentions** of one occurrence are one event: a definite noun ("the attack", "the
+  clashes") or the same verb with a shared participant, of the same type, telling an earlier
+  event of the document with no conflicting participant, date, place or realis, becomes one of
+  that event's ``mentions``; the event keeps its first trigger (and so its id) and takes from
+  the later mentions the participants, place, date and casualties it lacked.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from ..records import ActorRef, Article, Event, Place, Quantity, Span, TimeValue, event_id
+from ..records import ActorRef, Article, DateRef, Event, Place, Quantity, Span, TimeValue, event_id
 from .actors import ActorResolver
-from .attribution import AttributionIndex, attribution_for, modality_for
+from .attribution import AttributionIndex, attribution_for, is_denial, modality_for, statement_modality
 from .dates import event_date
 from .events import (
     GOVERNED_MODALITY,
     TriggerMatch,
     coercer,
+    event_nouns,
     load_crosswalk,
     mode_for,
     ordering_phrase,
     roles_for,
     target_phrase,
+    unanchored_background,
 )
 from .places import event_location
 from .quantities import casualties_for, event_quantities, fatalities_for
@@ -50,6 +66,7 @@ class EventInputs:
     attribution: AttributionIndex
     resolver: ActorResolver
     dateline_place: Place | None
+    keep_nonevents: bool = False  # keep (marked) mentions that are not events
 
 
 def _extent(tok: Token) -> tuple[int, int]:
@@ -81,6 +98,27 @@ def _modality(match: TriggerMatch, syntactic: str) -> str:
     return GOVERNED_MODALITY.get(match.governed_by, "hypothetical")
 
 
+# a governed act is the content of its governor's event, except an alleged one ("accused X of
+# attacking": the attack is claimed to have happened)
+_CONTENT_OF = {"THREATEN", "REQUEST", "REJECT", "AGREE"}
+
+
+def _unscheduled(match: TriggerMatch, modality: str, date: DateRef | None) -> bool:
+    """A future act with no date of its own ("troops will storm the town", "plans to deploy
+    troops"): no occurrence yet. A scheduled one ("will meet on May 5") stays, marked planned;
+    a stated intention typed as such (AGREE, THREATEN) is the statement, an event."""
+    return modality == "planned" and not match.intent and (date is None or date.source not in _OWN)
+
+
+def _not_an_event(match: TriggerMatch, modality: str, denied: bool) -> bool:
+    """Whether the mention reports no occurrence of its own (module docstring)."""
+    if match.governed_by in _CONTENT_OF and not denied:
+        return True
+    if modality == "negated":
+        return not denied
+    return modality in {"hypothetical", "generic"} or unanchored_background(match)
+
+
 def _confidence(match: TriggerMatch, actor: ActorRef | None, recipient: ActorRef | None) -> float:
     """Trigger prior, raised by each role the parse filled."""
     conf = match.trigger.confidence * (0.7 + 0.15 * (actor is not None) + 0.15 * (recipient is not None))
@@ -96,11 +134,22 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
     line = inputs.article.dateline_span
     event_times = [t for t in inputs.times if line is None or not (line[0] <= t.start and t.end <= line[1])]
     events: list[Event] = []
+    told: list[TriggerMatch] = []
     seen: set[str] = set()
     for m in matches:
         tok = m.token
         ts, te = tok.idx, tok.idx + len(tok)
         sent = tok.sent
+        attribution = attribution_for(inputs.attribution, doc, ts, te)
+        if m.intent:  # the statement of an intention or refusal is the event
+            modality = statement_modality(doc, ts, te, attribution)
+        else:
+            aim_is_act = m.trigger.type == "PROTEST"
+            modality = _modality(m, modality_for(doc, ts, te, attribution, aim_is_act=aim_is_act))
+        date = event_date(doc, event_times, ts, te, inputs.anchor)
+        if not inputs.keep_nonevents and (
+                _not_an_event(m, modality, is_denial(doc, ts, te)) or _unscheduled(m, modality, date)):
+            continue
         actor_tok, recipient_tok = roles_for(m)
         location, location_source = event_location(
             doc, inputs.places, ts, te, dateline_place=inputs.dateline_place
@@ -147,7 +196,6 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
         type_ = m.trigger.type
         mode = mode_for(m, list(sent))
         cameo, acled = crosswalk.lookup(type_, mode)
-        attribution = attribution_for(inputs.attribution, doc, ts, te)
         eid = event_id(inputs.article.id, type_, ts, te)
         if eid in seen:
             continue
@@ -163,12 +211,12 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 sentence=Span(sent.start_char, sent.end_char),
                 actor=actor,
                 recipient=recipient,
-                date=event_date(doc, event_times, ts, te, inputs.anchor),
+                date=date,
                 location=location,
                 quantities=event_quantities(doc, inputs.quantities, ts, te),
                 fatalities=fatalities_for(doc, inputs.quantities, ts, te),
                 attribution=attribution,
-                modality=_modality(m, modality_for(doc, ts, te, attribution)),
+                modality=modality,
                 confidence=_confidence(m, actor, recipient),
                 method="lexicon+dependency",
                 location_source=location_source,
@@ -176,4 +224,126 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 injured=casualties_for(doc, inputs.quantities, ts, te, "injured"),
             )
         )
-    return events
+        told.append(m)
+    return _merge_mentions(events, told)
+
+
+# -- repeated mentions ---------------------------------------------------------------------------
+_DEFINITE = {"the", "this", "that", "these", "those"}
+# "the second attack", "another raid", "the previous clashes": a distinct occurrence
+_DISTINCT = {"second", "third", "fourth", "fifth", "another", "other", "new", "fresh", "further", "separate",
+             "previous", "earlier", "first", "next", "similar", "subsequent", "renewed", "later", "last",
+             "more", "again", "also", "same-day", "latter", "former", "recent", "past", "prior", "twin"}
+_UNIDENTIFIED = "UAF"  # unidentified armed forces
+_OWN = {"clause", "sentence"}  # a date or place named with the mention itself
+_TEXT_DATE = _OWN | {"paragraph"}  # a date the text gives (not the publication date)
+_REALIS = {"asserted": 0, "reported": 0, "negated": 1}  # planned and ordered: 2
+_DAY = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
+
+
+def _distinct(tok: Token) -> bool:
+    words = {c.lower_ for c in tok.children if c.dep_ in {"amod", "advmod", "det", "nummod", "npadvmod"}}
+    obj = next((c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+    if obj is not None:
+        words |= {c.lower_ for c in obj.children if c.dep_ in {"amod", "det", "nummod", "advmod"}}
+    return bool(words & _DISTINCT) or any(c.like_num for c in tok.children if c.dep_ == "nummod")
+
+
+def _anaphor(match: TriggerMatch) -> bool:
+    """A definite event noun that can tell an event already reported ("the attack", "the clashes"),
+    as the trigger or inside it ("the attack killed four"). A possessor names a participant and
+    may introduce a new event ("Azerbaijan's retaliation"), so it is no anaphor."""
+    return any(
+        any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children)
+        for tok in event_nouns(match))
+
+
+def _party_conflict(a: ActorRef | None, b: ActorRef | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.country and b.country and a.country != b.country:
+        return True
+    if a.sector and b.sector and a.sector != b.sector and _UNIDENTIFIED not in {a.sector, b.sector}:
+        return True  # ("gunmen", unidentified, may be the militia named later)
+    return a.kind == "person" and b.kind == "person" and a.name != b.name
+
+
+def _same_party(a: ActorRef | None, b: ActorRef | None) -> bool:
+    return a is not None and b is not None and a.name.lower() == b.name.lower()
+
+
+def _compatible(first: Event, later: Event) -> bool:
+    """No participant, own date, own place or realis on which two mentions disagree."""
+    if first.type != later.type or _REALIS.get(first.modality, 2) != _REALIS.get(later.modality, 2):
+        return False
+    if _party_conflict(first.actor, later.actor) or _party_conflict(first.recipient, later.recipient):
+        return False
+    d1, d2 = first.date, later.date
+    if d1 is not None and d2 is not None and d1.source in _TEXT_DATE and d2.source in _TEXT_DATE \
+            and d1.value and d2.value:
+        v1, v2 = d1.value, d2.value
+        if _DAY.fullmatch(v1) and _DAY.fullmatch(v2) and not (v1.startswith(v2) or v2.startswith(v1)):
+            return False
+    p1, p2 = first.location, later.location
+    if p1 is not None and p2 is not None and first.location_source in _OWN and later.location_source in _OWN:
+        if p1.country and p2.country and p1.country != p2.country:
+            return False
+        if p1.feature == "city" and p2.feature == "city" and p1.geonameid != p2.geonameid:
+            return False
+    return True
+
+
+def _repeats(first: Event, first_tok: Token, later: Event, later_match: TriggerMatch) -> bool:
+    """Whether ``later`` tells the occurrence ``first`` reported (module docstring)."""
+    later_tok = later_match.token
+    if not _compatible(first, later):
+        return False
+    if later_match.background and later.sentence == first.sentence:
+        return False  # "set fire to the offices following the killing": ordered, so two events
+    if _anaphor(later_match):
+        # "another attack", "the second raid" (but "the explosion also wounded 12" is the same one)
+        return not any(_distinct(n) for n in event_nouns(later_match))
+    if _distinct(later_tok):
+        return False  # "rebels also attacked Bunia", "police arrested two more people"
+    # the same verb again, with a participant in common ("... were commissioned ... 9 units have been
+    # commissioned"; "Gunmen attacked the convoy ... witnesses said the gunmen attacked it at dawn")
+    return (
+        later_tok.pos_ == "VERB"
+        and later_tok.lemma_.lower() == first_tok.lemma_.lower()
+        and (_same_party(first.actor, later.actor) or _same_party(first.recipient, later.recipient))
+    )
+
+
+def _absorb(host: Event, later: Event) -> Event:
+    """The host with the later mention added, and what it lacked taken from it."""
+    changes: dict[str, object] = {"mentions": (*host.mentions, later.trigger)}
+    for role in ("actor", "recipient", "fatalities", "injured", "ordered_by"):
+        if getattr(host, role) is None and getattr(later, role) is not None:
+            changes[role] = getattr(later, role)
+    if host.location is None and later.location is not None:
+        changes["location"], changes["location_source"] = later.location, later.location_source
+    own_date = later.date is not None and later.date.source in _OWN
+    if (host.date is None or host.date.source not in _OWN) and own_date:
+        changes["date"] = later.date
+    if not host.quantities and later.quantities:
+        changes["quantities"] = later.quantities
+    changes["confidence"] = max(host.confidence, later.confidence)
+    merged = replace(host, **changes)  # type: ignore[arg-type]
+    if "recipient" in changes:
+        _, default = load_crosswalk().lookup(merged.type, merged.mode)
+        merged = replace(merged, acled=_acled(merged.type, merged.mode, merged.recipient, default))
+    return merged
+
+
+def _merge_mentions(events: list[Event], told: list[TriggerMatch]) -> list[Event]:
+    """Repeated mentions of one occurrence become one event (the nearest earlier one it repeats)."""
+    out: list[Event] = []
+    heads: list[Token] = []
+    for ev, m in zip(events, told, strict=True):
+        host = next((k for k in range(len(out) - 1, -1, -1) if _repeats(out[k], heads[k], ev, m)), None)
+        if host is None:
+            out.append(ev)
+            heads.append(m.token)
+        else:
+            out[host] = _absorb(out[host], ev)
+    return out

@@ -33,7 +33,8 @@ from spacy.tokens import Doc, Span, Token
 from ..records import Article, Attribution
 from .linguistic import doc_ents, doc_text
 
-__all__ = ["AttributionIndex", "attribution_for", "document_attribution", "modality_for", "source_spans"]
+__all__ = ["AttributionIndex", "attribution_for", "document_attribution", "is_denial", "modality_for",
+           "source_spans", "statement_modality"]
 
 _SPEECH = {"say", "tell", "state", "add", "note", "declare", "stress", "explain", "insist", "allege",
            "assert", "write", "tweet", "emphasize", "emphasise", "underline", "remark", "comment",
@@ -66,6 +67,8 @@ _HYPO_AUX = {"would", "could", "may", "might", "should", "can", "must"}
 _THREAT = {"threaten", "warn"}
 _NEG_WORDS = {"not", "n't", "never", "no"}
 _DENY = {"deny", "refute", "dismiss", "reject"}
+# "pushed Armenia to sign": the forced act is the event (stages/events.py, ``_COERCIVE``)
+_COERCE_VERBS = {"force", "compel", "push", "coerce", "oblige"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,14 +451,191 @@ def _aux_words(verb: Token) -> set[str]:
     return {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"}}
 
 
+def _statement(verb: Token, cited: bool) -> str:
+    """reported (a cited source, or the complement of a speech verb) or asserted."""
+    if cited:
+        return "reported"
+    node = verb
+    for _ in range(4):
+        if node.dep_ in {"ccomp", "parataxis"} and node.head.lemma_.lower() in _SPEECH | _SPEECH_CLAUSAL:
+            return "reported"
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return "asserted"
+
+
+def statement_modality(doc: Doc, trigger_start: int, trigger_end: int,
+                       attribution: Sequence[Attribution]) -> str:
+    """How a statement is claimed (reported or asserted), whatever its content's tense or polarity:
+    for events that are statements of intention or refusal ("will not accept" is a REJECT that
+    happened)."""
+    tok = _trigger(doc, trigger_start, trigger_end)
+    cited = any(a.kind in {"source", "speaker"} for a in attribution)
+    return _statement(_governor(tok), cited) if tok is not None else "reported" if cited else "asserted"
+
+
+def is_denial(doc: Doc, trigger_start: int, trigger_end: int) -> bool:
+    """The act is the content of a denial ("denied that its jets had bombed", "denied attacking"):
+    a claim about a specific occurrence, which a source disputes."""
+    tok = _trigger(doc, trigger_start, trigger_end)
+    if tok is None:
+        return False
+    verb = _governor(tok)
+    return verb.dep_ in {"ccomp", "xcomp"} and verb.head.lemma_.lower() in _DENY
+
+
+# Generic and habitual mentions: no specific occurrence.
+_HABITUAL = {"usually", "often", "frequently", "regularly", "routinely", "typically", "generally", "always",
+             "sometimes", "rarely", "seldom", "commonly", "occasionally", "normally", "traditionally",
+             "habitually", "customarily"}
+_HABIT_VERBS = {"use", "tend"}  # "used to raid", "tend to strike"
+_EVERY = {"every", "each"}
+_GENERIC_PRED = {"common", "rare", "frequent", "widespread", "routine", "commonplace", "unusual", "uncommon",
+                 "typical", "rife", "endemic", "prevalent", "usual", "normal", "familiar", "illegal", "legal",
+                 "banned", "forbidden", "prohibited", "punishable", "permitted", "allowed"}
+_TREND_VERBS = {"increase", "rise", "decline", "surge", "double", "triple", "drop", "become", "decrease",
+                "soar", "spike"}
+_GENERIC_DETS = {"any", "such"}
+# "the risk of attacks", "fear of reprisals": the noun names a possibility
+_MODAL_NOUNS = {"risk", "threat", "fear", "danger", "possibility", "prospect", "spectre", "specter",
+                "likelihood", "chance", "potential", "rumour", "rumor", "hope", "idea"}
+# "the number of attacks", "the rate of arrests": a statistic over many occurrences
+_STAT_NOUNS = {"number", "rate", "level", "frequency", "incidence", "count", "tally", "statistic",
+               "statistics", "trend", "history", "culture", "cycle", "record", "share", "proportion",
+               "percentage"}
+
+
+_PART_NOUNS = {"involvement", "role", "part", "participation", "complicity", "responsibility", "experience",
+               "expertise", "training"}
+
+
+# what is prevented, foiled or averted did not happen ("police prevented the march", "troops foiled
+# an attack"; but "an attempt to kill him was foiled" tells the attempt)
+_PREVENT = {"prevent", "foil", "thwart", "avert", "forestall", "preempt", "pre-empt"}
+# "on the eve of a visit", "ahead of the summit", "in the run-up to the talks": still to come
+_UPCOMING = {"eve", "run-up", "runup", "ahead", "preparation", "anticipation", "prelude"}
+
+
+def _prevented(tok: Token, verb: Token) -> bool:
+    node = verb if verb.i != tok.i else tok
+    if node.dep_ in {"dobj", "nsubjpass"} and node.head.lemma_.lower() in _PREVENT:
+        return True
+    if tok.dep_ in {"dobj", "nsubjpass"} and tok.head.lemma_.lower() in _PREVENT:
+        return True
+    # "prevented the protesters from marching"
+    return tok.dep_ == "pcomp" and tok.head.lower_ == "from" and tok.head.head.lemma_.lower() in _PREVENT
+
+
+def _upcoming(tok: Token) -> bool:
+    if tok.dep_ != "pobj":
+        return False
+    prep = tok.head
+    owner = prep.head
+    return (prep.lower_ in {"of", "to", "for"} and owner.lemma_.lower() in _UPCOMING) or (
+        prep.lower_ == "of" and owner.lower_ == "ahead")
+
+
+def _habitual(verb: Token) -> bool:
+    for c in verb.children:
+        if c.dep_ == "advmod" and c.lower_ in _HABITUAL:
+            return True
+        # "every week", "each year", "on Fridays"
+        if c.dep_ == "npadvmod" and any(g.dep_ == "det" and g.lower_ in _EVERY for g in c.children):
+            return True
+        if c.dep_ == "prep" and c.lower_ == "on" and any(
+                g.dep_ == "pobj" and g.tag_ == "NNPS" and g.lower_.endswith("days") for g in c.children):
+            return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_.lower() in _HABIT_VERBS and head.tag_ != "VBN" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _generic_noun(tok: Token) -> str | None:
+    """generic or hypothetical for a noun trigger that names a kind, a statistic or a possibility."""
+    if any(c.dep_ == "det" and c.lower_ in _GENERIC_DETS for c in tok.children):
+        return "generic"  # "any attack on the embassy", "such attacks"
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of":
+        owner = tok.head.head
+        lemma = owner.lemma_.lower()
+        if lemma in _MODAL_NOUNS:
+            return "hypothetical"
+        if lemma in _STAT_NOUNS and not (lemma == "number" and any(
+                c.dep_ == "det" and c.lower_ in {"a", "an"} for c in owner.children)):
+            return "generic"  # "the number of attacks" (but "a number of attacks" counts real ones)
+    bare_plural = tok.tag_ == "NNS" and not any(c.dep_ in {"det", "poss", "nummod"} for c in tok.children)
+    if bare_plural and tok.dep_ in {"nsubj", "nsubjpass"}:
+        head = tok.head
+        # "Attacks on journalists are common", "Protests have become routine", "Arrests rose"
+        preds = {c.lemma_.lower() for c in head.children if c.dep_ in {"acomp", "attr", "oprd"}}
+        if preds & _GENERIC_PRED or head.lemma_.lower() in _TREND_VERBS:
+            return "generic"
+    return None
+
+
+# verbs whose object exists whatever becomes of the verb ("to end the fighting", "could not stop the
+# clashes", "will investigate the killing"): the object's modality is its own
+_PRESUPPOSE = {"end", "stop", "halt", "resolve", "settle", "defuse", "quell", "contain", "calm", "ease",
+               "de-escalate", "investigate", "probe", "condemn", "denounce", "protest", "mourn", "survive",
+               "escape", "flee", "witness", "recall", "remember", "blame", "criticize", "criticise",
+               "commemorate"}
+# "an attempt to storm the building", "a bid to kill him": an attempted act is an act
+_ATTEMPT = {"attempt", "bid", "try"}
+# a temporal or conditional clause in the present tense speaks of what has not happened yet
+# ("until their demands are met", "before they demobilize", "once the talks resume")
+_PENDING_MARKS = {"until", "till", "before", "once", "unless", "if", "when"}
+_PRESENT = {"VBP", "VBZ"}
+
+
+def _planned_chain(verb: Token) -> bool:
+    """"prepared to resume shelling": an act under a chain of to-complements whose top is a plan."""
+    node = verb
+    for _ in range(3):
+        if node.dep_ != "xcomp" or node.head.i == node.i:
+            return False
+        head = node.head
+        if head.lemma_.lower() in _PLAN and head.i != verb.head.i and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+            return True
+        node = head
+    return False
+
+
+_AIM = {"aim", "target"}
+
+
+def _aimed(verb: Token) -> bool:
+    """"talks aimed at ending the war", "so that marriages are banned": an aim, not an act."""
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "at" and verb.head.head.lemma_.lower() in _AIM:
+        return True
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    return verb.dep_ == "advcl" and ("so" in marks or "order" in marks) and "as" not in marks
+
+
+def _pending(verb: Token) -> bool:
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if verb.dep_ != "advcl" or not marks & _PENDING_MARKS:
+        return False
+    tags = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
+    if not tags & _PRESENT or tags & {"VBD"}:
+        return False
+    # a present tense under a past main clause is a headline's ("Three killed when gunmen attack bus")
+    head = verb.head
+    return not (head.tag_ in {"VBD", "VBN"} and not _aux_words(head) & {"will", "would", "shall", "'ll"})
+
+
 def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
-                 attribution: Sequence[Attribution]) -> str:
-    """negated > hypothetical > ordered > planned > reported > asserted, from syntax and sources."""
+                 attribution: Sequence[Attribution], *, aim_is_act: bool = False) -> str:
+    """negated > generic > hypothetical > ordered > planned > reported > asserted, from syntax and
+    sources (docs/FORMAT.md, "What is an event"). ``aim_is_act``: an act stated as the purpose of
+    another is that act's meaning, not a mere aim ("stayed home to protest" is the protest)."""
     tok = _trigger(doc, trigger_start, trigger_end)
     cited = any(a.kind in {"source", "speaker"} for a in attribution)
     if tok is None:
         return "reported" if cited else "asserted"
     verb = _governor(tok)
+    if verb.i != tok.i and verb.lemma_.lower() in _PRESUPPOSE:
+        verb = tok  # "efforts to end the fighting", "failed to stop the clashes": the fighting is real
     nodes = [tok] if verb.i == tok.i else [tok, verb]
     for node in nodes:
         words = _aux_words(node)
@@ -468,29 +648,41 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "negated"
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in {"fail", "refuse"}:
         return "negated"
+    if _habitual(verb):
+        return "generic"
+    part_of = tok.head.head.lemma_.lower() in _PART_NOUNS
+    if tok.dep_ in {"pobj", "pcomp"} and tok.head.lower_ == "in" and part_of \
+            and not any(c.dep_ in {"det", "poss", "nsubj"} for c in tok.children):
+        return "generic"  # "its involvement in killing" (but "his role in the killing" is one)
+    if tok.pos_ in {"NOUN", "PROPN"} and (kind := _generic_noun(tok)) is not None:
+        return kind
+    if _prevented(tok, verb):
+        return "negated"
+    if _upcoming(tok):
+        return "planned"
     if _aux_words(verb) & _HYPO_AUX or (verb.dep_ == "advcl" and any(
-            c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in verb.children)):
+            c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in verb.children)) or _pending(verb):
         return "hypothetical"
     if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_.lower() in _THREAT:
         return "hypothetical"
     if verb.pos_ == "VERB" and verb.lemma_.lower() in _ORDER_VERBS_ALONE:
         return "ordered"
     head = verb.head
+    to_inf = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     if verb.dep_ in {"xcomp", "ccomp", "advcl", "oprd"} and head.lemma_.lower() in _ORDER and \
-            (verb.dep_ != "ccomp" or head.lemma_.lower() != "tell" or any(
-                c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
+            (verb.dep_ != "ccomp" or head.lemma_.lower() != "tell" or to_inf):
         return "ordered"
     words = _aux_words(verb)
     if words & {"will", "shall", "'ll"} or (verb.dep_ == "xcomp" and head.lemma_.lower() in _PLAN | {
-            "go", "be"} and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
+            "go", "be"} and to_inf) or _planned_chain(verb):
         return "planned"
-    if cited:
-        return "reported"
-    node = verb
-    for _ in range(4):
-        if node.dep_ in {"ccomp", "parataxis"} and node.head.lemma_.lower() in _SPEECH | _SPEECH_CLAUSAL:
-            return "reported"
-        if node.head.i == node.i:
-            break
-        node = node.head
-    return "asserted"
+    if not aim_is_act and _aimed(verb):
+        return "hypothetical"
+    if to_inf and verb.pos_ == "VERB" and not aim_is_act and (
+            (verb.dep_ == "advcl" and head.lemma_.lower() not in _COERCE_VERBS)
+            or (verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}
+                and head.lemma_.lower() not in _ATTEMPT)):
+        # the aim of another act ("fired tear gas to disperse the crowd", "an attempt to storm the
+        # building") has not happened as such
+        return "hypothetical"
+    return _statement(verb, cited)

@@ -23,10 +23,18 @@ intentions and announced acts follow PLOVER (future cooperative acts are AGREE, 
 sanctions or restrictions THREATEN); a negated cooperative act is a REJECT; "X said Y must Z" is
 a REQUEST on Y. Events in background clauses (relative clauses, "after"/"following" adjuncts)
 and purpose adjuncts keep a lower confidence than the main clause's event.
+
+Not triggers (issue 13): a noun that only modifies another ("attack helicopters", "truce
+monitors", "the summit's host"), words in the title of a report, film or law, and a participle
+used as a noun ("the wounded"). A protest's demand ("rallied to demand his resignation") is
+folded into the protest. Which matches are events at all, and which tell the same occurrence
+again, is decided in ``assemble`` from the flags set here (``governed_by``, ``intent``,
+``background``) and the modality.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -35,7 +43,7 @@ from spacy.tokens import Doc, Token
 
 from ..resources import read_table
 from .actors import ActorResolver
-from .linguistic import ents_in
+from .linguistic import doc_ents, doc_text, ents_in
 
 __all__ = [
     "Crosswalk",
@@ -172,6 +180,11 @@ class TriggerMatch:
     trigger: Trigger
     absorbed: list[Token]
     governed_by: str | None = None  # type of the event that governs this act ("threatened to attack")
+    governor: Token | None = None  # the trigger of that event ("threatened")
+    # typed as the statement of an intention, refusal or announcement ("will not accept" REJECT,
+    # "will withdraw unless" THREATEN): the statement is the event, whatever the tense of its content
+    intent: bool = False
+    background: bool = False  # in a relative clause or a temporal/causal adjunct (``_background``)
 
 
 def _lemma(tok: Token) -> str:
@@ -262,10 +275,23 @@ def _arguments(tok: Token) -> list[Token]:
 
 
 def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool:
+    """Every condition of the row holds (conditions are separated by ";")."""
     if not trig.needs:
         return True
-    key, _, values = trig.needs.partition("=")
+    return all(_one_condition(tok, need.strip(), resolver) for need in trig.needs.split(";"))
+
+
+def _one_condition(tok: Token, need: str, resolver: ActorResolver) -> bool:
+    key, _, values = need.partition("=")
     wanted = {v.strip() for v in values.split(",")}
+    if key == "nopassive":
+        # "the attack was met with force": a passive with one of these prepositions is no such act
+        return not (_is_passive(tok) and any(c.dep_ == "prep" and c.lower_ in wanted for c in tok.children))
+    if key == "notpobj":
+        return not any(_lemma(g) in wanted for c in tok.children if c.dep_ == "prep"
+                       for g in c.children if g.dep_ == "pobj")
+    if key == "parties":
+        return _two_parties(tok)
     if key == "noobj":
         return not any(c.dep_ in _OBJ for c in tok.children)
     if key == "xcomp":
@@ -307,6 +333,20 @@ def _condition_holds(tok: Token, trig: Trigger, resolver: ActorResolver) -> bool
     return False
 
 
+def _two_parties(verb: Token) -> bool:
+    """A meeting needs two sides: an object or agent, a with/between phrase, or a plural or joint
+    subject ("the two leaders met", "Putin and Xi met"; "the cabinet met" is a session)."""
+    for c in verb.children:
+        if c.dep_ in _OBJ | {"agent"} or (c.dep_ == "prep" and c.lower_ in {"with", "between", "among"}):
+            return True
+        if c.dep_ in _SUBJ | _PASS_SUBJ and (
+                c.tag_ in {"NNS", "NNPS"} or c.lower_ in {"we", "they"}
+                or any(g.dep_ == "conj" for g in c.children)):
+            return True
+    subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+    return subj is None and verb.dep_ in {"conj", "xcomp", "relcl", "advcl"}  # the subject is elsewhere
+
+
 _NAME_ENTS = {"ORG", "FAC", "WORK_OF_ART", "LAW", "PRODUCT", "PERSON", "GPE"}
 _KIND_HEADS = {
     "helicopter",
@@ -340,35 +380,115 @@ _KIND_HEADS = {
     "volunteer",
     "activist",
     "guard",
+    # people and bodies named by what they watch, settle or judge ("truce monitors", "the strike
+    # committee", "a war crimes tribunal") and the victims of a kind of event ("attack victims")
+    "monitor",
+    "observer",
+    "negotiator",
+    "mediator",
+    "organizer",
+    "organiser",
+    "participant",
+    "inspector",
+    "victim",
+    "survivor",
+    "committee",
+    "council",
+    "commission",
+    "court",
+    "tribunal",
+    "movement",
+    # places and things ("the ceasefire line", "a protest banner")
+    "line",
+    "corridor",
+    "weapon",
+    "gun",
+    "rifle",
+    "banner",
+    "sign",
+    "slogan",
 }
+
+
+_ROLE_HEADS = {"chairman", "co-chairman", "chair", "chairwoman", "chairperson", "spokesman", "spokeswoman",
+               "spokesperson", "host", "venue", "anniversary"}
+
+
+def _event_noun(tok: Token, lexicon: dict[str, tuple[Trigger, ...]]) -> bool:
+    return any(t.pos in {"NOUN", "ANY"} for t in lexicon.get(_lemma(tok), lexicon.get(tok.lower_, ())))
 
 
 def _kind_modifier(tok: Token, lexicon: dict[str, tuple[Trigger, ...]], resolver: ActorResolver) -> bool:
     """A compound modifier naming a kind of agent or thing, not an event: "border patrol agents",
-    "aid workers", "attack helicopters" (but "the surrender document" keeps its event)."""
+    "aid workers", "attack helicopters", "invasion forces" (but "the surrender document" keeps
+    its event, and "the ceasefire agreement" is one event with its head); a possessor of a person
+    or body named by its role ("the meeting's chairman", "the summit's host")."""
     head = tok.head
+    if tok.dep_ == "poss" and head.pos_ == "NOUN":
+        return _lemma(head) in _KIND_HEADS | _ROLE_HEADS
     if tok.dep_ != "compound" or head.pos_ not in {"NOUN", "PROPN"}:
         return False
-    if _lemma(head) in lexicon or head.lower_ in lexicon:
+    if _event_noun(head, lexicon):
         return False
     return _lemma(head) in _KIND_HEADS or resolver.resolve(head) is not None
+
+
+def _people_participle(tok: Token) -> bool:
+    """"the wounded", "the accused": a participle used as a noun names people, not an event."""
+    return (
+        tok.tag_ == "VBN"
+        and tok.dep_ in {"dobj", "pobj", "nsubj", "nsubjpass", "conj", "appos", "attr"}
+        and any(c.dep_ == "det" and c.lower_ in {"the", "these", "those"} for c in tok.children)
+        and not any(c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass", "agent", "dobj"} for c in tok.children)
+    )
+
+
+# the title of a report, film, law or campaign names no event ('a report titled "Attacks on Health
+# Care"', "the documentary Siege of the City"): quoted after a naming verb or a work noun, or
+# capitalized words after "titled"/"entitled"
+_WORK_NOUNS = (
+    "report|study|film|documentary|book|law|bill|act|resolution|campaign|song|album|exhibition|"
+    "series|programme|program|show|article|essay|paper|survey|play|novel|poem|podcast|headline"
+)
+_TITLE = re.compile(
+    r"(?:\b(?:titled|entitled|headlined|called|named|dubbed)|\b(?:" + _WORK_NOUNS + r"))\s*,?\s*"
+    r"(?:[\"“‘'](?P<quoted>[^\"“”‘’\n]{1,200})[\"”’']"
+    r"|(?<=titled )(?-i:(?P<bare>[A-Z][\w'-]*"
+    r"(?:\s+(?:(?:on|of|in|the|and|for|to|a|an|at|by|with)\s+)*[A-Z][\w'-]*)*)))",
+    re.IGNORECASE,
+)
+
+
+def _title_ranges(doc: Doc) -> list[tuple[int, int]]:
+    text = doc_text(doc)
+    out = []
+    for m in _TITLE.finditer(text):
+        group = "quoted" if m.group("quoted") is not None else "bare"
+        out.append(m.span(group))
+    out.extend((e.start_char, e.end_char) for e in doc_ents(doc) if e.label_ in {"WORK_OF_ART", "LAW"})
+    return out
 
 
 def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
     """Trigger tokens of the document, merged so that one event has one match."""
     lexicon = load_triggers()
     matches: list[TriggerMatch] = []
+    titles: list[tuple[int, int]] | None = None
     for tok in doc:
         if tok.pos_ not in {"VERB", "NOUN", "PROPN"}:
+            continue
+        cands = lexicon.get(_lemma(tok)) or lexicon.get(tok.lower_)
+        if not cands:
             continue
         if tok.pos_ == "VERB" and tok.dep_ == "amod":  # "the liberated territories"
             continue
         if tok.pos_ == "PROPN" and tok.ent_type_ in _NAME_ENTS:  # "the Agency for Development and Aid"
             continue
-        if _kind_modifier(tok, lexicon, resolver):
+        if _kind_modifier(tok, lexicon, resolver) or _people_participle(tok):
             continue
-        cands = lexicon.get(_lemma(tok)) or lexicon.get(tok.lower_)
-        if not cands:
+        if titles is None:
+            titles = _title_ranges(doc)
+        if any(lo <= tok.idx < hi for lo, hi in titles):
             continue
         pos = "VERB" if tok.pos_ == "VERB" else "NOUN"
         for trig in cands:
@@ -390,7 +510,7 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
 _GOVERNING = {"THREATEN", "REQUEST", "REJECT", "AGREE", "ACCUSE"}
 # the content of a governing verb or noun in a prepositional phrase ("called for sanctions",
 # "agreed to mediation", "complained over the raids", "opposed to talks")
-_GOVERNED_PREPS = {"for", "to", "over", "about"}
+_GOVERNED_PREPS = {"for", "to", "over", "about", "on"}  # "reneged on its commitment", "agreed on a truce"
 # commissive verbs: a promise of a hostile act is a threat ("vowed to fight on")
 _COMMISSIVE = {"promise", "pledge", "vow", "swear", "offer", "commit"}
 # coercive verbs: "forced X to withdraw" is the coercion; the forced act is its content
@@ -451,12 +571,10 @@ def _clause_governor(tok: Token) -> Token | None:
         node = node.head
     if node.dep_ in {"xcomp", "ccomp"}:
         return node.head
-    if (
-        node.dep_ == "advcl"
-        and _lemma(node.head) in _COERCIVE
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
-    ):
-        return node.head  # "pushed Armenia to sign": the parser's advcl is the forced act
+    if node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+        # "pushed Armenia to sign": the parser's advcl is the forced act; "would blockade Paris to
+        # demand an end to the reform": the purpose of a threatened, demanded or refused act
+        return node.head
     if node.dep_ == "pcomp" and node.head.dep_ == "prep":
         return node.head.head
     if (
@@ -469,6 +587,26 @@ def _clause_governor(tok: Token) -> Token | None:
     ):
         return node.head
     return None
+
+
+def _governing_host(gov: Token | None, by_token: dict[int, TriggerMatch]) -> TriggerMatch | None:
+    """The match of the word governing a clause, looking one clause further up when that word is
+    no trigger: "said that the US must be ready to mediate" (the demand governs what "ready"
+    governs), "reiterated its demand that Israel ease restrictions" (the clause belongs to the
+    demand the verb takes as its object)."""
+    if gov is None:
+        return None
+    host = by_token.get(gov.i)
+    if host is not None:
+        return host
+    # "reiterated its demand that ...": a that-clause of a verb whose object is a governing noun
+    for c in gov.children:
+        if c.dep_ in _OBJ and (cand := by_token.get(c.i)) is not None and cand.trigger.type in _GOVERNING:
+            return cand
+    upper = gov.head if gov.pos_ == "ADJ" and gov.dep_ in {"acomp", "amod"} else gov
+    above = _clause_governor(upper) if upper.i != gov.i or gov.dep_ in {"xcomp", "ccomp"} else None
+    cand = by_token.get(above.i) if above is not None else None
+    return cand if cand is not None and cand.trigger.type in _GOVERNING else None
 
 
 def _clause_verb(tok: Token) -> Token | None:
@@ -533,10 +671,12 @@ def _speech_demands(doc: Doc, start: int, end: int) -> list[TriggerMatch]:
     return out
 
 
-def _mark_governed(match: TriggerMatch, governor_type: str) -> None:
-    """A demanded, threatened, refused or promised act: kept, ranked well below its governor."""
+def _mark_governed(match: TriggerMatch, governor: TriggerMatch) -> None:
+    """A demanded, threatened, refused or promised act: ranked well below its governor, and no
+    event of its own in the default output (``assemble``)."""
     if match.governed_by is None:
-        match.governed_by = governor_type
+        match.governed_by = governor.trigger.type
+        match.governor = governor.token
         match.trigger = replace(match.trigger, confidence=round(match.trigger.confidence * 0.4, 3))
 
 
@@ -566,7 +706,7 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 o = other.token
                 if other is not m and o.i not in dropped and o != obj and _in_subtree(o, obj):
                     m.absorbed.extend([o, *other.absorbed])
-                    _mark_governed(other, m.trigger.type)
+                    _mark_governed(other, m)
     for m in matches:
         if m.token.i in dropped or m.governed_by is not None:
             continue
@@ -574,7 +714,7 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
         if verb is None:
             continue
         gov = _clause_governor(verb)
-        host = by_token.get(gov.i) if gov is not None else None
+        host = _governing_host(gov, by_token)
         if (
             host is not None
             and host is not m
@@ -594,11 +734,13 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 o = other.token
                 if other is not host and o.i not in dropped and (o == verb or _in_subtree(o, verb)):
                     host.absorbed.extend([o, *other.absorbed])
-                    _mark_governed(other, host.trigger.type)
+                    _mark_governed(other, host)
             continue
         if verb.i != m.token.i and verb.i in by_token:
             continue  # the verb's own match decides ("lift the curfew")
         words = _aux(verb)
+        if verb.dep_ == "xcomp" and _lemma(verb.head) == "fail":
+            words = words | {"not"}  # "failed to reach agreement": no agreement, a refusal
         intent = (
             gov is not None
             and host is None
@@ -610,10 +752,12 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 m.trigger.type in {"CONSULT", "RETREAT"} and words & (_FUTURE | {"can", "could"})
             ):
                 m.trigger = _retyped(m.trigger, "REJECT")
+                m.intent = True
             continue
         future = bool(words & _FUTURE) and host is None
         if future and _conditional(verb):
             m.trigger = _retyped(m.trigger, "THREATEN")
+            m.intent = True
         elif intent or future:
             # PLOVER: "all cooperative actions reported in future tense are taken to imply
             # intentions" (AGREE); an announced hostile act is a threat. An announced attack
@@ -621,8 +765,11 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             new = _intent_type(m.trigger.type)
             if new is not None and (intent or m.trigger.type != "ASSAULT"):
                 m.trigger = _retyped(m.trigger, new)
-    kept = [m for m in matches if m.token.i not in dropped]
-    foreground = [m for m in kept if not _background(m.token)]
+                m.intent = True
+    kept = _fold_demands([m for m in matches if m.token.i not in dropped])
+    for m in kept:
+        m.background = _background(m.token)
+    foreground = [m for m in kept if not m.background]
     for m in kept:
         tok = m.token
         lower = 1.0
@@ -646,6 +793,50 @@ def _govern(matches: list[TriggerMatch]) -> list[TriggerMatch]:
         if lower < 1.0:
             m.trigger = replace(m.trigger, confidence=round(m.trigger.confidence * lower, 3))
     return kept
+
+
+_ADJUNCT_DEPS = {"advcl", "xcomp", "acl", "pcomp", "prep"}
+
+
+def _protest_host(m: TriggerMatch, protests: list[TriggerMatch]) -> TriggerMatch | None:
+    """The protest whose demand a REQUEST states: a purpose infinitive or a participle attached to
+    the protest's clause ("staged rallies to demand reforms", "demonstrated, calling for
+    elections", "a march demanding his release", "rioted, joining others in demanding a vote")."""
+    tok = m.token
+    if tok.pos_ != "VERB" or not (
+        tok.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    ):
+        return None
+    node = tok
+    for _ in range(4):
+        if node.dep_ not in _ADJUNCT_DEPS or node.head.i == node.i:
+            return None
+        head = node.head
+        for p in protests:
+            p_tok = p.token
+            if p_tok == head or (_position(p_tok).head == head and _position(p_tok).dep_ in _OBJ | _SUBJ):
+                return p
+        node = head
+    return None
+
+
+def _fold_demands(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+    """A protest's demand is what the protest is about, not a second event (PLOVER codes the
+    protest): the REQUEST is absorbed into the PROTEST and lends it its content."""
+    protests = [m for m in matches if m.trigger.type == "PROTEST"]
+    if not protests:
+        return matches
+    folded: set[int] = set()
+    for m in matches:
+        host = _protest_host(m, protests) if m.trigger.type == "REQUEST" and m.governed_by is None else None
+        if host is None:
+            continue
+        # with what is demanded ("to demand the resignation of the president")
+        content = [o for o in matches if o is not host and (o is m or _in_subtree(o.token, m.token))]
+        for o in content:
+            host.absorbed.extend([o.token, *o.absorbed])
+            folded.add(o.token.i)
+    return [m for m in matches if m.token.i not in folded]
 
 
 def _in_subtree(tok: Token, root: Token) -> bool:
@@ -813,7 +1004,7 @@ def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
     return actor, recipient
 
 
-_CONTAINER_NOUNS = _QUANTIFIER_NOUNS | {
+_CONTAINER_NOUNS = _QUANTIFIER_NOUNS | _MEASURE_NOUNS | {
     "wave",
     "series",
     "spate",
@@ -897,6 +1088,57 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
         if actor is None and anc.dep_ in {"advcl", "prep"} and anc.head.pos_ in {"VERB", "AUX"}:
             actor = _first_child(anc.head, _SUBJ)
     return actor, recipient
+
+
+_ANCHOR_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC", "NORP", "ORG", "PERSON", "EVENT"}
+_ANCHOR_DEPS = {"poss", "prep", "nummod", "npadvmod", "acl", "relcl", "appos"}
+_PLACE_ADVERBS = {"there", "here"}
+
+
+def _own_anchor(noun: Token) -> bool:
+    """Whether a noun names its occurrence: a participant, time or place of its own ("the killing of
+    an Israeli man", "last month's invasion", "a bombing in the market", "Serbian shelling")."""
+    place = _position(noun)
+    while place.dep_ == "conj" and place.head.i != place.i:
+        place = place.head
+    if place.dep_ in _OBJ | _SUBJ | _PASS_SUBJ and place.head.pos_ in {"VERB", "AUX"} and any(
+            (c.dep_ in _SUBJ | _PASS_SUBJ | _OBJ | {"agent"} and c != place) or c.lower_ in _PLACE_ADVERBS
+            for c in place.head.children):
+        # the argument of a clause with participants ("when Armenia made claims") or a place ("to
+        # end the fighting there")
+        return True
+    for node in {noun, place}:
+        for c in node.children:
+            if c.lower_ in _PLACE_ADVERBS:
+                return True
+            if c.dep_ in _ANCHOR_DEPS:
+                return True
+            if c.dep_ in {"compound", "amod", "nmod"} and (c.ent_type_ in _ANCHOR_ENTS or c.pos_ == "PROPN"):
+                return True
+    return any(t.ent_type_ in _ANCHOR_ENTS for t in noun.subtree)
+
+
+def unanchored_background(match: TriggerMatch) -> bool:
+    """A noun in a background clause or adjunct with no participant, time or place of its own
+    ("resigned after weeks of protests", "after two days of fierce fighting"): a reference to a
+    situation, not the report of an occurrence."""
+    if not match.background or match.token.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    nouns = [match.token, *(t for t in match.absorbed if t.pos_ in {"NOUN", "PROPN"})]
+    return not any(_own_anchor(n) for n in nouns)
+
+
+def event_nouns(match: TriggerMatch) -> list[Token]:
+    """The trigger and its absorbed nouns that name an event of the match's type ("The attack killed
+    four": the verb's event is also told by "attack")."""
+    lexicon = load_triggers()
+    out = [match.token] if match.token.pos_ == "NOUN" else []
+    for tok in match.absorbed:
+        if tok.pos_ == "NOUN" and any(
+                t.pos in {"NOUN", "ANY"} and t.type == match.trigger.type
+                for t in lexicon.get(_lemma(tok), lexicon.get(tok.lower_, ()))):
+            out.append(tok)
+    return out
 
 
 def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:

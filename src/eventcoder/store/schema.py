@@ -233,6 +233,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE documents ADD COLUMN encoding TEXT",
         "ALTER TABLE documents ADD COLUMN encoding_confidence DOUBLE PRECISION",
     )),
+    Migration(5, "events: later mentions of the same occurrence in the document", (
+        "ALTER TABLE events ADD COLUMN mentions TEXT",
+    )),
 )
 
 TABLES = ("documents", "events", "actors", "places", "mentions", "fusion_members", "fusion_keys",
@@ -275,6 +278,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("trigger_text", _T),
         ("trigger_start", _I),
         ("trigger_end", _I),
+        ("mentions", _T),
         ("sentence_start", _I),
         ("sentence_end", _I),
         ("sentence", _T),

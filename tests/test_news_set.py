@@ -258,6 +258,23 @@ def test_news_scorer_events_matching_is_maximal() -> None:
     assert e["precision"] == 1.0 and e["recall"] == 1.0
 
 
+def test_news_scorer_events_merged_mentions_are_one_prediction() -> None:
+    # the coder merges "attacked" (sentence 0) and "the attack" (sentence 2) into one event with
+    # two mentions: both sentences count as pairs, the event is one prediction, no duplicate
+    gold = [_gold("ASSAULT", 0, 0, "e1"), _gold("ASSAULT", 2, 40, "e1")]
+    pred = [EventMention("ASSAULT", 0, 0, 5, "ev-1"), EventMention("ASSAULT", 2, 40, 45, "ev-1")]
+    got = score_events([(gold, pred)])
+    assert (got["sentence"]["predicted"], got["sentence"]["correct"]) == (2, 2)
+    e = got["event"]
+    assert (e["predicted"], e["matched"], e["duplicates"], e["spurious"]) == (1, 1, 0, 0)
+    # matched through its later mention alone
+    later = score_events([([_gold("ASSAULT", 2, 40, "e1")], pred)])["event"]
+    assert (later["predicted"], later["matched"], later["precision"]) == (1, 1, 1.0)
+    # two separate predictions of the same event: one is a duplicate
+    apart = [EventMention("ASSAULT", 0, 0, 5, "ev-1"), EventMention("ASSAULT", 2, 40, 45, "ev-2")]
+    assert score_events([(gold, apart)])["event"]["duplicates"] == 1
+
+
 def test_news_scorer_events_planned_are_optional() -> None:
     gold = [_gold("ASSAULT", 0, 0, "e1"), _gold("CONSULT", 1, 20, "e2", planned=True)]
     found = score_events([(gold, [_pred("ASSAULT", 0, 0), _pred("CONSULT", 1, 20)])])

@@ -19,12 +19,14 @@ its dateline and byline are read), then three scores per part and for all parts 
 - **dates**: TempEval-3 strict span, relaxed span and value P/R/F1 with the MEANTIME adapter's
   scorer (``timex.score_spans``, our ranges split into their two ends by ``timex.split_range``, values
   equal up to a trailing "Z"), and recall per gold TIMEX3 type.
-- **events**: sentence-level type P/R/F1 (a prediction counts as the pair (sentence of its trigger,
-  type), matched against the gold pairs; several predictions of one pair count once); event-level
-  P/R/F1 (one-to-one matching of predicted events to the document's gold events of the same type
-  with a mention in the sentence of the predicted trigger; an unmatched prediction that could have
-  matched an already-matched gold event is a ``duplicate``, any other unmatched one ``spurious``);
-  and trigger-level P/R (a predicted trigger overlapping a gold mention of its type). Gold events
+- **events**: a predicted event is its trigger and its later ``mentions`` (repeated mentions of one
+  occurrence merged by the events stage), each a predicted mention. Sentence-level type P/R/F1 (a
+  predicted mention counts as the pair (its sentence, type), matched against the gold pairs;
+  several predictions of one pair count once); event-level P/R/F1 (one-to-one matching of
+  predicted events to the document's gold events of the same type with a mention in the sentence
+  of one of the predicted event's mentions; an unmatched prediction that could have matched an
+  already-matched gold event is a ``duplicate``, any other unmatched one ``spurious``); and
+  trigger-level P/R (a predicted mention overlapping a gold mention of its type). Gold events
   marked ``"modality": "planned"`` (specific scheduled or ordered events) are optional: a
   prediction matching only them counts neither way (``planned_matched``), and they are not in recall.
 
@@ -422,22 +424,29 @@ def score_events(docs: Iterable[tuple[Sequence[EventMention], Sequence[EventMent
             sentences[g.event].add(g.sentence)
             kinds[g.event] = g.type
             planned[g.event] = planned.get(g.event, True) and g.planned
-        edges = {i: [e for e in sentences if kinds[e] == p.type and p.sentence in sentences[e]]
-                 for i, p in enumerate(pred)}
+        # a predicted event is its trigger and its later mentions (the same ``event`` label);
+        # it may match a gold occurrence through the sentence of any of them
+        groups: dict[object, list[EventMention]] = {}
+        for i, p in enumerate(pred):
+            groups.setdefault(p.event if p.event is not None else i, []).append(p)
+        told = list(groups.values())
+        edges = {i: [e for e in sentences
+                     if kinds[e] == ms[0].type and any(m.sentence in sentences[e] for m in ms)]
+                 for i, ms in enumerate(told)}
         firm = {i: [e for e in es if not planned[e]] for i, es in edges.items()}
         optional = {i: [e for e in es if planned[e]] for i, es in edges.items()}
         taken: dict[str, int] = {}
-        _match(firm, taken, range(len(pred)))
+        _match(firm, taken, range(len(told)))
         matched = set(taken.values())
         taken_planned: dict[str, int] = {}
-        _match(optional, taken_planned, (i for i in range(len(pred)) if i not in matched))
+        _match(optional, taken_planned, (i for i in range(len(told)) if i not in matched))
         e_gold += sum(not v for v in planned.values())
         e_planned += sum(planned.values())
-        e_pred += len(pred)
+        e_pred += len(told)
         e_hit += len(taken)
         e_planned_hit += len(taken_planned)
         used = matched | set(taken_planned.values())
-        for i in range(len(pred)):
+        for i in range(len(told)):
             if i not in used:
                 if edges[i]:
                     duplicates += 1
@@ -499,8 +508,8 @@ def evaluate_news(docs: Sequence[NewsDoc], results: Sequence[DocumentResult],
     for d, r, starts in ok:
         gold = [EventMention(g.type, _sentence_of(starts, g.start), g.start, g.end, g.event,
                              g.modality == "planned") for g in d.events]
-        pred = [EventMention(ev.type, _sentence_of(starts, ev.trigger.start), ev.trigger.start,
-                             ev.trigger.end) for ev in r.events]
+        pred = [EventMention(ev.type, _sentence_of(starts, span.start), span.start, span.end, ev.id)
+                for ev in r.events for span in (ev.trigger, *ev.mentions)]
         event_docs.append((gold, pred))
     out["events"] = score_events(event_docs)
     if place_errors is not None:

@@ -428,3 +428,44 @@ def test_places_division_is_a_unit_word(nlp: Language, gaz: Gazetteer) -> None:
     got = places_of(nlp, gaz, "Floods cut off villages in Sylhet division on Monday.")
     place = next(iter(got.values()))
     assert place.feature == "admin1" and place.country == "BD"
+
+
+def test_places_state_abbreviations_after_a_town_name_their_units(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "A man from Decatur, Ga., was charged with arson, police said.")
+    assert found["Ga."].feature == "admin1" and found["Ga."].name == "Georgia"
+    assert found["Ga."].country == "US"
+    assert found["Decatur"].admin1 == "Georgia"  # the town inside the unit written after it
+    found = places_of(nlp, gaz, "Flooding hit Wichita, Kan., and Joplin, Mo., over the weekend.")
+    assert found["Kan."].name == "Kansas" and found["Kan."].country == "US"  # no Chinese city
+    assert found["Mo."].name == "Missouri" and found["Joplin"].admin1 == "Missouri"
+    found = places_of(nlp, gaz, "The plant in Charleston, W.Va., closed; workers moved to Greenville, S.C.")
+    assert found["Charleston"].admin1 == "West Virginia" and found["W.Va."].name == "West Virginia"
+    assert found["Greenville"].admin1 == "South Carolina" and found["S.C."].name == "South Carolina"
+    found = places_of(nlp, gaz, "He left for Portland, Ore., and Seattle, Wash., in May.")
+    assert found["Ore."].name == "Oregon" and found["Wash."].name == "Washington"
+    found = places_of(nlp, gaz, "The firm opened offices in Toronto, Ont., and Vancouver, B.C., in 2019.")
+    assert found["Ont."].name == "Ontario" and found["B.C."].name == "British Columbia"
+    found = places_of(nlp, gaz, "He grew up in Bismarck, N. Dak., and in Charleston, W. Va.")
+    assert found["N. Dak."].name == "North Dakota" and found["W. Va."].name == "West Virginia"
+
+
+def test_places_state_abbreviations_in_datelines_and_designations(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "DECATUR, Ga. (AP) — A fire destroyed a warehouse on Tuesday.")
+    assert found["Ga."].name == "Georgia" and found["DECATUR"].admin1 == "Georgia"
+    found = places_of(nlp, gaz, "Sen. Joe Smith, R-Ind., and Rep. Ann Lee, D-Kan., voted against the bill.")
+    assert found["Ind."].name == "Indiana" and found["Ind."].role == "actor"
+    assert found["Kan."].name == "Kansas"
+    found = places_of(nlp, gaz, "The storm moved from Jackson, Miss., to Mobile, Ala., and Pensacola, Fla.")
+    assert [found[n].name for n in ("Miss.", "Ala.", "Fla.")] == ["Mississippi", "Alabama", "Florida"]
+
+
+def test_places_abbreviations_that_are_words_need_a_place_context(nlp: Language, gaz: Gazetteer) -> None:
+    assert places_of(nlp, gaz, "Miss. Jones said the Ind. Party would not run a candidate.") == {}
+    assert places_of(nlp, gaz, "Built in 300 B.C., the temple stood for centuries.") == {}
+    assert places_of(nlp, gaz, "They attended Mass. Afterwards the choir sang in the hall.") == {}
+    assert places_of(nlp, gaz, "A statement from Kan. Wei, the firm's founder, was read aloud.") == {}
+    found = places_of(nlp, gaz, "Dr. Md. Rahman of Dhaka said the clinic had opened.")
+    assert "Md." not in found
+    # ... which a place preposition or a list of abbreviations gives
+    found = places_of(nlp, gaz, "Voters in Ind. and Ill. chose new judges.")
+    assert found["Ind."].name == "Indiana" and found["Ill."].name == "Illinois"

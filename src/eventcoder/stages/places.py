@@ -85,6 +85,9 @@ class _Mention:
     in_org: bool = False  # names the country of an organisation ("U.S. Army", "Ministry of X")
     locative: bool = False  # object of a place preposition ("in Lachin", "near X and Y")
     definite: bool = False  # right after "the" ("the Pacific"): a sea or region more than a town
+    # kept only when a candidate lies in the document's area (``_Focus``): a name the tagger
+    # calls a person or organisation, or a small town leading a public body's name
+    gated: bool = False
 
 
 def _strip_det(span: Span) -> tuple[int, int]:
@@ -255,9 +258,103 @@ def _label_over(doc: Doc, start: int, end: int) -> tuple[str | None, Span | None
     return None, None
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_table() -> dict[str, tuple[str, str, bool]]:
+    """Written form ("Calif.", "W.Va.", "N.Dak.") -> (ISO2, unit name, ambiguous), from
+    ``resources/state_abbreviations.tsv``; forms are keyed without spaces ("W. Va." is "W.Va.")."""
+    return {row["abbreviation"].replace(" ", ""): (row["country"], row["unit"], row["context"] == "ambiguous")
+            for row in read_table("state_abbreviations.tsv")}
+
+
+_PARTY_LETTERS = {"D", "R", "I"}  # "Sen. Ann Lee, D-Kan.": a legislator's party and state
+
+
+def _abbreviation_at(doc: Doc, i: int) -> tuple[int, tuple[str, str, bool]] | None:
+    """The state or province abbreviation starting at token ``i`` and its end: one token
+    ("Calif."), a token and its period ("Ont" "."), or initials and a word ("W." "Va.")."""
+    tok = doc[i]
+    if not tok.text[:1].isupper() or len(tok.text) > 7:
+        return None
+    table = _abbreviation_table()
+    text, j, found = tok.text, i + 1, None
+    while True:
+        if text in table:
+            found = (j, table[text])
+        if j >= len(doc) or j - i >= 3:
+            break
+        nxt, prev = doc[j], doc[j - 1]
+        glued = not prev.whitespace_ and (nxt.text == "." or nxt.text[:1].isupper())
+        initial = len(prev.text) == 2 and prev.text.endswith(".") and nxt.text[:1].isupper()
+        if not (glued or initial) or len(nxt.text) > 5:
+            break
+        text, j = text + nxt.text, j + 1
+    return found
+
+
+def _abbreviation_context(doc: Doc, start: int, end: int, cc: str, unit: str, gazetteer: Gazetteer,
+                          after_abbreviation: bool) -> str | None:
+    """Why an abbreviation that is also a word, title or initials ("Ind.", "Miss.", "B.C.") names
+    its unit here, or None: ``town`` after "<place>," ("Decatur, Ga.", a dateline "DECATUR, Ga."),
+    ``party`` in a legislator's designation ("R-Ind."), ``preposition`` after a place
+    preposition ("in Ore."), ``list`` after another abbreviation ("Ga., Ala. and Miss.")."""
+    prev = doc[start - 1] if start > 0 else None
+    if prev is None:
+        return None
+    # a title or initial before a name ("Miss. Jones", "Kan. Wei", "the Ind. Party")
+    nxt = doc[end] if end < len(doc) else None
+    if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ == "PROPN" and not nxt.is_sent_start:
+        return None
+    if prev.text == "-" and start >= 2 and doc[start - 2].text in _PARTY_LETTERS:
+        return "party"
+    if prev.lower_ in _LOCATIVE_PREPS:
+        return "preposition"
+    if prev.text in {",", "and", "or"} and after_abbreviation:
+        return "list"
+    if prev.text != "," or start < 2:
+        return None
+    k = start - 2
+    while k > 0 and start - 1 - k < 4 and doc[k - 1].text[:1].isupper() and not doc[k - 1].is_punct:
+        k -= 1
+    for s in range(k, start - 1):  # the longest name before the comma first
+        name = doc[s:start - 1]
+        if not name.text[:1].isupper():
+            continue
+        if any(t.ent_type_ in _PLACE_LABELS for t in name) or any(
+                c.country == cc and c.admin1 == unit and c.feature in {"city", "admin2"}
+                for c in gazetteer.lookup(name.text)):
+            return "town"
+    return None
+
+
+def _abbreviations(doc: Doc, gazetteer: Gazetteer, taken: list[bool]) -> list[_Mention]:
+    """State and province abbreviations ("Decatur, Ga.", "Toronto, Ont.", "R-Ind.") as mentions
+    of their units. Every written form in the table is taken, so none is read as a town spelled
+    the same ("Kan." is no Chinese city, "Wash." no Slovenian village)."""
+    out: list[_Mention] = []
+    i, last_end = 0, -1
+    while i < len(doc):
+        hit = _abbreviation_at(doc, i)
+        if hit is None:
+            i += 1
+            continue
+        end, (cc, unit, ambiguous) = hit
+        for k in range(i, end):
+            taken[k] = True
+        after = last_end in (i - 1, i - 2) and last_end >= 0
+        context = _abbreviation_context(doc, i, end, cc, unit, gazetteer, after)
+        cands = [c for c in gazetteer.lookup(unit)
+                 if c.feature == "admin1" and c.country == cc and c.match == "primary"]
+        if cands and (context is not None or not ambiguous):
+            role = "actor" if context == "party" else _role(doc, i, end)
+            out.append(_Mention(i, end, cands[:1], True, "GPE", role, text=doc[i:end].text))
+            last_end = end
+        i = end
+    return out
+
+
 def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
-    found: list[_Mention] = []
     taken = [False] * len(doc)
+    found: list[_Mention] = _abbreviations(doc, gazetteer, taken)
 
     def add(start: int, name_end: int, from_entity: bool, label: str | None, in_org: bool = False,
             countries_only: bool = False) -> bool:
@@ -488,30 +585,68 @@ def _foreign_hamlet(c: Candidate, countries: set[str], anchors: Sequence[Candida
     return all(haversine_km(c.lat, c.lon, a.lat, a.lon) >= 1000 for a in anchors)
 
 
-def _coordinated(doc: Doc, mentions: Sequence[_Mention]) -> list[list[int]]:
+_LIST_JOINERS = {",", "and", "or", "&"}
+
+
+def _joined(doc: Doc, a: _Mention, b: _Mention) -> bool:
+    """Are two mentions separated only by commas and conjunctions?"""
+    return b.start > a.end and all(tok.text in _LIST_JOINERS for tok in doc[a.end:b.start])
+
+
+def _containers(doc: Doc, mentions: Sequence[_Mention],
+                first: Sequence[tuple[Candidate, float]]) -> dict[int, int]:
+    """Town index -> index of the unit or country written right after it as its container:
+    "Buffalo, New York", "Decatur, Ga.", "Tbilisi, Georgia" (one of the town's candidates lies
+    in it). A name followed by a list of its own kind is a list member instead ("Washington,
+    Oregon and Idaho")."""
+    out: dict[int, int] = {}
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        if b.start != a.end + 1 or doc[a.end].text != "," or first[i][0].feature not in {"city", "admin2"} \
+                or first[i + 1][0].feature not in {"admin1", "country"}:
+            continue
+        units = {(c.country, c.admin1) for c in a.candidates if c.feature in {"city", "admin2"} and c.admin1}
+        countries = {c.country for c in a.candidates if c.feature in {"city", "admin2"}}
+        if not any((c.feature == "admin1" and (c.country, c.name) in units)
+                   or (c.feature == "country" and c.country in countries) for c in b.candidates):
+            continue
+        if i + 2 < len(mentions) and _joined(doc, b, mentions[i + 2]) \
+                and first[i + 2][0].feature == first[i + 1][0].feature:
+            continue
+        out[i] = i + 1
+    return out
+
+
+def _coordinated(doc: Doc, mentions: Sequence[_Mention], containers: dict[int, int]) -> list[list[int]]:
     """Mention indices grouped into coordinated lists ("Utah, Virginia, Washington and Wyoming"):
-    consecutive mentions separated only by commas and conjunctions."""
+    consecutive mentions separated only by commas and conjunctions. A town and its container
+    ("Wichita, Kan., and Joplin, Mo.") are one member, listed by the town."""
+    held = set(containers.values())
     groups: list[list[int]] = []
+    last_end: int | None = None
     for i, m in enumerate(mentions):
-        if groups and all(tok.text in {",", "and", "or", "&"}
-                          for tok in doc[mentions[groups[-1][-1]].end:m.start]) \
-                and m.start > mentions[groups[-1][-1]].end:
+        if i in held:
+            continue
+        if groups and last_end is not None and m.start > last_end \
+                and all(tok.text in _LIST_JOINERS for tok in doc[last_end:m.start]):
             groups[-1].append(i)
         else:
             groups.append([i])
+        last_end = mentions[containers[i]].end if i in containers else m.end
     return [g for g in groups if len(g) > 1]
 
 
 def _structure_bonus(doc: Doc, mentions: Sequence[_Mention], first: Sequence[tuple[Candidate, float]],
-                     lists: Sequence[Sequence[int]], i: int) -> Callable[[Candidate], float] | None:
+                     lists: Sequence[Sequence[int]], containers: dict[int, int],
+                     i: int) -> Callable[[Candidate], float] | None:
     """Preferences the sentence's structure gives a mention's candidates.
 
-    - "Buffalo, New York": a name after "<town>," is the unit that contains one of that town's
-      candidates (New York state, not New York City).
+    - "Buffalo, New York", "Decatur, Ga.": the unit after "<town>," is the one that contains
+      one of that town's candidates (New York state, not New York City), and the town is the
+      one inside that unit (Decatur, Georgia, not Decatur, Illinois).
     - "Texas, Utah, Washington and Wyoming": members of a list are usually of one kind, so a
       candidate of the kind most of its siblings resolved to is preferred (Washington state).
     """
-    m = mentions[i]
     kind: str | None = None
     for group in lists:
         if i in group:
@@ -519,16 +654,27 @@ def _structure_bonus(doc: Doc, mentions: Sequence[_Mention], first: Sequence[tup
             top = max(set(kinds), key=kinds.count)
             if kinds.count(top) * 2 > len(kinds) and top in {"admin1", "country"}:
                 kind = top
-    container: set[tuple[str | None, str]] = set()
-    if kind is None and i > 0 and m.start == mentions[i - 1].end + 1 and doc[m.start - 1].text == "," \
-            and first[i - 1][0].feature in {"city", "admin2"}:
-        container = {(c.country, c.admin1) for c in mentions[i - 1].candidates
-                     if c.feature in {"city", "admin2"} and c.admin1}
-    if not container and kind is None:
+    units: set[tuple[str | None, str | None]] = set()  # (country, admin1) that hold the town
+    countries: set[str | None] = set()
+    town = next((t for t, u in containers.items() if u == i), None)
+    if town is not None:  # this mention is the container of the town before it
+        units = {(c.country, c.admin1) for c in mentions[town].candidates
+                 if c.feature in {"city", "admin2"} and c.admin1}
+        countries = {c.country for c in mentions[town].candidates if c.feature in {"city", "admin2"}}
+    inside: set[tuple[str | None, str | None]] = set()  # the container's units and countries
+    if i in containers:
+        unit = first[containers[i]][0]
+        inside = {(unit.country, unit.name if unit.feature == "admin1" else None)}
+    if not units and not inside and kind is None:
         return None
 
     def bonus(c: Candidate) -> float:
-        if container and c.feature == "admin1" and (c.country, c.name) in container:
+        if c.feature == "admin1" and (c.country, c.name) in units:
+            return 2.0
+        if c.feature == "country" and c.country in countries:
+            return 2.0
+        if inside and c.feature in {"city", "admin2"} and (
+                (c.country, c.admin1) in inside or (c.country, None) in inside):
             return 2.0
         if kind is not None and c.feature == kind:
             return 1.5
@@ -572,7 +718,8 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         if c.feature in {"admin1", "region"} and c.country and share > 0.5 and _accept(m, c, others(m)):
             support.setdefault(c.country, set()).add(m.text.casefold())
     admins = {(c.country, c.name) for c, share in first if c.feature == "admin1" and c.country}
-    lists = _coordinated(doc, mentions)
+    containers = _containers(doc, mentions, first)
+    lists = _coordinated(doc, mentions, containers)
     # Pass 2: add closeness to the other places resolved in pass 1.
     places: list[Place] = []
     for i, m in enumerate(mentions):
@@ -580,7 +727,7 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         anchors = [c for j, (c, share) in enumerate(first)
                    if j != i and share > 0.5 and c.feature != "country"
                    and mentions[j].text != m.text and _accept(mentions[j], c, countries)]
-        bonus = _structure_bonus(doc, mentions, first, lists, i)
+        bonus = _structure_bonus(doc, mentions, first, lists, containers, i)
         c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
         if _foreign_hamlet(c, countries, anchors, home):
             continue

@@ -469,3 +469,47 @@ def test_places_abbreviations_that_are_words_need_a_place_context(nlp: Language,
     # ... which a place preposition or a list of abbreviations gives
     found = places_of(nlp, gaz, "Voters in Ind. and Ill. chose new judges.")
     assert found["Ind."].name == "Indiana" and found["Ill."].name == "Illinois"
+
+
+LOCAL_LOUISIANA = ("Pineville police said the fire began in a warehouse near Ball. Firefighters from "
+                   "Alexandria and Boyce helped put it out, and the Rapides Parish coroner identified the "
+                   "victim.")
+
+
+def test_places_document_coherence_prefers_the_documents_area(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, LOCAL_LOUISIANA)
+    assert found["Alexandria"].country == "US" and found["Alexandria"].admin1 == "Louisiana"
+    # the ablation: without the resolver the world city wins
+    off = {p.text: p for p in extract_places(parse(nlp, LOCAL_LOUISIANA), gaz, coherence=False)}
+    assert off["Alexandria"].country == "EG"
+    found = places_of(nlp, gaz, "The Lebanon school district and Hershey officials met in Harrisburg. "
+                                "Lebanon schools will open late, the Lebanon County superintendent said.")
+    assert found["Lebanon"].country == "US" and found["Lebanon"].admin1 == "Pennsylvania"
+    found = places_of(nlp, gaz, "A storm knocked out power in Decatur, Tucker and Lithonia on Monday, DeKalb "
+                                "County officials said.")
+    assert found["Decatur"].admin1 == "Georgia"
+    # ... but a country far bigger than its namesake town keeps its name, and the world city
+    # stays where the document is
+    found = places_of(nlp, gaz, "Exports from Missouri farms to Mexico rose, officials in Jefferson City "
+                                "said. Prices in Joplin and Springfield held steady.")
+    assert found["Mexico"].feature == "country" and found["Springfield"].admin1 == "Missouri"
+    found = places_of(nlp, gaz, "Police in Cairo said protests spread to Alexandria and Giza on Friday.")
+    assert found["Alexandria"].country == "EG"
+    found = places_of(nlp, gaz, "Officials in Beirut said Lebanon would ask for aid, and Syria offered help.")
+    assert found["Lebanon"].feature == "country"
+
+
+def test_places_towns_the_tagger_misses_are_kept_in_the_documents_area(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, LOCAL_LOUISIANA)
+    # "near Ball" (PERSON), "from ... Boyce" (PERSON), "the Rapides Parish coroner" (NORP)
+    assert found["Ball"].admin1 == "Louisiana" and found["Boyce"].admin1 == "Louisiana"
+    assert found["Rapides Parish"].feature == "admin2"
+    found = places_of(nlp, gaz, "A storm knocked out power in Decatur, Tucker and Lithonia on Monday, DeKalb "
+                                "County officials said.")
+    assert found["Lithonia"].admin1 == "Georgia"  # tagged ORG, listed with places
+    # a person's possessive and a list of brands stay what they are
+    found = places_of(nlp, gaz, "A Dallas County jury heard that Willie Campbell's act broke the law. "
+                                "Campbell, 42, said he was innocent.")
+    assert "Campbell" not in found
+    # no area, no rescue: a lone small namesake is not taken
+    assert "Ball" not in places_of(nlp, gaz, "Talks near Ball ended without a deal.")

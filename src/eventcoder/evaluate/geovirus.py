@@ -133,16 +133,18 @@ def read_geovirus(path: Path) -> Iterator[GeoVirusArticle]:
 
 
 def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
-                   limit: int | None = None, far: list[dict[str, object]] | None = None) -> GeoVirusScore:
+                   limit: int | None = None, far: list[dict[str, object]] | None = None,
+                   coherence: bool = True) -> GeoVirusScore:
     """Run recognition and resolution over the corpus and compare with the gold toponyms; each
-    recognized toponym placed beyond 161 km is appended to ``far`` when given."""
+    recognized toponym placed beyond 161 km is appended to ``far`` when given. ``coherence=False``
+    is the ablation of the document-coherence resolver."""
     articles = list(read_geovirus(path))[:limit]
     gold = predicted = recognized = correct = within = in_unit = 0
     errors: list[float] = []
     by_feature: dict[str, tuple[int, int]] = {}
     holders = _holding_units([(t.lat, t.lon) for a in articles for t in a.toponyms])
     for doc, art in parse_many(nlp, ((a.text, a) for a in articles)):
-        places = extract_places(doc, gazetteer)
+        places = extract_places(doc, gazetteer, coherence=coherence)
         gold += len(art.toponyms)
         predicted += len(places)
         correct += sum(any(p.start < t.end and t.start < p.end for t in art.toponyms) for p in places)
@@ -263,9 +265,11 @@ def admin1_point_report(path: Path) -> dict[str, dict[str, float]]:
     return report
 
 
-# python -m eventcoder.evaluate.geovirus [--country-points | --admin1-points | --far] [PATH] [LIMIT]
+# python -m eventcoder.evaluate.geovirus [--country-points | --admin1-points | --far] [--no-coherence]
+#                                        [PATH] [LIMIT]
 # --far lists the recognized toponyms placed beyond 161 km, grouped, with whether the resolved
-# country or first-level unit holds the gold point.
+# country or first-level unit holds the gold point; --no-coherence scores without the
+# document-coherence resolver (its ablation).
 if __name__ == "__main__":
     import json
     import sys
@@ -273,7 +277,8 @@ if __name__ == "__main__":
     from ..settings import default_cache_dir, default_data_dir
     from ..stages.linguistic import load_nlp
 
-    args = [a for a in sys.argv[1:] if a not in {"--country-points", "--admin1-points", "--far"}]
+    flags = {"--country-points", "--admin1-points", "--far", "--no-coherence"}
+    args = [a for a in sys.argv[1:] if a not in flags]
     target = Path(args[0]) if args else default_data_dir() / "geovirus" / "GeoVirus.xml"
     if "--country-points" in sys.argv:
         print(json.dumps(country_point_report(target), indent=1))
@@ -284,7 +289,8 @@ if __name__ == "__main__":
 
         lim = int(args[1]) if len(args) > 1 else None
         far: list[dict[str, object]] = []
-        score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim, far)
+        score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim, far,
+                               coherence="--no-coherence" not in sys.argv)
         print(json.dumps(score.as_dict()))
         if "--far" in sys.argv:
             groups = Counter((f["gold"], f["resolved"], f["feature"], f["country"], f["km"], f["right_unit"])

@@ -85,6 +85,8 @@ class _Mention:
     in_org: bool = False  # names the country of an organisation ("U.S. Army", "Ministry of X")
     locative: bool = False  # object of a place preposition ("in Lachin", "near X and Y")
     definite: bool = False  # right after "the" ("the Pacific"): a sea or region more than a town
+    modifier: bool = False  # modifies a following noun: "a Longview woman", "Pineville police"
+    headline: bool = False  # opens a line as a verb's subject: "Decatur approves budget"
     # kept only when a candidate lies in the document's area (``_Focus``): a name the tagger
     # calls a person or organisation, or a small town leading a public body's name
     gated: bool = False
@@ -97,6 +99,15 @@ def _strip_det(span: Span) -> tuple[int, int]:
     while end > start and (span.doc[end - 1].is_punct or span.doc[end - 1].tag_ == "POS"):
         end -= 1
     return start, end
+
+
+_MODIFIER_DEPS = {"compound", "amod", "nmod"}  # not "poss": "Campbell's saliva" is a person's
+
+
+def _opens_line(doc: Doc, start: int) -> bool:
+    """Does the token open the text or a line (a headline, a first line)?"""
+    return start == 0 or "\n" in doc[start - 1].text or "\n" in doc[start - 1].whitespace_ \
+        or (start >= 2 and doc[start - 1].is_space and "\n" in doc[start - 1].text)
 
 
 _NAME_JOINERS = {"of", "the", "and", "&", "-", "'s", "’s", "do", "da", "das", "dos", "de", "del", "des", "di",
@@ -382,10 +393,15 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         for k in range(start, end):
             taken[k] = True
         role = "actor" if in_org else _role(doc, start, end)
+        root = doc[start:name_end].root
         found.append(_Mention(start, end, cands, from_entity, label, role, text=name,
                               unit=cands is not plain, in_org=in_org,
-                              locative=_is_locative(doc[start:name_end].root),
-                              definite=start > 0 and doc[start - 1].lower_ == "the"))
+                              locative=_is_locative(root),
+                              definite=start > 0 and doc[start - 1].lower_ == "the",
+                              modifier=root.dep_ in _MODIFIER_DEPS and root.head.pos_ == "NOUN"
+                              and root.head.i >= end,
+                              headline=_opens_line(doc, start) and root.dep_ == "nsubj"
+                              and root.head.pos_ == "VERB"))
         return True
 
     # Surnames of people named in full elsewhere ("John Dunn ... Dunn said") are not towns.
@@ -480,7 +496,10 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
 def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
           anchors: Sequence[Candidate], home: str | None,
           publisher: str | None,
-          bonus: Callable[[Candidate], float] | None = None) -> tuple[Candidate, float]:
+          bonus: Callable[[Candidate], float] | None = None,
+          shares: list[tuple[Candidate, float]] | None = None) -> tuple[Candidate, float]:
+    """The best candidate and its share of the softmax; every candidate's share is appended to
+    ``shares`` when given."""
     # A sizeable town of the same name inside the unit ("Moscow", "New York"), or a big city of
     # that name anywhere in the country ("Washington"), is what a bare name usually means; the
     # unit needs its unit word ("Moscow oblast"). A small namesake elsewhere ("Wyoming",
@@ -513,7 +532,10 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
         scored.append((raw + (bonus(c) if bonus else 0.0), -c.pid, c))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     best = scored[0][0]
-    total = sum(math.exp(_SHARPNESS * (s - best)) for s, _, _ in scored)
+    weights = [math.exp(_SHARPNESS * (s - best)) for s, _, _ in scored]
+    total = sum(weights)
+    if shares is not None:
+        shares.extend((c, w / total) for (_, _, c), w in zip(scored, weights, strict=True))
     return scored[0][2], 1.0 / total
 
 
@@ -550,9 +572,11 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     if m.from_entity:
         return True
     if m.in_org:
-        return _jurisdiction(c)
-    if m.label == "NORP" and not (m.locative or m.unit):  # a demonym never matches; "the South
-        return c.feature in {"country", "region"} and not c.generic  # Caucasus countries" does
+        return _jurisdiction(c) or m.gated
+    if m.label == "NORP" and not (m.locative or m.unit or (  # "the Rapides Parish coroner"
+            c.feature == "admin2" and c.match == "primary" and m.text.split()[-1].lower() in _UNIT_WORDS)):
+        # a demonym never matches; "the South Caucasus countries" does
+        return c.feature in {"country", "region"} and not c.generic
     if c.generic and m.label == "ORG" and not m.unit:
         return False  # "Defense Department" is no place even if some town is called "Defense"
     text = m.text
@@ -692,14 +716,140 @@ def _to_place(doc: Doc, m: _Mention, c: Candidate, share: float) -> Place:
                  feature=c.feature, role=m.role, admin1_code=c.admin1_code)
 
 
+# Document coherence. Each distinct name spreads one unit of belief over the first-level units
+# and countries of its candidates, by its first-pass shares ("Rapides Parish" puts all of it on
+# Louisiana, "Lafayette" splits it between Louisiana, Indiana...). A unit holding at least
+# _FOCUS_UNIT of the other names' belief is in the document's area; a country holding
+# _FOCUS_COUNTRY_SHARE of it, and at least _FOCUS_COUNTRY, is the country the document is
+# about. Candidates there are preferred: "Alexandria" beside Louisiana's towns is Alexandria,
+# Louisiana, not Egypt's. A country outweighing a namesake town a thousandfold keeps its name
+# ("exports to Mexico" in a report on Missouri is no Mexico, Missouri).
+_FOCUS_UNIT = 1.0
+_FOCUS_UNIT_SHARE = 0.3
+_FOCUS_COUNTRY = 2.0
+_FOCUS_COUNTRY_SHARE = 0.6
+_AREA_BONUS = 1.0
+_COUNTRY_BONUS = 2.0
+_COUNTRY_SHIELD = 1000
+
+
+@dataclass(slots=True)
+class _Focus:
+    units: dict[tuple[str, str], float]  # (country, admin1) -> belief
+    countries: dict[str, float]
+    own: dict[str, tuple[dict[tuple[str, str], float], dict[str, float]]]  # name -> its part
+
+    @classmethod
+    def of(cls, named: dict[str, list[tuple[Candidate, float]]]) -> _Focus:
+        units: dict[tuple[str, str], float] = {}
+        countries: dict[str, float] = {}
+        own: dict[str, tuple[dict[tuple[str, str], float], dict[str, float]]] = {}
+        for key, shares in named.items():
+            mine_u: dict[tuple[str, str], float] = {}
+            mine_c: dict[str, float] = {}
+            for c, w in shares:
+                if not c.country:
+                    continue
+                mine_c[c.country] = mine_c.get(c.country, 0.0) + w
+                unit = c.name if c.feature == "admin1" else c.admin1
+                if unit and c.feature in {"city", "admin2", "admin1"}:
+                    mine_u[(c.country, unit)] = mine_u.get((c.country, unit), 0.0) + w
+            own[key] = (mine_u, mine_c)
+            for u, w in mine_u.items():
+                units[u] = units.get(u, 0.0) + w
+            for cc, w in mine_c.items():
+                countries[cc] = countries.get(cc, 0.0) + w
+        return cls(units, countries, own)
+
+    def area(self, key: str) -> set[tuple[str, str]]:
+        """The units the *other* names put the document in: each holds at least _FOCUS_UNIT and
+        _FOCUS_UNIT_SHARE of their belief (a list of five states puts a report in none)."""
+        mine = self.own.get(key, ({}, {}))[0]
+        rest = {u: w - mine.get(u, 0.0) for u, w in self.units.items()}
+        floor = max(_FOCUS_UNIT, _FOCUS_UNIT_SHARE * sum(rest.values()))
+        return {u for u, w in rest.items() if w >= floor}
+
+    def country(self, key: str) -> str | None:
+        mine = self.own.get(key, ({}, {}))[1]
+        rest = {cc: w - mine.get(cc, 0.0) for cc, w in self.countries.items()}
+        total = sum(rest.values())
+        if not rest:
+            return None
+        cc, w = max(rest.items(), key=lambda t: (t[1], t[0]))
+        return cc if w >= _FOCUS_COUNTRY and w >= _FOCUS_COUNTRY_SHARE * total else None
+
+
+def _coherence_bonus(m: _Mention, area: set[tuple[str, str]], country: str | None, countries: set[str],
+                     admins: set[tuple[str, str]]) -> Callable[[Candidate], float] | None:
+    """The document's area and country count for a town as if the document named them (the
+    same weights as a named country and unit in ``_raw``), unless it does name them."""
+    area = area - admins
+    if country in countries:
+        country = None
+    if not area and country is None:
+        return None
+    big = max((c.population for c in m.candidates
+               if c.feature == "country" and c.match == "primary" and not c.generic), default=0)
+    # A first-level unit or region of the name is its usual meaning: towns do not displace it
+    # ("Ontario", "Pacific"); coherence only chooses among towns and foreign countries.
+    unit_named = any(
+        not c.generic and (c.feature == "region" or (c.feature == "admin1" and c.match == "primary"))
+        for c in m.candidates)
+
+    def bonus(c: Candidate) -> float:
+        if c.feature not in {"city", "admin2"} or c.generic or unit_named \
+                or c.population * _COUNTRY_SHIELD < big:
+            return 0.0
+        out = 0.0
+        if (c.country, c.admin1) in area and c.match == "primary":
+            out += _AREA_BONUS
+        if c.country == country:
+            out += _COUNTRY_BONUS
+        return out
+
+    return bonus
+
+
+def _plus(*bonuses: Callable[[Candidate], float] | None) -> Callable[[Candidate], float] | None:
+    given = [b for b in bonuses if b is not None]
+    if not given:
+        return None
+    return lambda c: sum(b(c) for b in given)
+
+
+def _in_area(c: Candidate, area: set[tuple[str, str]]) -> bool:
+    return c.feature in {"city", "admin2"} and c.match == "primary" and not c.generic \
+        and (c.country, c.admin1) in area
+
+
+def _area_rescue(m: _Mention, i: int, listed: set[int], focus: _Focus | None,
+                 admins: set[tuple[str, str]]) -> list[Candidate]:
+    """Candidates of a rejected proper noun that are towns of the document's area, when the name
+    stands where places stand: after a place preposition ("near Ball"), in a list with places
+    ("Decatur, Tucker and Lithonia"), before a noun ("Pineville police", "a Longview woman") or
+    opening a line as a verb's subject ("Decatur approves budget"); the tagger often calls small
+    towns persons or organisations. Nothing without an area."""
+    if (m.from_entity and m.label in _PLACE_LABELS) or m.in_org:
+        return []
+    if not (m.locative or i in listed or m.modifier or m.headline):
+        return []
+    area = (focus.area(m.text.casefold()) if focus is not None else set()) | admins
+    return [c for c in m.candidates if _in_area(c, area)]
+
+
 def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None = None,
-                   publisher_country: str | None = None) -> list[Place]:
-    """Every place mention in ``doc``, resolved, in text order."""
+                   publisher_country: str | None = None, coherence: bool = True) -> list[Place]:
+    """Every place mention in ``doc``, resolved, in text order.
+
+    ``coherence=False`` turns the document-coherence resolver off (for ablation): ambiguous names
+    then weigh only the countries and first-level units the document names outright.
+    """
     mentions = _mentions(doc, gazetteer)
     home: str | None = None
+    dateline_cands: list[Candidate] = []
     if dateline_place:
-        cands = gazetteer.lookup(dateline_place)
-        home = cands[0].country if cands else None
+        dateline_cands = gazetteer.lookup(dateline_place)
+        home = dateline_cands[0].country if dateline_cands else None
     # Pass 1: countries the document names outright are the strongest context; a mention never
     # supports itself ("Georgia" alone must not make the country Georgia likelier).
     support: dict[str, set[str]] = {}
@@ -707,20 +857,52 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         support.setdefault(cc, set()).add(word)
     for m in mentions:
         top = m.candidates[0]
-        if top.feature == "country" and not top.generic and top.country:
+        if top.feature == "country" and not top.generic and top.country and not m.gated:
             support.setdefault(top.country, set()).add(m.text.casefold())
 
     def others(m: _Mention) -> set[str]:
         return {cc for cc, texts in support.items() if texts - {m.text.casefold()}}
 
-    first = [_rank(m, others(m), set(), (), home, publisher_country) for m in mentions]
+    named: dict[str, list[tuple[Candidate, float]]] = {}
+    first = []
+    for m in mentions:
+        shares: list[tuple[Candidate, float]] = []
+        first.append(_rank(m, others(m), set(), (), home, publisher_country, shares=shares))
+        if not m.gated:
+            named.setdefault(m.text.casefold(), shares)
     for m, (c, share) in zip(mentions, first, strict=True):
-        if c.feature in {"admin1", "region"} and c.country and share > 0.5 and _accept(m, c, others(m)):
+        if c.feature in {"admin1", "region"} and c.country and share > 0.5 and not m.gated \
+                and _accept(m, c, others(m)):
             support.setdefault(c.country, set()).add(m.text.casefold())
-    admins = {(c.country, c.name) for c, share in first if c.feature == "admin1" and c.country}
+    admins = {(c.country, c.name) for (c, share), m in zip(first, mentions, strict=True)
+              if c.feature == "admin1" and c.country and not m.gated}
+    focus: _Focus | None = None
+    if coherence:
+        if dateline_cands and dateline_place and dateline_place.casefold() not in named:
+            shares = []
+            _rank(_Mention(0, 0, dateline_cands, True, None, "place"), set(), set(), (), home,
+                  publisher_country, shares=shares)
+            named[dateline_place.casefold()] = shares
+        focus = _Focus.of(named)
+    # Names kept only inside the document's area ("the Decatur City Council" in a report on
+    # Georgia's towns) keep only their candidates there, or go.
+    for i, m in enumerate(mentions):
+        if m.gated:
+            area = focus.area(m.text.casefold()) if focus is not None else set()
+            area |= {a for a in admins if a[0] is not None}
+            m.candidates = [c for c in m.candidates if _in_area(c, area)]
+            if m.candidates:
+                first[i] = _rank(m, others(m), admins, (), home, publisher_country)
+    kept = [i for i, m in enumerate(mentions) if m.candidates]
+    mentions = [mentions[i] for i in kept]
+    first = [first[i] for i in kept]
     containers = _containers(doc, mentions, first)
     lists = _coordinated(doc, mentions, containers)
-    # Pass 2: add closeness to the other places resolved in pass 1.
+    # members of lists with a place the tagger recognized ("Decatur, Tucker and Lithonia"), not
+    # of lists of brands or firms
+    listed = {j for group in lists for j in group
+              if any(mentions[k].from_entity and mentions[k].label in _PLACE_LABELS for k in group if k != j)}
+    # Pass 2: add closeness to the other places resolved in pass 1, and the document's area.
     places: list[Place] = []
     for i, m in enumerate(mentions):
         countries = others(m)
@@ -728,10 +910,18 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
                    if j != i and share > 0.5 and c.feature != "country"
                    and mentions[j].text != m.text and _accept(mentions[j], c, countries)]
         bonus = _structure_bonus(doc, mentions, first, lists, containers, i)
+        if focus is not None:
+            key = m.text.casefold()
+            bonus = _plus(bonus, _coherence_bonus(m, focus.area(key), focus.country(key), countries, admins))
         c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
         if _foreign_hamlet(c, countries, anchors, home):
             continue
         if _accept(m, c, countries):
+            places.append(_to_place(doc, m, c, share))
+        elif rescue := _area_rescue(m, i, listed, focus, admins):
+            # a name the tagger missed, in a place's position, that is a town of the area
+            m.candidates = rescue
+            c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
             places.append(_to_place(doc, m, c, share))
     return sorted(places + _capital_phrases(doc, gazetteer, places), key=lambda p: (p.start, p.end))
 

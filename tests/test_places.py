@@ -513,3 +513,33 @@ def test_places_towns_the_tagger_misses_are_kept_in_the_documents_area(nlp: Lang
     assert "Campbell" not in found
     # no area, no rescue: a lone small namesake is not taken
     assert "Ball" not in places_of(nlp, gaz, "Talks near Ball ended without a deal.")
+
+
+def test_places_county_or_parish_in_an_organisation_is_its_unit(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "The Jefferson County Sheriff's Office said two deputies were hurt in "
+                                "Louisville, Ky.")
+    assert found["Jefferson County"].feature == "admin2" and found["Jefferson County"].admin1 == "Kentucky"
+    assert found["Jefferson County"].role == "actor"
+    found = places_of(nlp, gaz, "A spokesman for the St. Tammany Parish Fire District said the fire was out.")
+    assert found["St. Tammany Parish"].name == "Saint Tammany Parish"  # "St." spelled out
+    assert found["St. Tammany Parish"].role == "actor"
+    # the tagger's label over the organisation does not matter: PERSON here, GPE below
+    found = places_of(nlp, gaz, "The Lafourche Parish Sheriff's Office arrested a man on Monday.")
+    assert found["Lafourche Parish"].admin1 == "Louisiana" and found["Lafourche Parish"].role == "actor"
+    found = places_of(nlp, gaz, "Deputies from the Orange County Sheriff's Department searched a house in "
+                                "Anaheim.")
+    assert found["Orange County"].admin1 == "California" and found["Orange County"].role == "actor"
+    found = places_of(nlp, gaz, "The Santa Ana City Council met; the Fulton County Board of Education voted.")
+    assert found["Santa Ana"].role == "actor" and found["Fulton County"].feature == "admin2"
+
+
+def test_places_small_town_leading_a_local_body_needs_the_area(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "The Decatur City Council approved the budget. Residents of Tucker and "
+                                "Lithonia, in DeKalb County, objected.")
+    assert found["Decatur"].admin1 == "Georgia" and found["Decatur"].role == "actor"
+    assert "Decatur" not in places_of(nlp, gaz, "The Decatur City Council approved the budget on Monday.")
+    # federal departments, schools named after people and firms named after counties are no bodies
+    found = places_of(nlp, gaz, "Officials of the Justice Department and the Defense Department met in "
+                                "Washington. Pupils of Kennedy Elementary School and workers of Wright "
+                                "County Eggs were tested.")
+    assert set(found) == {"Washington"}

@@ -368,7 +368,7 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     found: list[_Mention] = _abbreviations(doc, gazetteer, taken)
 
     def add(start: int, name_end: int, from_entity: bool, label: str | None, in_org: bool = False,
-            countries_only: bool = False) -> bool:
+            countries_only: bool = False, local_body: bool = False) -> bool:
         if start < name_end:
             start, name_end = _widen(doc, start, name_end, gazetteer, taken)
         end = _extend_unit(doc, start, name_end)
@@ -387,21 +387,34 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             cands = gazetteer.lookup(f"{name} {unit_word}") or plain
         if cands is plain:
             end = name_end
-        if not cands or (in_org and not any(
-                _jurisdiction(c) and (c.feature == "country" or not countries_only) for c in cands)):
+        if not cands:
             return False
+        unit = cands is not plain
+        # a town leading a local body's name ("the Decatur City Council") is kept if it lies in
+        # the document's area (``gated``); a country, unit or big city anywhere
+        gated = False
+        if in_org:  # only what can be an organisation's jurisdiction
+            held = [c for c in cands if _jurisdiction(c) or _big_alias(c)]
+            if countries_only and not any(c.feature == "country" for c in held):
+                held = []
+            if not held and local_body:
+                held = [c for c in cands if c.feature == "city" and c.match == "primary" and not c.generic]
+                gated = True
+            if not held:
+                return False
+            cands = held
         for k in range(start, end):
             taken[k] = True
         role = "actor" if in_org else _role(doc, start, end)
         root = doc[start:name_end].root
         found.append(_Mention(start, end, cands, from_entity, label, role, text=name,
-                              unit=cands is not plain, in_org=in_org,
+                              unit=unit, in_org=in_org,
                               locative=_is_locative(root),
                               definite=start > 0 and doc[start - 1].lower_ == "the",
                               modifier=root.dep_ in _MODIFIER_DEPS and root.head.pos_ == "NOUN"
                               and root.head.i >= end,
                               headline=_opens_line(doc, start) and root.dep_ == "nsubj"
-                              and root.head.pos_ == "VERB"))
+                              and root.head.pos_ == "VERB", gated=gated))
         return True
 
     # Surnames of people named in full elsewhere ("John Dunn ... Dunn said") are not towns.
@@ -422,6 +435,12 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         if end - start == 1 and doc[start].text in surnames:
             continue
         label, over = _label_over(doc, start, end)
+        if label != "ORG" and _public_body_run(doc, start, end, gazetteer) and not any(taken[start:end]):
+            # "the Orange County Sheriff's Office" tagged GPE, "Lafourche Parish Sheriff" PERSON
+            local = _local_body(doc[start:end + 2])
+            if any(add(start, stop, False, "ORG", in_org=True, local_body=local)
+                   for stop in range(end - 1, start, -1)):
+                continue
         if label in _PLACE_LABELS:
             continue
         if label in _SKIP_LABELS and not (label in _MISLABELS and (
@@ -441,9 +460,11 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             # Department of Health", "Mexico City Health Secretary") or after "of" ("Ministry of
             # Health of X"); a country closing it ("SOS Children's Villages Sudan").
             org_start, org_end = _strip_det(over)
-            public = any(tok.lower_ in _PUBLIC_BODIES for tok in over)  # not "New York Times"
+            public = any(tok.lower_ in _PUBLIC_BODIES for tok in over) \
+                and not any(tok.lower_ in _INSTITUTIONS for tok in over)  # not "New York Times"
+            local = public and start == org_start and _local_body(over)
             if (start == org_start or doc[start - 1].lower_ == "of") and any(
-                    add(start, stop, False, label, in_org=True, countries_only=not public)
+                    add(start, stop, False, label, in_org=True, countries_only=not public, local_body=local)
                     for stop in range(end - 1 if whole else end, start, -1)):
                 continue
             if end == org_end:
@@ -547,20 +568,57 @@ _PUBLIC_BODIES = {
     "authority", "board", "government", "agency", "secretary", "governor", "mayor", "commission",
     "schools", "parliament", "assembly", "legislature", "court", "army", "navy", "forces", "office",
     "administration", "directorate", "province", "county", "state", "city", "municipality", "senate",
-    "sheriff", "prosecutor", "cabinet", "division", "public", "emergency", "fire", "guard", "committee"}
+    "sheriff", "prosecutor", "cabinet", "division", "public", "emergency", "fire", "guard", "committee",
+    "district", "sanitation", "education", "corrections", "elections", "housing", "transit", "coroner",
+    "attorney", "clerk", "treasurer", "assessor", "commissioners", "aldermen", "selectmen"}
 
 
 def _jurisdiction(c: Candidate) -> bool:
-    """Can this place be what an organisation's name is of? A country, a first-level unit or
-    region by its own name, or a big city ("Mexico City Health Secretary"); never a small town
-    ("Defense" in "Defense Department")."""
+    """Can this place be what an organisation's name is of? A country, a first- or second-level
+    unit or region by its own name ("Jefferson County Sheriff's Office", "St. Tammany Parish
+    Fire District"), or a big city ("Mexico City Health Secretary"); never a small town
+    ("Defense" in "Defense Department") except through ``_local_body``."""
     if c.generic:
         return False
     if c.feature == "country":
         return True
     if c.match != "primary":
         return False
-    return c.feature in {"admin1", "region"} or (c.feature == "city" and c.population >= _POPULOUS)
+    return c.feature in {"admin1", "admin2", "region"} or (c.feature == "city" and c.population >= _POPULOUS)
+
+
+def _big_alias(c: Candidate) -> bool:
+    """A big city known by this name as an alternate ("Westminster" for the City of Westminster)."""
+    return c.feature == "city" and c.match == "alternate" and not c.generic and c.population >= _POPULOUS
+
+
+# Bodies of local government: a town of the document's area leading one is its jurisdiction
+# ("the Decatur City Council", "Tuscaloosa Police Department"), whatever the town's size.
+_LOCAL_BODIES = {"council", "police", "fire", "sheriff", "sheriff's", "mayor", "school", "schools",
+                 "township", "borough", "commission", "commissioners", "board", "district", "court",
+                 "library", "utilities", "aldermen", "selectmen"}
+
+
+def _local_body(span: Span) -> bool:
+    return any(tok.lower_ in _LOCAL_BODIES for tok in span)
+
+
+# Words of single institutions, often named after people ("Kennedy Elementary School",
+# "Lincoln Memorial Hospital"): no jurisdiction.
+_INSTITUTIONS = {"elementary", "high", "middle", "primary", "secondary", "junior", "senior", "academy",
+                 "college", "university", "hospital", "memorial", "church", "cathedral", "museum"}
+
+
+_BARE_UNITS = {"county", "parish", "state", "province", "city", "municipality", "region", "division"}
+
+
+def _public_body_run(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A proper-noun run that goes on into a public body's name after its first word and is no
+    place's name as a whole ("Orange County Sheriff", but not "Kansas City", nor "Wright County
+    Eggs": a unit word alone makes no body)."""
+    words = {tok.lower_ for tok in doc[start + 1:end]}
+    return bool(words & (_PUBLIC_BODIES - _BARE_UNITS)) and not words & _INSTITUTIONS \
+        and not gazetteer.lookup(doc[start:end].text)
 
 
 def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
@@ -571,8 +629,8 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
         return False
     if m.from_entity:
         return True
-    if m.in_org:
-        return _jurisdiction(c) or m.gated
+    if m.in_org:  # a big city by another of its names only in a country the document names
+        return _jurisdiction(c) or m.gated or (_big_alias(c) and c.country in countries)
     if m.label == "NORP" and not (m.locative or m.unit or (  # "the Rapides Parish coroner"
             c.feature == "admin2" and c.match == "primary" and m.text.split()[-1].lower() in _UNIT_WORDS)):
         # a demonym never matches; "the South Caucasus countries" does
@@ -916,6 +974,12 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
         if _foreign_hamlet(c, countries, anchors, home):
             continue
+        if m.in_org and not _accept(m, c, countries):
+            # an organisation's jurisdiction is one of the candidates that can be one here
+            m.candidates = [k for k in m.candidates if _accept(m, k, countries)]
+            if not m.candidates:
+                continue
+            c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
         if _accept(m, c, countries):
             places.append(_to_place(doc, m, c, share))
         elif rescue := _area_rescue(m, i, listed, focus, admins):

@@ -543,3 +543,17 @@ def test_places_small_town_leading_a_local_body_needs_the_area(nlp: Language, ga
                                 "Washington. Pupils of Kennedy Elementary School and workers of Wright "
                                 "County Eggs were tested.")
     assert set(found) == {"Washington"}
+
+
+def test_places_town_opening_a_headline_is_kept_in_the_area(nlp: Language, gaz: Gazetteer) -> None:
+    # the tagger calls these towns ORG; the rest of the document is in their state
+    found = places_of(nlp, gaz, "Lithonia opens new library\n\nResidents of DeKalb County lined up on "
+                                "Saturday as the library in Tucker closed.")
+    assert found["Lithonia"].admin1 == "Georgia"
+    found = places_of(nlp, gaz, "Marietta hires new police chief\nThe Cobb County city named a chief on "
+                                "Monday, officials in Atlanta said.")
+    assert found["Marietta"].admin1 == "Georgia"
+    # a person opening a headline stays a person
+    found = places_of(nlp, gaz, "Jordan scores 40 as Bulls win\n\nCHICAGO (AP) — Michael Jordan scored 40 "
+                                "points on Sunday.")
+    assert "Jordan" not in found and found["CHICAGO"].admin1 == "Illinois"

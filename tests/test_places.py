@@ -557,3 +557,22 @@ def test_places_town_opening_a_headline_is_kept_in_the_area(nlp: Language, gaz: 
     found = places_of(nlp, gaz, "Jordan scores 40 as Bulls win\n\nCHICAGO (AP) — Michael Jordan scored 40 "
                                 "points on Sunday.")
     assert "Jordan" not in found and found["CHICAGO"].admin1 == "Illinois"
+
+
+def test_places_inside_entities_that_are_no_names(nlp: Language, gaz: Gazetteer) -> None:
+    # a compass or position word narrows a place: the mention is of that place
+    found = places_of(nlp, gaz, "Police closed streets across North Dallas on Friday, Texas officials said.")
+    assert found["North Dallas"].name == "Dallas" and found["North Dallas"].admin1 == "Texas"
+    found = places_of(nlp, gaz, "Cases rose in Eastern China, while the drought in east Africa deepened.")
+    assert found["Eastern China"].country == "CN" and found["Africa"].feature == "region"
+    found = places_of(nlp, gaz, "Flooding hit North-Western Sydney on Monday.")
+    assert found["North-Western Sydney"].country == "AU"
+    # both parts of a hyphenated pair
+    found = places_of(nlp, gaz, "Trade across the Asia-Pacific grew by a tenth last year.")
+    assert found["Asia"].feature == "region" and found["Pacific"].feature == "region"
+    # but no small namesake of the narrowed word, nor a region known by it only as another name
+    found = places_of(nlp, gaz, "Aid workers in Haiti said cholera spread in the Central Plateau, and U.S. "
+                                "teams arrived.")
+    assert set(found) == {"Haiti", "U.S."}
+    found = places_of(nlp, gaz, "Officials of the South Coast Air Quality District in California met.")
+    assert set(found) == {"California"}

@@ -87,6 +87,7 @@ class _Mention:
     definite: bool = False  # right after "the" ("the Pacific"): a sea or region more than a town
     modifier: bool = False  # modifies a following noun: "a Longview woman", "Pineville police"
     headline: bool = False  # opens a line as a verb's subject: "Decatur approves budget"
+    part: bool = False  # found inside a longer entity ("North Dallas"): see ``_entity_parts``
     # kept only when a candidate lies in the document's area (``_Focus``): a name the tagger
     # calls a person or organisation, or a small town leading a public body's name
     gated: bool = False
@@ -363,6 +364,60 @@ def _abbreviations(doc: Doc, gazetteer: Gazetteer, taken: list[bool]) -> list[_M
     return out
 
 
+def _cuts_entity(tok: Token) -> bool:
+    """A comma, or a dash or slash between names, separates two places inside one entity."""
+    return tok.text == "," or (tok.text in {"-", "–", "—"} and bool(tok.whitespace_)) or tok.text == "/"
+
+
+# Words that narrow a place's name to a part of it ("North Dallas", "Eastern China",
+# "Mid-Jutland", "Greater Mumbai"): the mention is of that place.
+_PART_WORDS = _COMPASS | {"mid", "greater", "upper", "lower", "inner", "outer", "downtown", "metro",
+                          "north-western", "north-eastern", "south-western", "south-eastern"}
+
+
+def _entity_parts(doc: Doc, start: int, end: int, label: str, gazetteer: Gazetteer,
+                  taken: list[bool]) -> list[_Mention]:
+    """Places inside a place entity that is no name as a whole: the place a compass or
+    position word narrows ("North Dallas" is in Dallas, "South West England" in England), the
+    parts of a hyphenated pair ("Asia-Pacific"), or a country closing the entity ("SOS
+    Children's Villages Sudan" tagged "Villages Sudan"). Such a mention keeps only candidates
+    that are countries or regions or lie in a country the document names (``part``)."""
+    out: list[_Mention] = []
+    i = start
+    while i < end - 1 and (doc[i].lower_ in _PART_WORDS or doc[i].text == "-"):
+        i += 1
+    if start < i < end and doc[i].text[:1].isupper():  # by its own name ("Coast" is no "Coast Province")
+        cands = [c for c in gazetteer.lookup(doc[i:end].text)
+                 if not c.generic and (c.match == "primary" or c.feature == "country")]
+        if cands:
+            out.append(_Mention(start, end, cands, False, label, _role(doc, start, end), text=doc[i:end].text,
+                                part=True))
+    hyphens = [t.i for t in doc[start:end] if t.text == "-" and not t.whitespace_]
+    if not out and hyphens:
+        bounds = [start - 1, *hyphens, end]
+        pieces = [(a + 1, b) for a, b in itertools.pairwise(bounds)]
+        named = [[c for c in gazetteer.lookup(doc[a:b].text) if not c.generic
+                  and c.feature in {"country", "region", "admin1"}] for a, b in pieces]
+        if len(pieces) > 1 and all(named):
+            out = [_Mention(a, b, cands, False, label, _role(doc, a, b), text=doc[a:b].text, part=True)
+                   for (a, b), cands in zip(pieces, named, strict=True)]
+    if not out:  # the longest name closing the entity, if it names a country or region
+        for k in range(start + 1, end):
+            if not doc[k].text[:1].isupper():
+                continue
+            cands = [c for c in gazetteer.lookup(doc[k:end].text) if not c.generic]
+            if cands:
+                top = cands[0]
+                if top.feature == "country" or (top.feature == "region" and top.match == "primary"):
+                    out.append(_Mention(k, end, cands, False, label, _role(doc, k, end), text=doc[k:end].text,
+                                        part=True))
+                break
+    for m in out:
+        for k in range(m.start, m.end):
+            taken[k] = True
+    return out
+
+
 def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     taken = [False] * len(doc)
     found: list[_Mention] = _abbreviations(doc, gazetteer, taken)
@@ -425,12 +480,16 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     for ent in doc.ents:
         if ent.label_ not in _PLACE_LABELS:
             continue
-        # "Florence, Italy" tagged as one entity is two places.
-        cuts = [ent.start - 1, *(t.i for t in ent if t.text == ","), ent.end]
+        # "Florence, Italy" tagged as one entity is two places, and so is "Central Africa -
+        # Nigeria" or "Zaire/Congo".
+        cuts = [ent.start - 1, *(t.i for t in ent if _cuts_entity(t)), ent.end]
         for lo, hi in itertools.pairwise(cuts):
             start, end = _strip_det(doc[lo + 1:hi])
-            if start < end and doc[start].text[:1].isupper():
-                add(start, end, True, ent.label_)
+            while start < end and doc[start].lower_ in _COMPASS and doc[start].is_lower:
+                start += 1  # "east Africa"
+            if start < end and doc[start].text[:1].isupper() and not add(start, end, True, ent.label_) \
+                    and not any(taken[start:end]):
+                found.extend(_entity_parts(doc, start, end, ent.label_, gazetteer, taken))
     for start, end in _runs(doc):
         if end - start == 1 and doc[start].text in surnames:
             continue
@@ -945,6 +1004,13 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
     # Names kept only inside the document's area ("the Decatur City Council" in a report on
     # Georgia's towns) keep only their candidates there, or go.
     for i, m in enumerate(mentions):
+        if m.part:  # "North Dallas": a country or region, or a unit or city in a country the document names
+            named_cc = others(m) | ({focus.country(m.text.casefold())} if focus is not None else set())
+            m.candidates = [c for c in m.candidates if c.feature in {"country", "region"} or (
+                c.country in named_cc and (c.feature != "city" or c.population >= _POPULOUS))
+                or (c.feature == "city" and c.population >= _WORLD_CITY)]
+            if m.candidates:
+                first[i] = _rank(m, others(m), admins, (), home, publisher_country)
         if m.gated:
             area = focus.area(m.text.casefold()) if focus is not None else set()
             area |= {a for a in admins if a[0] is not None}

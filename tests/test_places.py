@@ -576,3 +576,13 @@ def test_places_inside_entities_that_are_no_names(nlp: Language, gaz: Gazetteer)
     assert set(found) == {"Haiti", "U.S."}
     found = places_of(nlp, gaz, "Officials of the South Coast Air Quality District in California met.")
     assert set(found) == {"California"}
+
+
+def test_places_country_in_several_words_tagged_person_is_the_country(nlp: Language, gaz: Gazetteer) -> None:
+    # the small model tags both PERSON here
+    found = places_of(nlp, gaz, "Three nations have reported cases: Burkina Faso, Ghana and Togo.")
+    assert found["Burkina Faso"].country == "BF" and found["Burkina Faso"].feature == "country"
+    found = places_of(nlp, gaz, "Death tolls by country: Sri Lanka - about 300, India - about 200.")
+    assert found["Sri Lanka"].country == "LK"
+    # a person named partly like a place stays a person
+    assert set(places_of(nlp, gaz, "Minister Georgia Brown visited the clinic in Accra.")) == {"Accra"}

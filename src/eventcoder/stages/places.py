@@ -178,14 +178,21 @@ def _looks_like_person(doc: Doc, start: int, end: int, label: str | None, over: 
 def _town_called_person(doc: Doc, start: int, end: int, label: str | None, over: Span | None,
                         gazetteer: Gazetteer) -> bool:
     """A whole PERSON entity after a place preposition that is a town's own name ("admitted to a
-    hospital in Milton Keynes", "in Homa Bay"): the tagger's label loses to the preposition."""
-    if label != "PERSON" or over is None or (start, end) != _strip_det(over) or end - start < 2:
+    hospital in Milton Keynes", "in Homa Bay"): the tagger's label loses to the preposition. A
+    name that is a country's or first-level unit's own name in several words ("Burkina Faso",
+    "Minas Gerais") is that place wherever it stands."""
+    if label != "PERSON" or end - start < 2:
         return False
     if start > 0 and doc[start - 1].lower_.rstrip(".") in _TITLES:
         return False
+    cands = gazetteer.lookup(doc[start:end].text)
+    if any(c.feature in {"country", "admin1"} and c.match == "primary" and not c.generic for c in cands):
+        return True
+    if over is None or (start, end) != _strip_det(over):
+        return False
     return _is_locative(doc[start:end].root) and any(
         c.match == "primary" and not c.generic and (c.feature != "city" or c.population >= 10_000)
-        for c in gazetteer.lookup(doc[start:end].text))
+        for c in cands)
 
 
 def _runs(doc: Doc) -> list[tuple[int, int]]:

@@ -586,3 +586,14 @@ def test_places_country_in_several_words_tagged_person_is_the_country(nlp: Langu
     assert found["Sri Lanka"].country == "LK"
     # a person named partly like a place stays a person
     assert set(places_of(nlp, gaz, "Minister Georgia Brown visited the clinic in Accra.")) == {"Accra"}
+
+
+def test_places_town_the_gazetteer_lacks_is_placed_in_its_container(nlp: Language, gaz: Gazetteer) -> None:
+    # no Minden in Ontario among GeoNames' towns: not the German or Louisiana namesake
+    found = places_of(nlp, gaz, "A fire closed the arena in Minden, Ontario, on Sunday.")
+    assert found["Minden"].country == "CA" and found["Minden"].admin1 == "Ontario"
+    assert found["Minden"].feature == "admin1"
+    found = places_of(nlp, gaz, "A fire closed the arena in Minden, Louisiana, on Sunday.")
+    assert found["Minden"].feature == "city" and found["Minden"].admin1 == "Louisiana"
+    found = places_of(nlp, gaz, "Flights from Atlanta, Georgia, were delayed.")
+    assert found["Atlanta"].feature == "city" and found["Georgia"].feature == "admin1"

@@ -765,6 +765,30 @@ def _containers(doc: Doc, mentions: Sequence[_Mention],
     return out
 
 
+def _unknown_towns(doc: Doc, mentions: Sequence[_Mention],
+                   first: Sequence[tuple[Candidate, float]]) -> list[tuple[int, Candidate]]:
+    """Towns written with a container ("<town>, <unit or country>") that holds none of their
+    candidates, with that container: the town is one the gazetteer lacks, and its candidates are
+    namesakes elsewhere. Only names with town candidates alone ("Washington, Oregon" is a list
+    of states), and not before a list of the container's kind."""
+    out: list[tuple[int, Candidate]] = []
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        unit = first[i + 1][0]
+        if b.start != a.end + 1 or doc[a.end].text != "," or unit.feature not in {"admin1", "country"} \
+                or any(c.feature != "city" for c in a.candidates) or a.in_org:
+            continue
+        units = {(c.country, c.admin1) for c in a.candidates}
+        if any((u.country, u.name) in units if u.feature == "admin1" else u.country in {c for c, _ in units}
+               for u in b.candidates if u.feature in {"admin1", "country"}):
+            continue  # some reading of the container holds the town ("Atlanta, Georgia")
+        if i + 2 < len(mentions) and _joined(doc, b, mentions[i + 2]) \
+                and first[i + 2][0].feature == unit.feature:
+            continue
+        out.append((i, unit))
+    return out
+
+
 def _coordinated(doc: Doc, mentions: Sequence[_Mention], containers: dict[int, int]) -> list[list[int]]:
     """Mention indices grouped into coordinated lists ("Utah, Virginia, Washington and Wyoming"):
     consecutive mentions separated only by commas and conjunctions. A town and its container
@@ -1027,6 +1051,11 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
     kept = [i for i, m in enumerate(mentions) if m.candidates]
     mentions = [mentions[i] for i in kept]
     first = [first[i] for i in kept]
+    for i, unit in _unknown_towns(doc, mentions, first):
+        # "Stroud, Ontario" where the gazetteer knows no Stroud in Ontario: a place in Ontario,
+        # not the namesake in England
+        mentions[i].candidates = [unit]
+        first[i] = (unit, 1.0)
     containers = _containers(doc, mentions, first)
     lists = _coordinated(doc, mentions, containers)
     # members of lists with a place the tagger recognized ("Decatur, Tucker and Lithonia"), not

@@ -597,3 +597,13 @@ def test_places_town_the_gazetteer_lacks_is_placed_in_its_container(nlp: Languag
     assert found["Minden"].feature == "city" and found["Minden"].admin1 == "Louisiana"
     found = places_of(nlp, gaz, "Flights from Atlanta, Georgia, were delayed.")
     assert found["Atlanta"].feature == "city" and found["Georgia"].feature == "admin1"
+
+
+def test_places_a_repeated_name_keeps_the_sense_its_container_gives(nlp: Language, gaz: Gazetteer) -> None:
+    # the rest of the document is in Ontario, which has an Athens too; "Athens, Greece" decides
+    text = ("The singer arrived in Athens, Greece, on Monday. Fans met her in downtown Athens, and a shop "
+            "in Athens sold out. Her label is based in Brockville, Ont., with offices in Kingston, Ont., "
+            "and Gananoque, Ont.")
+    places = extract_places(parse(nlp, text), gaz)
+    assert [p.country for p in places if p.text == "Athens"] == ["GR", "GR", "GR"]
+    assert {p.admin1 for p in places if p.text in {"Brockville", "Kingston"}} == {"Ontario"}

@@ -872,7 +872,7 @@ def _to_place(doc: Doc, m: _Mention, c: Candidate, share: float) -> Place:
 # about. Candidates there are preferred: "Alexandria" beside Louisiana's towns is Alexandria,
 # Louisiana, not Egypt's. A country outweighing a namesake town a thousandfold keeps its name
 # ("exports to Mexico" in a report on Missouri is no Mexico, Missouri).
-_FOCUS_UNIT = 1.0
+_FOCUS_UNIT = 0.9
 _FOCUS_UNIT_SHARE = 0.3
 _FOCUS_COUNTRY = 2.0
 _FOCUS_COUNTRY_SHARE = 0.6
@@ -985,6 +985,31 @@ def _area_rescue(m: _Mention, i: int, listed: set[int], focus: _Focus | None,
     return [c for c in m.candidates if _in_area(c, area)]
 
 
+def _one_sense(mentions: Sequence[_Mention], containers: dict[int, int],
+               resolved: list[tuple[int, Candidate, float]]) -> list[tuple[int, Candidate, float]]:
+    """One sense per document: a bare repeated name takes the reading of its best-placed mention,
+    one written with its container first ("Athens, Greece ... downtown Athens"), else the most
+    certain. Mentions written with a container or a unit word keep their own reading."""
+    held = set(containers.values())
+
+    def bare(i: int) -> bool:
+        return i not in containers and i not in held and not mentions[i].unit
+
+    best: dict[str, tuple[bool, float, Candidate]] = {}
+    for i, c, share in resolved:
+        key = mentions[i].text.casefold()
+        rank = (i in containers, share)
+        if key not in best or rank > best[key][:2]:
+            best[key] = (*rank, c)
+    out = []
+    for i, c, share in resolved:
+        _, top_share, top = best[mentions[i].text.casefold()]
+        if bare(i) and top.pid != c.pid and any(k.pid == top.pid for k in mentions[i].candidates):
+            c, share = top, top_share
+        out.append((i, c, share))
+    return out
+
+
 def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None = None,
                    publisher_country: str | None = None, coherence: bool = True) -> list[Place]:
     """Every place mention in ``doc``, resolved, in text order.
@@ -1063,7 +1088,7 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
     listed = {j for group in lists for j in group
               if any(mentions[k].from_entity and mentions[k].label in _PLACE_LABELS for k in group if k != j)}
     # Pass 2: add closeness to the other places resolved in pass 1, and the document's area.
-    places: list[Place] = []
+    resolved: list[tuple[int, Candidate, float]] = []
     for i, m in enumerate(mentions):
         countries = others(m)
         anchors = [c for j, (c, share) in enumerate(first)
@@ -1083,12 +1108,14 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
                 continue
             c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
         if _accept(m, c, countries):
-            places.append(_to_place(doc, m, c, share))
+            resolved.append((i, c, share))
         elif rescue := _area_rescue(m, i, listed, focus, admins):
             # a name the tagger missed, in a place's position, that is a town of the area
             m.candidates = rescue
             c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
-            places.append(_to_place(doc, m, c, share))
+            resolved.append((i, c, share))
+    places = [_to_place(doc, mentions[i], c, share)
+              for i, c, share in _one_sense(mentions, containers, resolved)]
     return sorted(places + _capital_phrases(doc, gazetteer, places), key=lambda p: (p.start, p.end))
 
 

@@ -607,3 +607,13 @@ def test_places_a_repeated_name_keeps_the_sense_its_container_gives(nlp: Languag
     places = extract_places(parse(nlp, text), gaz)
     assert [p.country for p in places if p.text == "Athens"] == ["GR", "GR", "GR"]
     assert {p.admin1 for p in places if p.text in {"Brockville", "Kingston"}} == {"Ontario"}
+
+
+def test_places_country_closing_an_organisation_after_a_comma(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Officials of the Department of Health, Uganda, met donors.")
+    assert found["Uganda"].country == "UG" and found["Uganda"].role == "actor"
+    # a unit reached through its own unit word leads a body; not through "City" or "Department"
+    found = places_of(nlp, gaz, "A bee expert with the Ohio State Department of Agriculture said hives died.")
+    assert found["Ohio State"].name == "Ohio" and found["Ohio State"].role == "actor"
+    found = places_of(nlp, gaz, "The Illinois Department of Public Health said two cases were confirmed.")
+    assert set(found) == {"Illinois"}

@@ -456,7 +456,10 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         # the document's area (``gated``); a country, unit or big city anywhere
         gated = False
         if in_org:  # only what can be an organisation's jurisdiction
-            held = [c for c in cands if _jurisdiction(c) or _big_alias(c)]
+            # a unit reached by dropping a unit word only through its own kind of word
+            # ("Pennsylvania State ..."), not "Santa Ana City" or "Illinois Department"
+            unit_named = doc[name_end - 1].lower_ in _UNIT_WORDS - {"city"}
+            held = [c for c in cands if (_jurisdiction(c) and (unit_named or not c.generic)) or _big_alias(c)]
             if countries_only and not any(c.feature == "country" for c in held):
                 held = []
             if not held and local_body:
@@ -533,9 +536,9 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
                     add(start, stop, False, label, in_org=True, countries_only=not public, local_body=local)
                     for stop in range(end - 1 if whole else end, start, -1)):
                 continue
-            if end == org_end:
+            if end == org_end:  # "Yum! Canada", "the Ministry of Health, Angola"
                 any(add(first_tok, end, False, label, in_org=True, countries_only=True)
-                    for first_tok in range(start + 1, end))
+                    for first_tok in range(start + 1 if start == org_start else start, end))
             continue
         add(start, end, False, label)
     found.sort(key=lambda m: m.start)
@@ -644,8 +647,8 @@ def _jurisdiction(c: Candidate) -> bool:
     unit or region by its own name ("Jefferson County Sheriff's Office", "St. Tammany Parish
     Fire District"), or a big city ("Mexico City Health Secretary"); never a small town
     ("Defense" in "Defense Department") except through ``_local_body``."""
-    if c.generic:
-        return False
+    if c.generic:  # "Pennsylvania State Department of Agriculture", but no town "Defense"
+        return c.feature == "admin1" and c.match == "primary"
     if c.feature == "country":
         return True
     if c.match != "primary":

@@ -57,6 +57,9 @@ class GeoVirusScore:
     # recognized toponyms within 161 km, or resolved to the country / first-level unit that holds
     # the gold point (by the gold point's nearest GeoNames town): right unit, other reference point
     within_unit: int | None = None
+    # recognized toponyms resolved beyond 161 km to a town, unit or country that does not hold
+    # the gold point: a namesake (regions, whose points differ by convention, are not counted)
+    far_namesakes: int | None = None
 
     @property
     def recall(self) -> float:
@@ -83,6 +86,10 @@ class GeoVirusScore:
             "median_km": self.median_km, "mean_km": self.mean_km, "auc": self.auc}
         if self.within_unit is not None:
             out["acc161_or_unit"] = round(self.within_unit / self.recognized, 3) if self.recognized else 0.0
+        if self.far_namesakes is not None:
+            out["far_namesakes"] = self.far_namesakes
+            share = self.far_namesakes / self.recognized if self.recognized else 0.0
+            out["far_namesake_share"] = round(share, 4)
         if self.by_feature:
             feats = sorted(self.by_feature.items())
             out["recognized_by_feature"] = {f: n for f, (n, _) in feats}
@@ -139,7 +146,7 @@ def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
     recognized toponym placed beyond 161 km is appended to ``far`` when given. ``coherence=False``
     is the ablation of the document-coherence resolver."""
     articles = list(read_geovirus(path))[:limit]
-    gold = predicted = recognized = correct = within = in_unit = 0
+    gold = predicted = recognized = correct = within = in_unit = namesakes = 0
     errors: list[float] = []
     by_feature: dict[str, tuple[int, int]] = {}
     holders = _holding_units([(t.lat, t.lon) for a in articles for t in a.toponyms])
@@ -162,6 +169,7 @@ def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
             right_unit = (p.feature == "country" and p.country == cc) or (
                 p.feature == "admin1" and p.country == cc and p.admin1 == admin1)
             in_unit += km <= 161 or right_unit
+            namesakes += km > 161 and not right_unit and p.feature != "region"
             if far is not None and km > 161:
                 far.append({"gold": t.name, "resolved": p.name, "feature": p.feature, "country": p.country,
                             "km": round(km), "right_unit": right_unit})
@@ -170,7 +178,7 @@ def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
     return GeoVirusScore(len(articles), gold, predicted, recognized, correct, within,
                          round(statistics.median(errors), 1) if errors else None,
                          round(statistics.mean(errors), 1) if errors else None,
-                         log_error_auc(errors), by_feature, in_unit)
+                         log_error_auc(errors), by_feature, in_unit, namesakes)
 
 
 def _holding_units(points: list[tuple[float, float]]) -> dict[tuple[float, float], tuple[str, str]]:

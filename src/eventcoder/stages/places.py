@@ -5,10 +5,15 @@ well, because the small English model often tags towns in conflict reporting as 
 Demonyms (NORP) are never places. A place that is the subject of a verb ("Moscow said") keeps
 ``role="actor"`` but is still geocoded.
 
+State and province abbreviations ("Decatur, Ga.", "R-Ind.") name their units, and a county or
+town leading a public body's name ("the Jefferson County Sheriff's Office") is its jurisdiction.
+
 Resolution ranks each mention's candidates by feature type, population, the countries and admin
 units the document names elsewhere, closeness to the document's other places, the dateline and
-the publisher's country, and a primary-name match over an alternate-name match. ``score`` is the
-winner's share of a softmax over candidate scores, times the confidence of recognition.
+the publisher's country, and a primary-name match over an alternate-name match; then the
+document's coherence: the first-level unit and country its other names put it in count for a
+town as if named (``_Focus``), and a repeated name keeps one reading. ``score`` is the winner's
+share of a softmax over candidate scores, times the confidence of recognition.
 
 Mapping of ``precision`` to ACLED ``geo_precision``: ``point`` (a town or city) -> 1;
 ``near`` and ``admin2`` (a county or district) -> 2;
@@ -107,8 +112,7 @@ _MODIFIER_DEPS = {"compound", "amod", "nmod"}  # not "poss": "Campbell's saliva"
 
 def _opens_line(doc: Doc, start: int) -> bool:
     """Does the token open the text or a line (a headline, a first line)?"""
-    return start == 0 or "\n" in doc[start - 1].text or "\n" in doc[start - 1].whitespace_ \
-        or (start >= 2 and doc[start - 1].is_space and "\n" in doc[start - 1].text)
+    return start == 0 or "\n" in doc[start - 1].text  # spaCy keeps line breaks as space tokens
 
 
 _NAME_JOINERS = {"of", "the", "and", "&", "-", "'s", "’s", "do", "da", "das", "dos", "de", "del", "des", "di",

@@ -28,6 +28,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+from spacy.attrs import LOWER, ORTH, POS
+from spacy.strings import get_string_id
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import COMPASS_WORDS, Candidate, Gazetteer, haversine_km
@@ -200,24 +204,28 @@ def _town_called_person(doc: Doc, start: int, end: int, label: str | None, over:
 
 
 def _runs(doc: Doc) -> list[tuple[int, int]]:
-    """Maximal proper-noun runs; hyphens inside ("Nagorno-Karabakh") keep a run together."""
+    """Maximal proper-noun runs; hyphens inside ("Nagorno-Karabakh") keep a run together. The
+    proper nouns are found in one array lookup of the tags, not a walk over every token."""
+    n = len(doc)
+    if not n:
+        return []
+    propn = doc.to_array(POS) == PROPN
+    capital = {i for i in (int(k) for k in np.flatnonzero(propn)) if doc[i].text[:1].isupper()}
     runs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(doc):
-        if doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper():
-            j = i + 1
-            while j < len(doc):
-                if doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
-                    j += 1
-                elif (doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN"
-                      and not doc[j].whitespace_):
-                    j += 2
-                else:
-                    break
-            runs.append((i, j))
-            i = j
-        else:
-            i += 1
+    end = -1
+    for i in sorted(capital):
+        if i < end:
+            continue
+        j = i + 1
+        while j < n:
+            if j in capital:
+                j += 1
+            elif j + 1 < n and propn[j + 1] and doc[j].text == "-" and not doc[j].whitespace_:
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        end = j
     return runs
 
 
@@ -249,13 +257,27 @@ def _is_locative(tok: Token) -> bool:
 
 
 def _demonym_countries(doc: Doc) -> dict[str, str]:
-    """ISO2 of the countries named by demonyms ("Azerbaijani forces" -> AZ), keyed to the word."""
+    """ISO2 of the countries named by demonyms ("Azerbaijani forces" -> AZ), keyed to the word.
+    Candidate tokens are found by their lower-case string ids in one array lookup."""
     table = _demonym_table()
     out: dict[str, str] = {}
-    for tok in doc:
+    for i in _token_hits(doc, LOWER, _demonym_ids()):
+        tok = doc[i]
         if tok.text[:1].isupper() and (cc := table.get(tok.text.casefold())):
             out[cc] = tok.text.casefold()
     return out
+
+
+@lru_cache(maxsize=1)
+def _demonym_ids() -> np.ndarray:
+    return np.array(sorted({get_string_id(name) for name in _demonym_table()}), dtype=np.uint64)
+
+
+def _token_hits(doc: Doc, attr: int, ids: np.ndarray) -> list[int]:
+    """Indices of the tokens whose ``attr`` string id is among ``ids``, in text order."""
+    if not len(doc):
+        return []
+    return [int(i) for i in np.flatnonzero(np.isin(doc.to_array(attr), ids))]
 
 
 @lru_cache(maxsize=1)
@@ -349,16 +371,30 @@ def _abbreviation_context(doc: Doc, start: int, end: int, cc: str, unit: str, ga
     return None
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_openers() -> np.ndarray:
+    """String ids of every token an abbreviation can start with: the form itself ("Calif."),
+    or its text up to a period or before its last one ("Ont" of "Ont" ".", "W." of "W. Va.")."""
+    openers: set[str] = set()
+    for form in _abbreviation_table():
+        openers.add(form)
+        openers.add(form[:-1])
+        openers.update(form[:k + 1] for k, ch in enumerate(form) if ch == ".")
+        openers.update(form[:k] for k, ch in enumerate(form) if ch == "." and k)
+    return np.array(sorted(get_string_id(o) for o in openers if o), dtype=np.uint64)
+
+
 def _abbreviations(doc: Doc, gazetteer: Gazetteer, taken: list[bool]) -> list[_Mention]:
     """State and province abbreviations ("Decatur, Ga.", "Toronto, Ont.", "R-Ind.") as mentions
     of their units. Every written form in the table is taken, so none is read as a town spelled
     the same ("Kan." is no Chinese city, "Wash." no Slovenian village)."""
     out: list[_Mention] = []
-    i, last_end = 0, -1
-    while i < len(doc):
+    last_end = -1
+    for i in _token_hits(doc, ORTH, _abbreviation_openers()):
+        if i < last_end or taken[i]:
+            continue
         hit = _abbreviation_at(doc, i)
         if hit is None:
-            i += 1
             continue
         end, (cc, unit, ambiguous) = hit
         for k in range(i, end):
@@ -371,7 +407,6 @@ def _abbreviations(doc: Doc, gazetteer: Gazetteer, taken: list[bool]) -> list[_M
             role = "actor" if context == "party" else _role(doc, i, end)
             out.append(_Mention(i, end, cands[:1], True, "GPE", role, text=doc[i:end].text))
             last_end = end
-        i = end
     return out
 
 
@@ -1134,13 +1169,17 @@ def _capitals() -> dict[str, str]:
             if row["capital"] and row["iso3"] in iso2 and row["iso3"] not in FORMER_STATES}
 
 
+_CAPITAL_ID = np.array([get_string_id("capital")], dtype=np.uint64)
+
+
 def _capital_phrases(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -> list[Place]:
     """"the Peruvian capital", "the Somali capital": news style for the capital city, resolved to
     that country's capital (not "capital markets", not "capital" as money)."""
     out: list[Place] = []
     demonyms = _demonym_table()
-    for tok in doc:
-        if tok.lower_ != "capital" or tok.i < 2 or tok.dep_ == "compound" or doc[tok.i - 2].lower_ != "the":
+    for i in _token_hits(doc, LOWER, _CAPITAL_ID):
+        tok = doc[i]
+        if tok.i < 2 or tok.dep_ == "compound" or doc[tok.i - 2].lower_ != "the":
             continue
         adj = doc[tok.i - 1]
         cc = demonyms.get(adj.text.casefold())

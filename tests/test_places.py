@@ -467,6 +467,7 @@ def test_places_abbreviations_that_are_words_need_a_place_context(nlp: Language,
     assert places_of(nlp, gaz, "A statement from Kan. Wei, the firm's founder, was read aloud.") == {}
     found = places_of(nlp, gaz, "Dr. Md. Rahman of Dhaka said the clinic had opened.")
     assert "Md." not in found
+    assert places_of(nlp, gaz, "A reporter for the N.Y. Times said the talks ended.") == {}
     # ... which a place preposition or a list of abbreviations gives
     found = places_of(nlp, gaz, "Voters in Ind. and Ill. chose new judges.")
     assert found["Ind."].name == "Indiana" and found["Ill."].name == "Illinois"

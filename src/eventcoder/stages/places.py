@@ -5,10 +5,15 @@ well, because the small English model often tags towns in conflict reporting as 
 Demonyms (NORP) are never places. A place that is the subject of a verb ("Moscow said") keeps
 ``role="actor"`` but is still geocoded.
 
+State and province abbreviations ("Decatur, Ga.", "R-Ind.") name their units, and a county or
+town leading a public body's name ("the Jefferson County Sheriff's Office") is its jurisdiction.
+
 Resolution ranks each mention's candidates by feature type, population, the countries and admin
 units the document names elsewhere, closeness to the document's other places, the dateline and
-the publisher's country, and a primary-name match over an alternate-name match. ``score`` is the
-winner's share of a softmax over candidate scores, times the confidence of recognition.
+the publisher's country, and a primary-name match over an alternate-name match; then the
+document's coherence: the first-level unit and country its other names put it in count for a
+town as if named (``_Focus``), and a repeated name keeps one reading. ``score`` is the winner's
+share of a softmax over candidate scores, times the confidence of recognition.
 
 Mapping of ``precision`` to ACLED ``geo_precision``: ``point`` (a town or city) -> 1;
 ``near`` and ``admin2`` (a county or district) -> 2;
@@ -23,6 +28,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+from spacy.attrs import LOWER, ORTH, POS
+from spacy.strings import get_string_id
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import COMPASS_WORDS, Candidate, Gazetteer, haversine_km
@@ -85,6 +94,12 @@ class _Mention:
     in_org: bool = False  # names the country of an organisation ("U.S. Army", "Ministry of X")
     locative: bool = False  # object of a place preposition ("in Lachin", "near X and Y")
     definite: bool = False  # right after "the" ("the Pacific"): a sea or region more than a town
+    modifier: bool = False  # modifies a following noun: "a Longview woman", "Pineville police"
+    headline: bool = False  # opens a line as a verb's subject: "Decatur approves budget"
+    part: bool = False  # found inside a longer entity ("North Dallas"): see ``_entity_parts``
+    # kept only when a candidate lies in the document's area (``_Focus``): a name the tagger
+    # calls a person or organisation, or a small town leading a public body's name
+    gated: bool = False
 
 
 def _strip_det(span: Span) -> tuple[int, int]:
@@ -94,6 +109,14 @@ def _strip_det(span: Span) -> tuple[int, int]:
     while end > start and (span.doc[end - 1].is_punct or span.doc[end - 1].tag_ == "POS"):
         end -= 1
     return start, end
+
+
+_MODIFIER_DEPS = {"compound", "amod", "nmod"}  # not "poss": "Campbell's saliva" is a person's
+
+
+def _opens_line(doc: Doc, start: int) -> bool:
+    """Does the token open the text or a line (a headline, a first line)?"""
+    return start == 0 or "\n" in doc[start - 1].text  # spaCy keeps line breaks as space tokens
 
 
 _NAME_JOINERS = {"of", "the", "and", "&", "-", "'s", "’s", "do", "da", "das", "dos", "de", "del", "des", "di",
@@ -163,35 +186,46 @@ def _looks_like_person(doc: Doc, start: int, end: int, label: str | None, over: 
 def _town_called_person(doc: Doc, start: int, end: int, label: str | None, over: Span | None,
                         gazetteer: Gazetteer) -> bool:
     """A whole PERSON entity after a place preposition that is a town's own name ("admitted to a
-    hospital in Milton Keynes", "in Homa Bay"): the tagger's label loses to the preposition."""
-    if label != "PERSON" or over is None or (start, end) != _strip_det(over) or end - start < 2:
+    hospital in Milton Keynes", "in Homa Bay"): the tagger's label loses to the preposition. A
+    name that is a country's or first-level unit's own name in several words ("Burkina Faso",
+    "Minas Gerais") is that place wherever it stands."""
+    if label != "PERSON" or end - start < 2:
         return False
     if start > 0 and doc[start - 1].lower_.rstrip(".") in _TITLES:
         return False
+    cands = gazetteer.lookup(doc[start:end].text)
+    if any(c.feature in {"country", "admin1"} and c.match == "primary" and not c.generic for c in cands):
+        return True
+    if over is None or (start, end) != _strip_det(over):
+        return False
     return _is_locative(doc[start:end].root) and any(
         c.match == "primary" and not c.generic and (c.feature != "city" or c.population >= 10_000)
-        for c in gazetteer.lookup(doc[start:end].text))
+        for c in cands)
 
 
 def _runs(doc: Doc) -> list[tuple[int, int]]:
-    """Maximal proper-noun runs; hyphens inside ("Nagorno-Karabakh") keep a run together."""
+    """Maximal proper-noun runs; hyphens inside ("Nagorno-Karabakh") keep a run together. The
+    proper nouns are found in one array lookup of the tags, not a walk over every token."""
+    n = len(doc)
+    if not n:
+        return []
+    propn = doc.to_array(POS) == PROPN
+    capital = {i for i in (int(k) for k in np.flatnonzero(propn)) if doc[i].text[:1].isupper()}
     runs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(doc):
-        if doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper():
-            j = i + 1
-            while j < len(doc):
-                if doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
-                    j += 1
-                elif (doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN"
-                      and not doc[j].whitespace_):
-                    j += 2
-                else:
-                    break
-            runs.append((i, j))
-            i = j
-        else:
-            i += 1
+    end = -1
+    for i in sorted(capital):
+        if i < end:
+            continue
+        j = i + 1
+        while j < n:
+            if j in capital:
+                j += 1
+            elif j + 1 < n and propn[j + 1] and doc[j].text == "-" and not doc[j].whitespace_:
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        end = j
     return runs
 
 
@@ -223,13 +257,27 @@ def _is_locative(tok: Token) -> bool:
 
 
 def _demonym_countries(doc: Doc) -> dict[str, str]:
-    """ISO2 of the countries named by demonyms ("Azerbaijani forces" -> AZ), keyed to the word."""
+    """ISO2 of the countries named by demonyms ("Azerbaijani forces" -> AZ), keyed to the word.
+    Candidate tokens are found by their lower-case string ids in one array lookup."""
     table = _demonym_table()
     out: dict[str, str] = {}
-    for tok in doc:
+    for i in _token_hits(doc, LOWER, _demonym_ids()):
+        tok = doc[i]
         if tok.text[:1].isupper() and (cc := table.get(tok.text.casefold())):
             out[cc] = tok.text.casefold()
     return out
+
+
+@lru_cache(maxsize=1)
+def _demonym_ids() -> np.ndarray:
+    return np.array(sorted({get_string_id(name) for name in _demonym_table()}), dtype=np.uint64)
+
+
+def _token_hits(doc: Doc, attr: int, ids: np.ndarray) -> list[int]:
+    """Indices of the tokens whose ``attr`` string id is among ``ids``, in text order."""
+    if not len(doc):
+        return []
+    return [int(i) for i in np.flatnonzero(np.isin(doc.to_array(attr), ids))]
 
 
 @lru_cache(maxsize=1)
@@ -255,12 +303,173 @@ def _label_over(doc: Doc, start: int, end: int) -> tuple[str | None, Span | None
     return None, None
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_table() -> dict[str, tuple[str, str, bool]]:
+    """Written form ("Calif.", "W.Va.", "N.Dak.") -> (ISO2, unit name, ambiguous), from
+    ``resources/state_abbreviations.tsv``; forms are keyed without spaces ("W. Va." is "W.Va.")."""
+    return {row["abbreviation"].replace(" ", ""): (row["country"], row["unit"], row["context"] == "ambiguous")
+            for row in read_table("state_abbreviations.tsv")}
+
+
+_PARTY_LETTERS = {"D", "R", "I"}  # "Sen. Ann Lee, D-Kan.": a legislator's party and state
+
+
+def _abbreviation_at(doc: Doc, i: int) -> tuple[int, tuple[str, str, bool]] | None:
+    """The state or province abbreviation starting at token ``i`` and its end: one token
+    ("Calif."), a token and its period ("Ont" "."), or initials and a word ("W." "Va.")."""
+    tok = doc[i]
+    if not tok.text[:1].isupper() or len(tok.text) > 7:
+        return None
+    table = _abbreviation_table()
+    text, j, found = tok.text, i + 1, None
+    while True:
+        if text in table:
+            found = (j, table[text])
+        if j >= len(doc) or j - i >= 3:
+            break
+        nxt, prev = doc[j], doc[j - 1]
+        glued = not prev.whitespace_ and (nxt.text == "." or nxt.text[:1].isupper())
+        initial = len(prev.text) == 2 and prev.text.endswith(".") and nxt.text[:1].isupper()
+        if not (glued or initial) or len(nxt.text) > 5:
+            break
+        text, j = text + nxt.text, j + 1
+    return found
+
+
+def _abbreviation_context(doc: Doc, start: int, end: int, cc: str, unit: str, gazetteer: Gazetteer,
+                          after_abbreviation: bool) -> str | None:
+    """Why an abbreviation that is also a word, title or initials ("Ind.", "Miss.", "B.C.") names
+    its unit here, or None: ``town`` after "<place>," ("Decatur, Ga.", a dateline "DECATUR, Ga."),
+    ``party`` in a legislator's designation ("R-Ind."), ``preposition`` after a place
+    preposition ("in Ore."), ``list`` after another abbreviation ("Ga., Ala. and Miss.")."""
+    prev = doc[start - 1] if start > 0 else None
+    if prev is None:
+        return None
+    # a title or initial before a name ("Miss. Jones", "Kan. Wei", "the Ind. Party")
+    nxt = doc[end] if end < len(doc) else None
+    if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ == "PROPN" and not nxt.is_sent_start:
+        return None
+    if prev.text == "-" and start >= 2 and doc[start - 2].text in _PARTY_LETTERS:
+        return "party"
+    if prev.lower_ in _LOCATIVE_PREPS:
+        return "preposition"
+    if prev.text in {",", "and", "or"} and after_abbreviation:
+        return "list"
+    if prev.text != "," or start < 2:
+        return None
+    k = start - 2
+    while k > 0 and start - 1 - k < 4 and doc[k - 1].text[:1].isupper() and not doc[k - 1].is_punct:
+        k -= 1
+    for s in range(k, start - 1):  # the longest name before the comma first
+        name = doc[s:start - 1]
+        if not name.text[:1].isupper():
+            continue
+        if any(t.ent_type_ in _PLACE_LABELS for t in name) or any(
+                c.country == cc and c.admin1 == unit and c.feature in {"city", "admin2"}
+                for c in gazetteer.lookup(name.text)):
+            return "town"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_openers() -> np.ndarray:
+    """String ids of every token an abbreviation can start with: the form itself ("Calif."),
+    or its text up to a period or before its last one ("Ont" of "Ont" ".", "W." of "W. Va.")."""
+    openers: set[str] = set()
+    for form in _abbreviation_table():
+        openers.add(form)
+        openers.add(form[:-1])
+        openers.update(form[:k + 1] for k, ch in enumerate(form) if ch == ".")
+        openers.update(form[:k] for k, ch in enumerate(form) if ch == "." and k)
+    return np.array(sorted(get_string_id(o) for o in openers if o), dtype=np.uint64)
+
+
+def _abbreviations(doc: Doc, gazetteer: Gazetteer, taken: list[bool]) -> list[_Mention]:
+    """State and province abbreviations ("Decatur, Ga.", "Toronto, Ont.", "R-Ind.") as mentions
+    of their units. Every written form in the table is taken, so none is read as a town spelled
+    the same ("Kan." is no Chinese city, "Wash." no Slovenian village)."""
+    out: list[_Mention] = []
+    last_end = -1
+    for i in _token_hits(doc, ORTH, _abbreviation_openers()):
+        if i < last_end or taken[i]:
+            continue
+        hit = _abbreviation_at(doc, i)
+        if hit is None:
+            continue
+        end, (cc, unit, ambiguous) = hit
+        for k in range(i, end):
+            taken[k] = True
+        after = last_end in (i - 1, i - 2) and last_end >= 0
+        context = _abbreviation_context(doc, i, end, cc, unit, gazetteer, after)
+        cands = [c for c in gazetteer.lookup(unit)
+                 if c.feature == "admin1" and c.country == cc and c.match == "primary"]
+        if cands and (context is not None or not ambiguous):
+            role = "actor" if context == "party" else _role(doc, i, end)
+            out.append(_Mention(i, end, cands[:1], True, "GPE", role, text=doc[i:end].text))
+            last_end = end
+    return out
+
+
+def _cuts_entity(tok: Token) -> bool:
+    """A comma, or a dash or slash between names, separates two places inside one entity."""
+    return tok.text == "," or (tok.text in {"-", "–", "—"} and bool(tok.whitespace_)) or tok.text == "/"
+
+
+# Words that narrow a place's name to a part of it ("North Dallas", "Eastern China",
+# "Mid-Jutland", "Greater Mumbai"): the mention is of that place.
+_PART_WORDS = _COMPASS | {"mid", "greater", "upper", "lower", "inner", "outer", "downtown", "metro",
+                          "north-western", "north-eastern", "south-western", "south-eastern"}
+
+
+def _entity_parts(doc: Doc, start: int, end: int, label: str, gazetteer: Gazetteer,
+                  taken: list[bool]) -> list[_Mention]:
+    """Places inside a place entity that is no name as a whole: the place a compass or
+    position word narrows ("North Dallas" is in Dallas, "South West England" in England), the
+    parts of a hyphenated pair ("Asia-Pacific"), or a country closing the entity ("SOS
+    Children's Villages Sudan" tagged "Villages Sudan"). Such a mention keeps only candidates
+    that are countries or regions or lie in a country the document names (``part``)."""
+    out: list[_Mention] = []
+    i = start
+    while i < end - 1 and (doc[i].lower_ in _PART_WORDS or doc[i].text == "-"):
+        i += 1
+    if start < i < end and doc[i].text[:1].isupper():  # by its own name ("Coast" is no "Coast Province")
+        cands = [c for c in gazetteer.lookup(doc[i:end].text)
+                 if not c.generic and (c.match == "primary" or c.feature == "country")]
+        if cands:
+            out.append(_Mention(start, end, cands, False, label, _role(doc, start, end), text=doc[i:end].text,
+                                part=True))
+    hyphens = [t.i for t in doc[start:end] if t.text == "-" and not t.whitespace_]
+    if not out and hyphens:
+        bounds = [start - 1, *hyphens, end]
+        pieces = [(a + 1, b) for a, b in itertools.pairwise(bounds)]
+        named = [[c for c in gazetteer.lookup(doc[a:b].text) if not c.generic
+                  and c.feature in {"country", "region", "admin1"}] for a, b in pieces]
+        if len(pieces) > 1 and all(named):
+            out = [_Mention(a, b, cands, False, label, _role(doc, a, b), text=doc[a:b].text, part=True)
+                   for (a, b), cands in zip(pieces, named, strict=True)]
+    if not out:  # the longest name closing the entity, if it names a country or region
+        for k in range(start + 1, end):
+            if not doc[k].text[:1].isupper():
+                continue
+            cands = [c for c in gazetteer.lookup(doc[k:end].text) if not c.generic]
+            if cands:
+                top = cands[0]
+                if top.feature == "country" or (top.feature == "region" and top.match == "primary"):
+                    out.append(_Mention(k, end, cands, False, label, _role(doc, k, end), text=doc[k:end].text,
+                                        part=True))
+                break
+    for m in out:
+        for k in range(m.start, m.end):
+            taken[k] = True
+    return out
+
+
 def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
-    found: list[_Mention] = []
     taken = [False] * len(doc)
+    found: list[_Mention] = _abbreviations(doc, gazetteer, taken)
 
     def add(start: int, name_end: int, from_entity: bool, label: str | None, in_org: bool = False,
-            countries_only: bool = False) -> bool:
+            countries_only: bool = False, local_body: bool = False) -> bool:
         if start < name_end:
             start, name_end = _widen(doc, start, name_end, gazetteer, taken)
         end = _extend_unit(doc, start, name_end)
@@ -279,16 +488,37 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             cands = gazetteer.lookup(f"{name} {unit_word}") or plain
         if cands is plain:
             end = name_end
-        if not cands or (in_org and not any(
-                _jurisdiction(c) and (c.feature == "country" or not countries_only) for c in cands)):
+        if not cands:
             return False
+        unit = cands is not plain
+        # a town leading a local body's name ("the Decatur City Council") is kept if it lies in
+        # the document's area (``gated``); a country, unit or big city anywhere
+        gated = False
+        if in_org:  # only what can be an organisation's jurisdiction
+            # a unit reached by dropping a unit word only through its own kind of word
+            # ("Pennsylvania State ..."), not "Santa Ana City" or "Illinois Department"
+            unit_named = doc[name_end - 1].lower_ in _UNIT_WORDS - {"city"}
+            held = [c for c in cands if (_jurisdiction(c) and (unit_named or not c.generic)) or _big_alias(c)]
+            if countries_only and not any(c.feature == "country" for c in held):
+                held = []
+            if not held and local_body:
+                held = [c for c in cands if c.feature == "city" and c.match == "primary" and not c.generic]
+                gated = True
+            if not held:
+                return False
+            cands = held
         for k in range(start, end):
             taken[k] = True
         role = "actor" if in_org else _role(doc, start, end)
+        root = doc[start:name_end].root
         found.append(_Mention(start, end, cands, from_entity, label, role, text=name,
-                              unit=cands is not plain, in_org=in_org,
-                              locative=_is_locative(doc[start:name_end].root),
-                              definite=start > 0 and doc[start - 1].lower_ == "the"))
+                              unit=unit, in_org=in_org,
+                              locative=_is_locative(root),
+                              definite=start > 0 and doc[start - 1].lower_ == "the",
+                              modifier=root.dep_ in _MODIFIER_DEPS and root.head.pos_ == "NOUN"
+                              and root.head.i >= end,
+                              headline=_opens_line(doc, start) and root.dep_ == "nsubj"
+                              and root.head.pos_ == "VERB", gated=gated))
         return True
 
     # Surnames of people named in full elsewhere ("John Dunn ... Dunn said") are not towns.
@@ -299,16 +529,26 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     for ent in doc.ents:
         if ent.label_ not in _PLACE_LABELS:
             continue
-        # "Florence, Italy" tagged as one entity is two places.
-        cuts = [ent.start - 1, *(t.i for t in ent if t.text == ","), ent.end]
+        # "Florence, Italy" tagged as one entity is two places, and so is "Central Africa -
+        # Nigeria" or "Zaire/Congo".
+        cuts = [ent.start - 1, *(t.i for t in ent if _cuts_entity(t)), ent.end]
         for lo, hi in itertools.pairwise(cuts):
             start, end = _strip_det(doc[lo + 1:hi])
-            if start < end and doc[start].text[:1].isupper():
-                add(start, end, True, ent.label_)
+            while start < end and doc[start].lower_ in _COMPASS and doc[start].is_lower:
+                start += 1  # "east Africa"
+            if start < end and doc[start].text[:1].isupper() and not add(start, end, True, ent.label_) \
+                    and not any(taken[start:end]):
+                found.extend(_entity_parts(doc, start, end, ent.label_, gazetteer, taken))
     for start, end in _runs(doc):
         if end - start == 1 and doc[start].text in surnames:
             continue
         label, over = _label_over(doc, start, end)
+        if label != "ORG" and _public_body_run(doc, start, end, gazetteer) and not any(taken[start:end]):
+            # "the Orange County Sheriff's Office" tagged GPE, "Lafourche Parish Sheriff" PERSON
+            local = _local_body(doc[start:end + 2])
+            if any(add(start, stop, False, "ORG", in_org=True, local_body=local)
+                   for stop in range(end - 1, start, -1)):
+                continue
         if label in _PLACE_LABELS:
             continue
         if label in _SKIP_LABELS and not (label in _MISLABELS and (
@@ -328,14 +568,16 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             # Department of Health", "Mexico City Health Secretary") or after "of" ("Ministry of
             # Health of X"); a country closing it ("SOS Children's Villages Sudan").
             org_start, org_end = _strip_det(over)
-            public = any(tok.lower_ in _PUBLIC_BODIES for tok in over)  # not "New York Times"
+            public = any(tok.lower_ in _PUBLIC_BODIES for tok in over) \
+                and not any(tok.lower_ in _INSTITUTIONS for tok in over)  # not "New York Times"
+            local = public and start == org_start and _local_body(over)
             if (start == org_start or doc[start - 1].lower_ == "of") and any(
-                    add(start, stop, False, label, in_org=True, countries_only=not public)
+                    add(start, stop, False, label, in_org=True, countries_only=not public, local_body=local)
                     for stop in range(end - 1 if whole else end, start, -1)):
                 continue
-            if end == org_end:
+            if end == org_end:  # "Yum! Canada", "the Ministry of Health, Angola"
                 any(add(first_tok, end, False, label, in_org=True, countries_only=True)
-                    for first_tok in range(start + 1, end))
+                    for first_tok in range(start + 1 if start == org_start else start, end))
             continue
         add(start, end, False, label)
     found.sort(key=lambda m: m.start)
@@ -383,7 +625,10 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
 def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
           anchors: Sequence[Candidate], home: str | None,
           publisher: str | None,
-          bonus: Callable[[Candidate], float] | None = None) -> tuple[Candidate, float]:
+          bonus: Callable[[Candidate], float] | None = None,
+          shares: list[tuple[Candidate, float]] | None = None) -> tuple[Candidate, float]:
+    """The best candidate and its share of the softmax; every candidate's share is appended to
+    ``shares`` when given."""
     # A sizeable town of the same name inside the unit ("Moscow", "New York"), or a big city of
     # that name anywhere in the country ("Washington"), is what a bare name usually means; the
     # unit needs its unit word ("Moscow oblast"). A small namesake elsewhere ("Wyoming",
@@ -416,7 +661,10 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
         scored.append((raw + (bonus(c) if bonus else 0.0), -c.pid, c))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     best = scored[0][0]
-    total = sum(math.exp(_SHARPNESS * (s - best)) for s, _, _ in scored)
+    weights = [math.exp(_SHARPNESS * (s - best)) for s, _, _ in scored]
+    total = sum(weights)
+    if shares is not None:
+        shares.extend((c, w / total) for (_, _, c), w in zip(scored, weights, strict=True))
     return scored[0][2], 1.0 / total
 
 
@@ -428,20 +676,57 @@ _PUBLIC_BODIES = {
     "authority", "board", "government", "agency", "secretary", "governor", "mayor", "commission",
     "schools", "parliament", "assembly", "legislature", "court", "army", "navy", "forces", "office",
     "administration", "directorate", "province", "county", "state", "city", "municipality", "senate",
-    "sheriff", "prosecutor", "cabinet", "division", "public", "emergency", "fire", "guard", "committee"}
+    "sheriff", "prosecutor", "cabinet", "division", "public", "emergency", "fire", "guard", "committee",
+    "district", "sanitation", "education", "corrections", "elections", "housing", "transit", "coroner",
+    "attorney", "clerk", "treasurer", "assessor", "commissioners", "aldermen", "selectmen"}
 
 
 def _jurisdiction(c: Candidate) -> bool:
-    """Can this place be what an organisation's name is of? A country, a first-level unit or
-    region by its own name, or a big city ("Mexico City Health Secretary"); never a small town
-    ("Defense" in "Defense Department")."""
-    if c.generic:
-        return False
+    """Can this place be what an organisation's name is of? A country, a first- or second-level
+    unit or region by its own name ("Jefferson County Sheriff's Office", "St. Tammany Parish
+    Fire District"), or a big city ("Mexico City Health Secretary"); never a small town
+    ("Defense" in "Defense Department") except through ``_local_body``."""
+    if c.generic:  # "Pennsylvania State Department of Agriculture", but no town "Defense"
+        return c.feature == "admin1" and c.match == "primary"
     if c.feature == "country":
         return True
     if c.match != "primary":
         return False
-    return c.feature in {"admin1", "region"} or (c.feature == "city" and c.population >= _POPULOUS)
+    return c.feature in {"admin1", "admin2", "region"} or (c.feature == "city" and c.population >= _POPULOUS)
+
+
+def _big_alias(c: Candidate) -> bool:
+    """A big city known by this name as an alternate ("Westminster" for the City of Westminster)."""
+    return c.feature == "city" and c.match == "alternate" and not c.generic and c.population >= _POPULOUS
+
+
+# Bodies of local government: a town of the document's area leading one is its jurisdiction
+# ("the Decatur City Council", "Tuscaloosa Police Department"), whatever the town's size.
+_LOCAL_BODIES = {"council", "police", "fire", "sheriff", "sheriff's", "mayor", "school", "schools",
+                 "township", "borough", "commission", "commissioners", "board", "district", "court",
+                 "library", "utilities", "aldermen", "selectmen"}
+
+
+def _local_body(span: Span) -> bool:
+    return any(tok.lower_ in _LOCAL_BODIES for tok in span)
+
+
+# Words of single institutions, often named after people ("Kennedy Elementary School",
+# "Lincoln Memorial Hospital"): no jurisdiction.
+_INSTITUTIONS = {"elementary", "high", "middle", "primary", "secondary", "junior", "senior", "academy",
+                 "college", "university", "hospital", "memorial", "church", "cathedral", "museum"}
+
+
+_BARE_UNITS = {"county", "parish", "state", "province", "city", "municipality", "region", "division"}
+
+
+def _public_body_run(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A proper-noun run that goes on into a public body's name after its first word and is no
+    place's name as a whole ("Orange County Sheriff", but not "Kansas City", nor "Wright County
+    Eggs": a unit word alone makes no body)."""
+    words = {tok.lower_ for tok in doc[start + 1:end]}
+    return bool(words & (_PUBLIC_BODIES - _BARE_UNITS)) and not words & _INSTITUTIONS \
+        and not gazetteer.lookup(doc[start:end].text)
 
 
 def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
@@ -452,10 +737,12 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
         return False
     if m.from_entity:
         return True
-    if m.in_org:
-        return _jurisdiction(c)
-    if m.label == "NORP" and not (m.locative or m.unit):  # a demonym never matches; "the South
-        return c.feature in {"country", "region"} and not c.generic  # Caucasus countries" does
+    if m.in_org:  # a big city by another of its names only in a country the document names
+        return _jurisdiction(c) or m.gated or (_big_alias(c) and c.country in countries)
+    if m.label == "NORP" and not (m.locative or m.unit or (  # "the Rapides Parish coroner"
+            c.feature == "admin2" and c.match == "primary" and m.text.split()[-1].lower() in _UNIT_WORDS)):
+        # a demonym never matches; "the South Caucasus countries" does
+        return c.feature in {"country", "region"} and not c.generic
     if c.generic and m.label == "ORG" and not m.unit:
         return False  # "Defense Department" is no place even if some town is called "Defense"
     text = m.text
@@ -488,30 +775,92 @@ def _foreign_hamlet(c: Candidate, countries: set[str], anchors: Sequence[Candida
     return all(haversine_km(c.lat, c.lon, a.lat, a.lon) >= 1000 for a in anchors)
 
 
-def _coordinated(doc: Doc, mentions: Sequence[_Mention]) -> list[list[int]]:
+_LIST_JOINERS = {",", "and", "or", "&"}
+
+
+def _joined(doc: Doc, a: _Mention, b: _Mention) -> bool:
+    """Are two mentions separated only by commas and conjunctions?"""
+    return b.start > a.end and all(tok.text in _LIST_JOINERS for tok in doc[a.end:b.start])
+
+
+def _containers(doc: Doc, mentions: Sequence[_Mention],
+                first: Sequence[tuple[Candidate, float]]) -> dict[int, int]:
+    """Town index -> index of the unit or country written right after it as its container:
+    "Buffalo, New York", "Decatur, Ga.", "Tbilisi, Georgia" (one of the town's candidates lies
+    in it). A name followed by a list of its own kind is a list member instead ("Washington,
+    Oregon and Idaho")."""
+    out: dict[int, int] = {}
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        if b.start != a.end + 1 or doc[a.end].text != "," or first[i][0].feature not in {"city", "admin2"} \
+                or first[i + 1][0].feature not in {"admin1", "country"}:
+            continue
+        units = {(c.country, c.admin1) for c in a.candidates if c.feature in {"city", "admin2"} and c.admin1}
+        countries = {c.country for c in a.candidates if c.feature in {"city", "admin2"}}
+        if not any((c.feature == "admin1" and (c.country, c.name) in units)
+                   or (c.feature == "country" and c.country in countries) for c in b.candidates):
+            continue
+        if i + 2 < len(mentions) and _joined(doc, b, mentions[i + 2]) \
+                and first[i + 2][0].feature == first[i + 1][0].feature:
+            continue
+        out[i] = i + 1
+    return out
+
+
+def _unknown_towns(doc: Doc, mentions: Sequence[_Mention],
+                   first: Sequence[tuple[Candidate, float]]) -> list[tuple[int, Candidate]]:
+    """Towns written with a container ("<town>, <unit or country>") that holds none of their
+    candidates, with that container: the town is one the gazetteer lacks, and its candidates are
+    namesakes elsewhere. Only names with town candidates alone ("Washington, Oregon" is a list
+    of states), and not before a list of the container's kind."""
+    out: list[tuple[int, Candidate]] = []
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        unit = first[i + 1][0]
+        if b.start != a.end + 1 or doc[a.end].text != "," or unit.feature not in {"admin1", "country"} \
+                or any(c.feature != "city" for c in a.candidates) or a.in_org:
+            continue
+        units = {(c.country, c.admin1) for c in a.candidates}
+        if any((u.country, u.name) in units if u.feature == "admin1" else u.country in {c for c, _ in units}
+               for u in b.candidates if u.feature in {"admin1", "country"}):
+            continue  # some reading of the container holds the town ("Atlanta, Georgia")
+        if i + 2 < len(mentions) and _joined(doc, b, mentions[i + 2]) \
+                and first[i + 2][0].feature == unit.feature:
+            continue
+        out.append((i, unit))
+    return out
+
+
+def _coordinated(doc: Doc, mentions: Sequence[_Mention], containers: dict[int, int]) -> list[list[int]]:
     """Mention indices grouped into coordinated lists ("Utah, Virginia, Washington and Wyoming"):
-    consecutive mentions separated only by commas and conjunctions."""
+    consecutive mentions separated only by commas and conjunctions. A town and its container
+    ("Wichita, Kan., and Joplin, Mo.") are one member, listed by the town."""
+    held = set(containers.values())
     groups: list[list[int]] = []
+    last_end: int | None = None
     for i, m in enumerate(mentions):
-        if groups and all(tok.text in {",", "and", "or", "&"}
-                          for tok in doc[mentions[groups[-1][-1]].end:m.start]) \
-                and m.start > mentions[groups[-1][-1]].end:
+        if i in held:
+            continue
+        if groups and last_end is not None and m.start > last_end \
+                and all(tok.text in _LIST_JOINERS for tok in doc[last_end:m.start]):
             groups[-1].append(i)
         else:
             groups.append([i])
+        last_end = mentions[containers[i]].end if i in containers else m.end
     return [g for g in groups if len(g) > 1]
 
 
 def _structure_bonus(doc: Doc, mentions: Sequence[_Mention], first: Sequence[tuple[Candidate, float]],
-                     lists: Sequence[Sequence[int]], i: int) -> Callable[[Candidate], float] | None:
+                     lists: Sequence[Sequence[int]], containers: dict[int, int],
+                     i: int) -> Callable[[Candidate], float] | None:
     """Preferences the sentence's structure gives a mention's candidates.
 
-    - "Buffalo, New York": a name after "<town>," is the unit that contains one of that town's
-      candidates (New York state, not New York City).
+    - "Buffalo, New York", "Decatur, Ga.": the unit after "<town>," is the one that contains
+      one of that town's candidates (New York state, not New York City), and the town is the
+      one inside that unit (Decatur, Georgia, not Decatur, Illinois).
     - "Texas, Utah, Washington and Wyoming": members of a list are usually of one kind, so a
       candidate of the kind most of its siblings resolved to is preferred (Washington state).
     """
-    m = mentions[i]
     kind: str | None = None
     for group in lists:
         if i in group:
@@ -519,16 +868,27 @@ def _structure_bonus(doc: Doc, mentions: Sequence[_Mention], first: Sequence[tup
             top = max(set(kinds), key=kinds.count)
             if kinds.count(top) * 2 > len(kinds) and top in {"admin1", "country"}:
                 kind = top
-    container: set[tuple[str | None, str]] = set()
-    if kind is None and i > 0 and m.start == mentions[i - 1].end + 1 and doc[m.start - 1].text == "," \
-            and first[i - 1][0].feature in {"city", "admin2"}:
-        container = {(c.country, c.admin1) for c in mentions[i - 1].candidates
-                     if c.feature in {"city", "admin2"} and c.admin1}
-    if not container and kind is None:
+    units: set[tuple[str | None, str | None]] = set()  # (country, admin1) that hold the town
+    countries: set[str | None] = set()
+    town = next((t for t, u in containers.items() if u == i), None)
+    if town is not None:  # this mention is the container of the town before it
+        units = {(c.country, c.admin1) for c in mentions[town].candidates
+                 if c.feature in {"city", "admin2"} and c.admin1}
+        countries = {c.country for c in mentions[town].candidates if c.feature in {"city", "admin2"}}
+    inside: set[tuple[str | None, str | None]] = set()  # the container's units and countries
+    if i in containers:
+        unit = first[containers[i]][0]
+        inside = {(unit.country, unit.name if unit.feature == "admin1" else None)}
+    if not units and not inside and kind is None:
         return None
 
     def bonus(c: Candidate) -> float:
-        if container and c.feature == "admin1" and (c.country, c.name) in container:
+        if c.feature == "admin1" and (c.country, c.name) in units:
+            return 2.0
+        if c.feature == "country" and c.country in countries:
+            return 2.0
+        if inside and c.feature in {"city", "admin2"} and (
+                (c.country, c.admin1) in inside or (c.country, None) in inside):
             return 2.0
         if kind is not None and c.feature == kind:
             return 1.5
@@ -546,14 +906,165 @@ def _to_place(doc: Doc, m: _Mention, c: Candidate, share: float) -> Place:
                  feature=c.feature, role=m.role, admin1_code=c.admin1_code)
 
 
+# Document coherence. Each distinct name spreads one unit of belief over the first-level units
+# and countries of its candidates, by its first-pass shares ("Rapides Parish" puts all of it on
+# Louisiana, "Lafayette" splits it between Louisiana, Indiana...). A unit holding at least
+# _FOCUS_UNIT of the other names' belief is in the document's area; a country holding
+# _FOCUS_COUNTRY_SHARE of it, and at least _FOCUS_COUNTRY, is the country the document is
+# about. Candidates there are preferred: "Alexandria" beside Louisiana's towns is Alexandria,
+# Louisiana, not Egypt's. A country outweighing a namesake town a thousandfold keeps its name
+# ("exports to Mexico" in a report on Missouri is no Mexico, Missouri).
+_FOCUS_UNIT = 0.9
+_FOCUS_UNIT_SHARE = 0.3
+_FOCUS_COUNTRY = 2.0
+_FOCUS_COUNTRY_SHARE = 0.6
+_AREA_BONUS = 1.0
+_COUNTRY_BONUS = 2.0
+_COUNTRY_SHIELD = 1000
+
+
+@dataclass(slots=True)
+class _Focus:
+    units: dict[tuple[str, str], float]  # (country, admin1) -> belief
+    countries: dict[str, float]
+    own: dict[str, tuple[dict[tuple[str, str], float], dict[str, float]]]  # name -> its part
+
+    @classmethod
+    def of(cls, named: dict[str, list[tuple[Candidate, float]]]) -> _Focus:
+        units: dict[tuple[str, str], float] = {}
+        countries: dict[str, float] = {}
+        own: dict[str, tuple[dict[tuple[str, str], float], dict[str, float]]] = {}
+        for key, shares in named.items():
+            mine_u: dict[tuple[str, str], float] = {}
+            mine_c: dict[str, float] = {}
+            for c, w in shares:
+                if not c.country:
+                    continue
+                mine_c[c.country] = mine_c.get(c.country, 0.0) + w
+                unit = c.name if c.feature == "admin1" else c.admin1
+                if unit and c.feature in {"city", "admin2", "admin1"}:
+                    mine_u[(c.country, unit)] = mine_u.get((c.country, unit), 0.0) + w
+            own[key] = (mine_u, mine_c)
+            for u, w in mine_u.items():
+                units[u] = units.get(u, 0.0) + w
+            for cc, w in mine_c.items():
+                countries[cc] = countries.get(cc, 0.0) + w
+        return cls(units, countries, own)
+
+    def area(self, key: str) -> set[tuple[str, str]]:
+        """The units the *other* names put the document in: each holds at least _FOCUS_UNIT and
+        _FOCUS_UNIT_SHARE of their belief (a list of five states puts a report in none)."""
+        mine = self.own.get(key, ({}, {}))[0]
+        rest = {u: w - mine.get(u, 0.0) for u, w in self.units.items()}
+        floor = max(_FOCUS_UNIT, _FOCUS_UNIT_SHARE * sum(rest.values()))
+        return {u for u, w in rest.items() if w >= floor}
+
+    def country(self, key: str) -> str | None:
+        mine = self.own.get(key, ({}, {}))[1]
+        rest = {cc: w - mine.get(cc, 0.0) for cc, w in self.countries.items()}
+        total = sum(rest.values())
+        if not rest:
+            return None
+        cc, w = max(rest.items(), key=lambda t: (t[1], t[0]))
+        return cc if w >= _FOCUS_COUNTRY and w >= _FOCUS_COUNTRY_SHARE * total else None
+
+
+def _coherence_bonus(m: _Mention, area: set[tuple[str, str]], country: str | None, countries: set[str],
+                     admins: set[tuple[str, str]]) -> Callable[[Candidate], float] | None:
+    """The document's area and country count for a town as if the document named them (the
+    same weights as a named country and unit in ``_raw``), unless it does name them."""
+    area = area - admins
+    if country in countries:
+        country = None
+    if not area and country is None:
+        return None
+    big = max((c.population for c in m.candidates
+               if c.feature == "country" and c.match == "primary" and not c.generic), default=0)
+    # A first-level unit or region of the name is its usual meaning: towns do not displace it
+    # ("Ontario", "Pacific"); coherence only chooses among towns and foreign countries.
+    unit_named = any(
+        not c.generic and (c.feature == "region" or (c.feature == "admin1" and c.match == "primary"))
+        for c in m.candidates)
+
+    def bonus(c: Candidate) -> float:
+        if c.feature not in {"city", "admin2"} or c.generic or unit_named \
+                or c.population * _COUNTRY_SHIELD < big:
+            return 0.0
+        out = 0.0
+        if (c.country, c.admin1) in area and c.match == "primary":
+            out += _AREA_BONUS
+        if c.country == country:
+            out += _COUNTRY_BONUS
+        return out
+
+    return bonus
+
+
+def _plus(*bonuses: Callable[[Candidate], float] | None) -> Callable[[Candidate], float] | None:
+    given = [b for b in bonuses if b is not None]
+    if not given:
+        return None
+    return lambda c: sum(b(c) for b in given)
+
+
+def _in_area(c: Candidate, area: set[tuple[str, str]]) -> bool:
+    return c.feature in {"city", "admin2"} and c.match == "primary" and not c.generic \
+        and (c.country, c.admin1) in area
+
+
+def _area_rescue(m: _Mention, i: int, listed: set[int], focus: _Focus | None,
+                 admins: set[tuple[str, str]]) -> list[Candidate]:
+    """Candidates of a rejected proper noun that are towns of the document's area, when the name
+    stands where places stand: after a place preposition ("near Ball"), in a list with places
+    ("Decatur, Tucker and Lithonia"), before a noun ("Pineville police", "a Longview woman") or
+    opening a line as a verb's subject ("Decatur approves budget"); the tagger often calls small
+    towns persons or organisations. Nothing without an area."""
+    if (m.from_entity and m.label in _PLACE_LABELS) or m.in_org:
+        return []
+    if not (m.locative or i in listed or m.modifier or m.headline):
+        return []
+    area = (focus.area(m.text.casefold()) if focus is not None else set()) | admins
+    return [c for c in m.candidates if _in_area(c, area)]
+
+
+def _one_sense(mentions: Sequence[_Mention], containers: dict[int, int],
+               resolved: list[tuple[int, Candidate, float]]) -> list[tuple[int, Candidate, float]]:
+    """One sense per document: a bare repeated name takes the reading of its best-placed mention,
+    one written with its container first ("Athens, Greece ... downtown Athens"), else the most
+    certain. Mentions written with a container or a unit word keep their own reading."""
+    held = set(containers.values())
+
+    def bare(i: int) -> bool:
+        return i not in containers and i not in held and not mentions[i].unit
+
+    best: dict[str, tuple[bool, float, Candidate]] = {}
+    for i, c, share in resolved:
+        key = mentions[i].text.casefold()
+        rank = (i in containers, share)
+        if key not in best or rank > best[key][:2]:
+            best[key] = (*rank, c)
+    out = []
+    for i, c, share in resolved:
+        _, top_share, top = best[mentions[i].text.casefold()]
+        if bare(i) and top.pid != c.pid and any(k.pid == top.pid for k in mentions[i].candidates):
+            c, share = top, top_share
+        out.append((i, c, share))
+    return out
+
+
 def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None = None,
-                   publisher_country: str | None = None) -> list[Place]:
-    """Every place mention in ``doc``, resolved, in text order."""
+                   publisher_country: str | None = None, coherence: bool = True) -> list[Place]:
+    """Every place mention in ``doc``, resolved, in text order.
+
+    ``coherence=False`` turns the document-coherence resolver off (for ablation): ambiguous names
+    then weigh only the countries and first-level units the document names outright.
+    """
     mentions = _mentions(doc, gazetteer)
     home: str | None = None
+    dateline_cands: list[Candidate] = []
     if dateline_place:
-        cands = gazetteer.lookup(dateline_place)
-        home = cands[0].country if cands else None
+        dateline_cands = gazetteer.lookup(dateline_place)
+        home = dateline_cands[0].country if dateline_cands else None
     # Pass 1: countries the document names outright are the strongest context; a mention never
     # supports itself ("Georgia" alone must not make the country Georgia likelier).
     support: dict[str, set[str]] = {}
@@ -561,31 +1072,92 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         support.setdefault(cc, set()).add(word)
     for m in mentions:
         top = m.candidates[0]
-        if top.feature == "country" and not top.generic and top.country:
+        if top.feature == "country" and not top.generic and top.country and not m.gated:
             support.setdefault(top.country, set()).add(m.text.casefold())
 
     def others(m: _Mention) -> set[str]:
         return {cc for cc, texts in support.items() if texts - {m.text.casefold()}}
 
-    first = [_rank(m, others(m), set(), (), home, publisher_country) for m in mentions]
+    named: dict[str, list[tuple[Candidate, float]]] = {}
+    first = []
+    for m in mentions:
+        shares: list[tuple[Candidate, float]] = []
+        first.append(_rank(m, others(m), set(), (), home, publisher_country, shares=shares))
+        if not m.gated:
+            named.setdefault(m.text.casefold(), shares)
     for m, (c, share) in zip(mentions, first, strict=True):
-        if c.feature in {"admin1", "region"} and c.country and share > 0.5 and _accept(m, c, others(m)):
+        if c.feature in {"admin1", "region"} and c.country and share > 0.5 and not m.gated \
+                and _accept(m, c, others(m)):
             support.setdefault(c.country, set()).add(m.text.casefold())
-    admins = {(c.country, c.name) for c, share in first if c.feature == "admin1" and c.country}
-    lists = _coordinated(doc, mentions)
-    # Pass 2: add closeness to the other places resolved in pass 1.
-    places: list[Place] = []
+    admins = {(c.country, c.name) for (c, share), m in zip(first, mentions, strict=True)
+              if c.feature == "admin1" and c.country and not m.gated}
+    focus: _Focus | None = None
+    if coherence:
+        if dateline_cands and dateline_place and dateline_place.casefold() not in named:
+            shares = []
+            _rank(_Mention(0, 0, dateline_cands, True, None, "place"), set(), set(), (), home,
+                  publisher_country, shares=shares)
+            named[dateline_place.casefold()] = shares
+        focus = _Focus.of(named)
+    # Names kept only inside the document's area ("the Decatur City Council" in a report on
+    # Georgia's towns) keep only their candidates there, or go.
+    for i, m in enumerate(mentions):
+        if m.part:  # "North Dallas": a country or region, or a unit or city in a country the document names
+            named_cc = others(m) | ({focus.country(m.text.casefold())} if focus is not None else set())
+            m.candidates = [c for c in m.candidates if c.feature in {"country", "region"} or (
+                c.country in named_cc and (c.feature != "city" or c.population >= _POPULOUS))
+                or (c.feature == "city" and c.population >= _WORLD_CITY)]
+            if m.candidates:
+                first[i] = _rank(m, others(m), admins, (), home, publisher_country)
+        if m.gated:
+            area = focus.area(m.text.casefold()) if focus is not None else set()
+            area |= {a for a in admins if a[0] is not None}
+            m.candidates = [c for c in m.candidates if _in_area(c, area)]
+            if m.candidates:
+                first[i] = _rank(m, others(m), admins, (), home, publisher_country)
+    kept = [i for i, m in enumerate(mentions) if m.candidates]
+    mentions = [mentions[i] for i in kept]
+    first = [first[i] for i in kept]
+    for i, unit in _unknown_towns(doc, mentions, first):
+        # "Stroud, Ontario" where the gazetteer knows no Stroud in Ontario: a place in Ontario,
+        # not the namesake in England
+        mentions[i].candidates = [unit]
+        first[i] = (unit, 1.0)
+    containers = _containers(doc, mentions, first)
+    lists = _coordinated(doc, mentions, containers)
+    # members of lists with a place the tagger recognized ("Decatur, Tucker and Lithonia"), not
+    # of lists of brands or firms
+    listed = {j for group in lists for j in group
+              if any(mentions[k].from_entity and mentions[k].label in _PLACE_LABELS for k in group if k != j)}
+    # Pass 2: add closeness to the other places resolved in pass 1, and the document's area.
+    resolved: list[tuple[int, Candidate, float]] = []
     for i, m in enumerate(mentions):
         countries = others(m)
         anchors = [c for j, (c, share) in enumerate(first)
                    if j != i and share > 0.5 and c.feature != "country"
                    and mentions[j].text != m.text and _accept(mentions[j], c, countries)]
-        bonus = _structure_bonus(doc, mentions, first, lists, i)
+        bonus = _structure_bonus(doc, mentions, first, lists, containers, i)
+        if focus is not None:
+            key = m.text.casefold()
+            bonus = _plus(bonus, _coherence_bonus(m, focus.area(key), focus.country(key), countries, admins))
         c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
         if _foreign_hamlet(c, countries, anchors, home):
             continue
+        if m.in_org and not _accept(m, c, countries):
+            # an organisation's jurisdiction is one of the candidates that can be one here
+            m.candidates = [k for k in m.candidates if _accept(m, k, countries)]
+            if not m.candidates:
+                continue
+            c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
         if _accept(m, c, countries):
-            places.append(_to_place(doc, m, c, share))
+            resolved.append((i, c, share))
+        elif rescue := _area_rescue(m, i, listed, focus, admins):
+            # a name the tagger missed, in a place's position, that is a town of the area
+            m.candidates = rescue
+            c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
+            resolved.append((i, c, share))
+    places = [_to_place(doc, mentions[i], c, share)
+              for i, c, share in _one_sense(mentions, containers, resolved)]
     return sorted(places + _capital_phrases(doc, gazetteer, places), key=lambda p: (p.start, p.end))
 
 
@@ -597,13 +1169,17 @@ def _capitals() -> dict[str, str]:
             if row["capital"] and row["iso3"] in iso2 and row["iso3"] not in FORMER_STATES}
 
 
+_CAPITAL_ID = np.array([get_string_id("capital")], dtype=np.uint64)
+
+
 def _capital_phrases(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -> list[Place]:
     """"the Peruvian capital", "the Somali capital": news style for the capital city, resolved to
     that country's capital (not "capital markets", not "capital" as money)."""
     out: list[Place] = []
     demonyms = _demonym_table()
-    for tok in doc:
-        if tok.lower_ != "capital" or tok.i < 2 or tok.dep_ == "compound" or doc[tok.i - 2].lower_ != "the":
+    for i in _token_hits(doc, LOWER, _CAPITAL_ID):
+        tok = doc[i]
+        if tok.i < 2 or tok.dep_ == "compound" or doc[tok.i - 2].lower_ != "the":
             continue
         adj = doc[tok.i - 1]
         cc = demonyms.get(adj.text.casefold())

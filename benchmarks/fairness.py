@@ -26,9 +26,7 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,6 +34,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from eventcoder.server.launch import free_port, start_server, stop_server
 
 SHORT = "Police arrested 12 protesters in Lagos on Monday."
 _ACTORS = ["Police", "Soldiers", "Protesters", "Gunmen", "Officials", "Students", "Farmers", "Rebels"]
@@ -61,31 +61,6 @@ def long_article(n_chars: int, seed: int = 15) -> str:
         paragraphs.append(paragraph)
         size += len(paragraph) + 2
     return "\n\n".join(paragraphs)[:n_chars]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start(port: int, extra: list[str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "eventcoder.cli.main", "serve", "--host", "127.0.0.1",
-                                 "--port", str(port), *extra], stdout=subprocess.DEVNULL, stderr=err)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {log.read_text(errors='replace')}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 def _post(port: int, body: dict[str, Any], timeout: float = 3600) -> tuple[int, float, dict[str, Any]]:
@@ -129,11 +104,11 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 
 def run(lanes: str, long_chars: int, shorts: int, period: float) -> dict[str, Any]:
-    port = _free_port()
+    port = free_port()
     extra = ["--long-chars", "20000"] if lanes == "two" else ["--long-chars", "100000000"]
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        proc = _start(port, extra, Path(tmp) / "server.log")
+        proc = start_server(extra, port, Path(tmp) / "server.log", timeout=300)
         try:
             for _ in range(3):  # warm up
                 _post(port, {"text": SHORT})
@@ -169,8 +144,7 @@ def run(lanes: str, long_chars: int, shorts: int, period: float) -> dict[str, An
             worker.join()
             sampler.join()
         finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+            stop_server(proc)
     child_mb = [round(mb) for pid, mb in hwm.items() if pid != proc.pid]
     return {"lanes": lanes, "server_args": extra, "load_before": [round(x, 2) for x in load_before],
             "idle": _stats(idle), "during": _stats(during) if during else None,

@@ -22,14 +22,11 @@ import json
 import os
 import platform
 import random
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from eventcoder.server.launch import free_port, start_server, stop_server
 
 PUBLISHED = "2024-05-08"
 CITIES = ["Lagos", "Nairobi", "Kabul", "Baghdad", "Mogadishu", "Khartoum", "Kyiv", "Bamako", "Yerevan",
@@ -54,43 +53,6 @@ def article(i: int) -> str:
     """The ``i``-th text of our own: every ``i`` gives another text (template, city, number)."""
     return ACTS[i % len(ACTS)].format(city=CITIES[(i // len(ACTS)) % len(CITIES)],
                                       n=3 + i // (len(ACTS) * len(CITIES)))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(db: str, port: int, log: Path, *extra: str) -> subprocess.Popen[bytes]:
-    """``eventcoder serve --db DB`` in a subprocess on loopback; returns once /healthz answers."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with log.open("ab") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "eventcoder.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--db", db, *extra], env=env, stdout=subprocess.DEVNULL, stderr=err)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    proc.kill()
-    proc.wait(timeout=10)
-    raise RuntimeError("server did not start within 180 s")
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 @dataclass
@@ -251,7 +213,7 @@ def machine() -> dict[str, Any]:
 @contextmanager
 def served(db: str, log: Path, *extra: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     port = free_port()
-    proc = start_server(db, port, log, *extra)
+    proc = start_server(["--db", db, *extra], port, log, append=True)
     try:
         yield port, proc
     finally:

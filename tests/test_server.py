@@ -4,12 +4,8 @@ the DuckDB-backed query endpoints, and a load test against a real uvicorn server
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -27,6 +23,7 @@ from eventcoder.errors import Errors, EventcoderError, InputError
 from eventcoder.ingest import iter_articles
 from eventcoder.records import Article
 from eventcoder.server import create_app
+from eventcoder.server.launch import free_port, start_server, stop_server
 from eventcoder.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -393,46 +390,6 @@ def test_cli_serve_without_server_extra_is_ec025(
 # ------------------------------------------------------------------ load test on a real server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(args: list[str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    """``eventcoder serve`` in a subprocess on loopback (stderr to ``log``); returns once /healthz
-    answers."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "eventcoder.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port),
-             *args],
-            env=env, stdout=subprocess.DEVNULL, stderr=err,
-        )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    proc.kill()
-    proc.wait(timeout=10)
-    raise AssertionError("server did not start within 180 s")
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
 CITIES = ["Lagos", "Nairobi", "Kabul", "Baghdad", "Mogadishu", "Khartoum", "Kyiv", "Bamako", "Yerevan",
           "Baku"]
 ACTS = [
@@ -550,3 +507,11 @@ def test_cli_serve_max_pending_must_be_positive(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit) as exc:
         main(["serve", "--max-pending", "0"])
     assert exc.value.code == 2 and "must be at least 1" in capsys.readouterr().err
+
+
+def test_server_launch_reports_a_server_that_exits_with_its_log(tmp_path: Path) -> None:
+    """``start_server`` (shared by the tests and benchmarks) fails with the server's own words."""
+    from eventcoder.server.launch import ServerStartError
+
+    with pytest.raises(ServerStartError, match=r"(?s)server exited: .*unrecognized arguments: --no-such"):
+        start_server(["--no-such-option"], free_port(), tmp_path / "server.log", timeout=60)

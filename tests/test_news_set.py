@@ -338,7 +338,7 @@ def test_news_scorer_dates_known_answers() -> None:
     assert got["relaxed"]["precision"] == pytest.approx(5 / 6, abs=1e-4) and got["relaxed"]["recall"] == 1.0
     assert got["value"]["precision"] == pytest.approx(4 / 6, abs=1e-4) and got["value"]["recall"] == 0.8
     assert got["by_type"]["DATE"] == {"gold": 4, "strict_recall": 0.75, "relaxed_recall": 1.0,
-                                      "value_recall": 0.75}
+                                      "value_recall": 0.75, "value_accuracy": 0.75}
     assert got["by_type"]["DURATION"]["strict_recall"] == 0.0
 
 

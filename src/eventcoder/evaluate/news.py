@@ -54,7 +54,7 @@ from ..gazetteer import haversine_km
 from ..records import DocumentResult, Place, TimeValue
 from ..resources import read_table
 from .geovirus import GeoVirusScore, log_error_auc
-from .timex import GoldTimex, _pair, _same_meantime, score_spans, split_range
+from .timex import GoldTimex, _same_meantime, recall_by_type, score_spans, split_range
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -348,20 +348,7 @@ def score_dates(pairs: Iterable[tuple[Sequence[GoldTimex], Sequence[TimeValue]]]
     """TempEval-3 strict/relaxed/value P/R/F1 (the MEANTIME adapter's scorer) and recall by type."""
     split = [(list(gold), [p for t in times for p in split_range(t)]) for gold, times in pairs]
     out = score_spans(split, _same_meantime)
-    counts: dict[str, list[int]] = {}
-    for gold, pred in split:
-        match = _pair(gold, pred)
-        for k, g in enumerate(gold):
-            c = counts.setdefault(g.type, [0, 0, 0, 0])
-            c[0] += 1
-            if k in match:
-                p = pred[match[k]]
-                c[1] += 1
-                c[2] += (p.start, p.end) == (g.start, g.end)
-                c[3] += _same_meantime(p.value, g.value)
-    out["by_type"] = {kind: {"gold": n, "strict_recall": round(s / n, 4), "relaxed_recall": round(r / n, 4),
-                             "value_recall": round(v / n, 4)}
-                      for kind, (n, r, s, v) in sorted(counts.items())}
+    out["by_type"] = recall_by_type(split, _same_meantime)
     return out
 
 

@@ -507,3 +507,41 @@ def test_dates_numbers_in_labels_and_names_are_no_years(nlp: Language, text: str
 def test_dates_years_after_prefixes_and_names_stay(nlp: Language, text: str, surface: str,
                                                     value: str) -> None:
     assert _pairs(nlp, text, None).get(surface) == value
+
+
+# ----------------------------------------------------------------- issue 13, second pass: the day in focus
+
+THU = dt.date(2021, 3, 11)  # a Thursday
+
+DAY_IN_FOCUS = [
+    # (text, anchor, surface, value): a clock time, "the day" or "the same evening" without a date of
+    # its own takes the day under discussion, also from an earlier paragraph
+    ("Deputies arrested a man Tuesday over a shooting on Sunday night.\n\n"
+     "Investigators said the man fired twice at 10:15 p.m. outside a store.", WED, "10:15 p.m.",
+     "2021-03-07T22:15"),
+    # the part of day the lede names picks the day among several ("early Wednesday" ... "4 a.m.")
+    ("A gunman surrendered early Wednesday after a long standoff.\n\n"
+     "Officers went to the house at 7 p.m. Tuesday. He came out at 4 a.m. and was arrested.", THU,
+     "4 a.m.", "2021-03-10T04:00"),
+    ("Thousands rallied in the capital on Wednesday evening.\n\n"
+     "On Tuesday, a court sentenced the editor. Police cleared the square after 11 p.m.", THU,
+     "11 p.m.", "2021-03-10T23:00"),
+    # with no part of day to match, the last day named
+    ("Shells hit the market on Tuesday.\n\nWitnesses said the first one fell at midday.", THU, "midday",
+     "2021-03-09T12:00"),
+    # a background year in between does not take the place of the day
+    ("The president visited the port on Wednesday.\n\nRelations soured in 2020 over gas.\n\n"
+     "A smaller rally was held in the north the same evening.", THU, "the same evening", "2021-03-10TEV"),
+    ("Stocks fell sharply on Monday.\n\nThe index recovered later and ended the day flat.", WED, "the day",
+     "2021-03-08"),
+    # (a day-sized anaphor keeps the month just named: no day is under discussion)
+    ("Talks opened on Monday.\n\nClashes broke out in July 2020 and went on the following days.", WED,
+     "the following days", "2020-07"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor", "surface", "value"), DAY_IN_FOCUS)
+def test_dates_clock_times_and_day_anaphors_take_the_day_in_focus(nlp: Language, text: str, anchor: dt.date,
+                                                                  surface: str, value: str) -> None:
+    got = _pairs(nlp, text, anchor)
+    assert got.get(surface) == value, got

@@ -895,7 +895,7 @@ def _resolve_ordday(c: _C, ctx: _Ctx, prev: list[_C]) -> None:
 
 
 def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
-                 last_day: tuple[dt.date, int] | None = None) -> None:
+                 last_day: dt.date | None = None) -> None:
     assert c.rel is not None
     base, unit, n, word = c.rel
     if base == "yearof":  # "March of last year": the month or quarter is explicit, the year relative
@@ -917,9 +917,9 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
             c.y = a.year
         c.src = "publication"
         return
-    if base == "refday":  # "ended the day": the day last named in this paragraph, else publication
-        if last_day is not None and last_day[1] == ctx.para(c.start):
-            _set_date(c, last_day[0], "day")
+    if base == "refday":  # "ended the day": the day last named before it, else publication
+        if last_day is not None:
+            _set_date(c, last_day, "day")
             c.src = "context"
         elif ctx.anchor is not None:
             _set_date(c, ctx.anchor, "day")
@@ -983,7 +983,12 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
             year = a.year
         c.y, c.src = year, "publication"
         return
-    if base == "ref" and last is not None:
+    if base == "ref" and c.kind == "time" and last_day is not None and (last is None or last[1] != "day"):
+        # "the same evening" after a background "in 2020": a part of day needs a day, the last one
+        # named (a day-sized "the following days" after "July 2020" keeps the month)
+        ref, ref_gran = last_day, "day"
+        c.src = "context"
+    elif base == "ref" and last is not None:
         ref, ref_gran = last
         c.src = "context"
     elif ctx.anchor is not None:
@@ -1023,7 +1028,7 @@ def _resolve(cands: list[_C], ctx: _Ctx) -> None:
                 years.append((part.start, part.y, ctx.para(part.start), lends))
     years.sort()
     last: tuple[dt.date, str] | None = None
-    last_day: tuple[dt.date, int] | None = None
+    days: list[tuple[dt.date, str | None]] = []  # day-precise dates so far, with their part of day
     done: list[_C] = []
     for c in cands:
         if c.kind in ("duration", "set", "vague"):
@@ -1045,20 +1050,46 @@ def _resolve(cands: list[_C], ctx: _Ctx) -> None:
         elif c.extra == "ordday":
             _resolve_ordday(c, ctx, done)
         elif c.rel is not None:
-            _resolve_rel(c, ctx, last, tense, last_day)
+            _resolve_rel(c, ctx, last, tense, days[-1][0] if days else None)
         elif c.y is None and (c.m is not None or c.gran in ("quarter", "season")):
             _yearless(c, ctx, tense, years)
         if c.weekof is not None and c.y is not None and c.m is not None:
             _week_of_month(c)
-        if c.kind == "time" and c.y is None and c.rel is None and last_day is not None \
-                and last_day[1] == ctx.para(c.start):
-            c.ref_day = last_day[0]
+        if c.kind == "time" and c.y is None and c.rel is None and days:
+            c.ref_day = _clock_day(c.hh, days)
         ref = _as_date(c)
         if ref is not None:
             last = ref
             if ref[1] == "day":
-                last_day = (ref[0], ctx.para(c.start))
+                days.append((ref[0], _day_part(c)))
         done.append(c)
+
+
+def _day_part(c: _C) -> str | None:
+    """The part of day a day-precise date names: "Sunday night" NI, "early Wednesday" MO (its
+    start), "late Tuesday" NI (its end), "7 p.m. Tuesday" from the hour; None for a whole day."""
+    if c.kind == "time" and c.hh:
+        if c.hh in ("MO", "AF", "EV", "NI"):
+            return c.hh
+        hour = int(c.hh[:2]) if c.hh[:2].isdigit() else None
+        return None if hour is None else "MO" if hour < 12 else "AF" if hour < 18 else "NI"
+    return {"START": "MO", "END": "NI"}.get(c.mod or "")
+
+
+def _clock_day(hh: str | None, days: list[tuple[dt.date, str | None]]) -> dt.date:
+    """The day of a clock time without a date ("at 10:15 p.m."): the last earlier date whose part
+    of day holds the hour ("on Sunday night ... at 10:15 p.m."), else the last earlier date.
+
+    TimeML dates a bare clock time by the day under discussion; in news that is the day of the
+    event it times, which the lede names with its part of day ("early Wednesday ... at 4 a.m."),
+    while later dates of other events ("on Tuesday, a court ...") may come in between."""
+    hour = int(hh[:2]) if hh and hh[:2].isdigit() else None
+    if hour is not None:
+        part = "MO" if hour < 12 else "AF" if hour < 18 else "NI"
+        for day, named in reversed(days):
+            if named == part or (named == "EV" and part == "NI"):
+                return day
+    return days[-1][0]
 
 
 def _to_value(c: _C, ctx: _Ctx) -> TimeValue:

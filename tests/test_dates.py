@@ -545,3 +545,24 @@ def test_dates_clock_times_and_day_anaphors_take_the_day_in_focus(nlp: Language,
                                                                   surface: str, value: str) -> None:
     got = _pairs(nlp, text, anchor)
     assert got.get(surface) == value, got
+
+
+TENSE_OF_CLAUSE = [
+    # what is asked or ordered is still to come
+    ("Opposition leaders called on supporters to gather again on Saturday.", WED, "Saturday", "2021-03-13"),
+    ("The council asked landlords to freeze rents until February.", WED, "February", "2022-02"),
+    # the day something is set for
+    ("The opposition has called a rally for Friday.", WED, "Friday", "2021-03-12"),
+    # a gerund after a preposition takes the time of its clause
+    ("A man was jailed on Monday for attacking a taxi driver in May.", WED, "May", "2020-05"),
+    # (a consequence looks ahead)
+    ("The firm has announced cuts, resulting in closures during the fourth quarter.", dt.date(2021, 8, 19),
+     "the fourth quarter", "2021-Q4"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor", "surface", "value"), TENSE_OF_CLAUSE)
+def test_dates_tense_of_directives_schedules_and_gerunds(nlp: Language, text: str, anchor: dt.date,
+                                                         surface: str, value: str) -> None:
+    got = _pairs(nlp, text, anchor)
+    assert got.get(surface) == value, got

@@ -160,8 +160,17 @@ def _tense(ctx: _Ctx, char: int) -> str:
     tok = ctx.token_at(char)
     if tok is None or not ctx.tagged:
         return "past"
-    verb = _governing_verb(tok)
+    return _verb_tense(_governing_verb(tok))
+
+
+def _verb_tense(verb: Token, depth: int = 0) -> str:
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if verb.tag_ == "VBG" and not aux and verb.dep_ == "pcomp" and depth < 3:
+        # a gerund after a preposition has no tense of its own: "jailed on Friday for attacking a
+        # driver in March" (but "..., resulting in closures during the fourth quarter" looks ahead)
+        head = _governing_verb(verb.head)
+        if head.i != verb.i and head.pos_ in ("VERB", "AUX"):
+            return _verb_tense(head, depth + 1)
     lemmas = {c.lower_ for c in aux}
     if lemmas & {"will", "shall", "'ll", "wo", "would"}:
         return "future"
@@ -171,8 +180,10 @@ def _tense(ctx: _Ctx, char: int) -> str:
     noun_clause = verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN")
     if any(c.lower_ == "to" for c in aux) and (head.i == verb.i or head.tag_ in ("VBZ", "VBP", "MD")
                                                 or noun_clause
-                                                or head.lemma_.lower() in L.FUTURE_VERBS | {"go", "be"}):
-        # "plans to meet on Monday", headline "Markets to reopen Friday", "an event to be held on ..."
+                                                or head.lemma_.lower() in L.FUTURE_VERBS | {"go", "be"}
+                                                or head.lemma_.lower() in L.DIRECTIVE_VERBS):
+        # "plans to meet on Monday", headline "Markets to reopen Friday", "an event to be held on ...",
+        # "urged the board to delay the policy until January": what is asked for is still to come
         return "future"
     if verb.lemma_.lower() in L.FUTURE_VERBS and verb.tag_ == "VBN" \
             and any(c.tag_ in ("VBZ", "VBP") for c in aux):
@@ -962,8 +973,12 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
             back = (7 - diff) % 7
             target = a + dt.timedelta(days=diff) if diff < back else a - dt.timedelta(days=back)
         elif tense == "future" \
-                or (L.UNTIL_PREFIX.search(ctx.text, max(0, c.start - 8), c.start) and _perfect(ctx, c.start)):
-            # "has kept markets closed until Friday": a present-perfect state runs on to the coming one
+                or (L.UNTIL_PREFIX.search(ctx.text, max(0, c.start - 8), c.start)
+                    and _perfect(ctx, c.start)) \
+                or (L.FOR_PREFIX.search(ctx.text, max(0, c.start - 6), c.start)
+                    and not ctx.text.startswith(("'s", "’s"), c.end)):
+            # "has kept markets closed until Friday": a present-perfect state runs on to the coming one;
+            # "has called a rally for Friday", "talks set for Monday": the day something is set for
             target = a + dt.timedelta(days=diff)
         else:
             target = a - dt.timedelta(days=(7 - diff) % 7)

@@ -113,6 +113,9 @@ NUMBERED_NOUNS = frozenset({
     "avenue", "hill",
     "height", "heights", "km", "kilometre", "kilometer", "mile", "bill", "order", "convoy", "batch",
 })
+# verbs of asking and ordering: their infinitive tells what is still to come ("urged them to leave")
+DIRECTIVE_VERBS = frozenset({"urge", "ask", "call", "order", "tell", "press", "invite", "encourage",
+                             "instruct", "advise", "warn", "appeal", "request", "summon", "beg"})
 FUTURE_VERBS = frozenset({"plan", "expect", "schedule", "set", "due", "intend", "hope", "aim", "want",
                           "prepare", "promise", "vow", "threaten", "decide", "agree", "seek", "propose"})
 
@@ -268,6 +271,7 @@ YEAR_NAME_OK = frozenset({*MONTHS, *WEEKDAYS, "spring", "summer", "autumn", "fal
                           "before", "after", "during"})
 THAN_NEXT = re.compile(r"\s+than\b", _I)
 UNTIL_PREFIX = re.compile(r"\b(?:until|till)\s+$", _I)
+FOR_PREFIX = re.compile(r"\bfor\s+$", _I)
 SIGNAL_PREFIX = re.compile(r"\b(?P<s>since|before|after|until|till|by)\s+$", _I)
 YEAR_PREV = re.compile(r"(?:\b(?:in|since|by|until|till|before|after|of|from|during|through|throughout|circa|"
                        r"around|early|late|c\.|ca\.|between|year|years|for|spring|summer|autumn|winter)\s+|"

@@ -317,7 +317,7 @@ NEWS_ANCHORED = [
     ("The ministry announced a summit to be held on April 20.", WED, "April 20", "2021-04-20"),
     ("The sale should close in June, the bank said.", WED, "June", "2021-06"),
     ("The government has kept all markets closed until Friday.", WED, "Friday", "2021-03-12"),
-    ("Shares rebounded late in the day after falling sharply.", WED, "the day", "2021-03-10"),
+    ("Shares rebounded late in the day after falling sharply.", WED, "late in the day", "2021-03-10"),
     ("The plant lost money in the fourth quarter of 2005 and for the entire year.", WED, "the entire year",
      "2005"),
     ("Talks must end by June 10. If no deal is reached by that time, the plan lapses.",
@@ -566,3 +566,47 @@ def test_dates_tense_of_directives_schedules_and_gerunds(nlp: Language, text: st
                                                          surface: str, value: str) -> None:
     got = _pairs(nlp, text, anchor)
     assert got.get(surface) == value, got
+
+
+TIMEML_SECOND_PASS = [
+    # (text, anchor, surface, value)
+    # a bare plural unit heading its own noun phrase is a duration
+    ("The crisis was decades in the making, the senator said.", WED, "decades", "PXY"),
+    ("Guns shelled the town on Wednesday, hours after rockets hit a base.", WED, "hours", "PTXH"),
+    ("Years of drought have emptied the reservoirs.", WED, "Years", "PXY"),
+    ("It took months to rebuild the bridge.", WED, "months", "PXM"),
+    # "late/early in the day" is one TIMEX3 with its mod; the day is the one under discussion
+    ("Stocks fell on Monday and recovered late in the day.", WED, "late in the day", "2021-03-08"),
+    ("The law passed early in the year.", WED, "early in the year", "2021"),
+    # an editor's brackets around the count inside a quotation
+    ('"[Ten] years ago, the bridge was new," the mayor said.', WED, "[Ten] years ago", "2011"),
+    # a British clock time with a stop
+    ("Officers were called to the pub at 11.30pm on Friday.", WED, "11.30pm on Friday", "2021-03-05T23:30"),
+    # a part of day naming a market session, on the day under discussion
+    ("The firm reported on Tuesday. Its shares rose in morning trading.", WED, "morning", "2021-03-09TMO"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor", "surface", "value"), TIMEML_SECOND_PASS)
+def test_dates_timeml_second_pass_spans_and_values(nlp: Language, text: str, anchor: dt.date, surface: str,
+                                                   value: str) -> None:
+    got = _pairs(nlp, text, anchor)
+    assert got.get(surface) == value, got
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("He spent his years in office abroad.", "years"),
+    ("The early years were hard.", "years"),
+    ("The days of cheap oil are over.", "days"),
+    ("The plant closed years ago.", "years"),
+    ("Stocks declined later in the day.", "later in the day"),
+    ("Shares rose 11.30 points.", "11.30"),
+    ("He reads the morning paper.", "morning"),
+])
+def test_dates_second_pass_non_times(nlp: Language, text: str, surface: str) -> None:
+    assert surface not in {t.text for t in _times(nlp, text, WED)}
+
+
+def test_dates_late_in_the_day_carries_mod(nlp: Language) -> None:
+    got = {t.text: t for t in _times(nlp, "Shares rebounded late in the day.", WED)}
+    assert got["late in the day"].mod == "END"

@@ -302,6 +302,16 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
         c.rel, c.gran = ("anchor", unit, 0, "this"), unit
         c.mod = {"rest": "END", "remainder": "END"}.get(word) or L.POSITION_MODS[word]
         return c
+    if name == "session":
+        c.kind, c.hh = "time", L.PART_OF_DAY[g["pod"].lower()]
+        c.mod = L.POSITION_MODS[g["pm"].lower()] if g.get("pm") else None
+        return c
+    if name == "late_in":
+        unit = g["u"].lower()
+        c.mod = L.POSITION_MODS[g["p"].lower()]
+        c.rel = ("refday", "day", 0, "the day") if unit == "day" else ("anchor", unit, 0, "this")
+        c.gran = unit
+        return c
     if name == "theday":
         c.start = m.start("t")
         c.rel, c.gran = ("refday", "day", 0, "the day"), "day"
@@ -497,7 +507,7 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
             c.kind, c.hh = "time", L.PART_OF_DAY[g["pod"].lower()]
         return c
     if name == "ago":
-        count = _num(g["n"])
+        count = _num(g["n"] or g["nb"])
         unit = g["u"].lower().rstrip("s")
         if unit == "centurie":
             unit = "century"
@@ -589,6 +599,15 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
             while text[c.start].isspace():
                 c.start += 1
         c.mod = L.DURATION_MODS.get(pre) if pre else None
+        return c
+    if name == "duration_np":
+        tok = ctx.token_at(s)
+        if tok is None or not ctx.parsed or tok.idx != s or tok.tag_ != "NNS" \
+                or tok.dep_ in L.NOT_HEAD_DEPS or any(k.dep_ in L.NP_MODIFIER_DEPS for k in tok.children) \
+                or (tok.i > 0 and (tok.doc[tok.i - 1].lower_ in L.DETERMINERS
+                                   or tok.doc[tok.i - 1].tag_ in ("CD", "JJ", "JJR", "JJS", "PRP$", "POS"))):
+            return None
+        c.kind, c.value = "duration", _duration_value(None, g["u"])
         return c
     if name == "durfirst":  # "between 60 and 90 days": the first count shares the unit
         c.end = m.end("n")
@@ -1099,8 +1118,10 @@ def _clock_day(hh: str | None, days: list[tuple[dt.date, str | None]]) -> dt.dat
     event it times, which the lede names with its part of day ("early Wednesday ... at 4 a.m."),
     while later dates of other events ("on Tuesday, a court ...") may come in between."""
     hour = int(hh[:2]) if hh and hh[:2].isdigit() else None
+    part = hh if hh in ("MO", "AF", "EV", "NI") else None
     if hour is not None:
         part = "MO" if hour < 12 else "AF" if hour < 18 else "NI"
+    if part is not None:
         for day, named in reversed(days):
             if named == part or (named == "EV" and part == "NI"):
                 return day

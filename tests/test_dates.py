@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
+from eventcoder.ingest.metadata import anchor_date, own_date
 from eventcoder.records import DateRef, TimeValue
 from eventcoder.stages.dates import TIMEX3_VALUE, event_date, extract_times
 from eventcoder.stages.linguistic import load_nlp, parse
@@ -610,3 +611,55 @@ def test_dates_second_pass_non_times(nlp: Language, text: str, surface: str) -> 
 def test_dates_late_in_the_day_carries_mod(nlp: Language) -> None:
     got = {t.text: t for t in _times(nlp, "Shares rebounded late in the day.", WED)}
     assert got["late in the day"].mod == "END"
+
+
+# ----------------------------------------------------------------- the text's own date as the time anchor
+
+OWN_DATES = [
+    # (text, published, own date, anchor, anchor source)
+    ("Ferry service resumes on the coast\n\nTuesday, June 19, 2018\n\nYesterday, the first boat sailed.",
+     "2018-06-18", "2018-06-19", "2018-06-19", "dateline"),
+    ("Ferry service resumes\n\nPublished 4 March 2010\n\nThe boat sailed.", None, "2010-03-04", "2010-03-04",
+     "dateline"),
+    # a dateline with a full date, and a year-less one: the year nearest the metadata's date
+    ("GRANVILLE, March 9, 2021 (Coastal Wire) - Dockers went on strike.", "2021-03-12", "2021-03-09",
+     "2021-03-09", "dateline"),
+    ("GRANVILLE, Dec. 30 (Coastal Wire) - Dockers went on strike.", "2022-01-02", "2021-12-30", "2021-12-30",
+     "dateline"),
+    # an update stamp is no date of writing; a date far from the metadata is not this text's
+    ("Ferry service resumes\n\nUpdated: June 25, 2018\n\nThe boat sailed.", "2018-06-18", None, "2018-06-18",
+     "published"),
+    ("Ferry service resumes\n\nThursday, May 7, 2015\n\nThe boat sailed.", "2011-12-02", "2015-05-07",
+     "2011-12-02", "published"),
+    # a sentence that starts with a date is no date line
+    ("March 4, 2010 was a cold day on the coast.\n\nThe boat sailed.", "2018-06-18", None, "2018-06-18",
+     "published"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "own", "anchor", "source"), OWN_DATES)
+def test_dates_own_date_line_anchors_relative_expressions(text: str, published: str | None, own: str | None,
+                                                          anchor: str, source: str) -> None:
+    assert own_date(text, published) == own
+    assert anchor_date(text, published) == (anchor, source)
+
+
+def test_dates_pipeline_counts_yesterday_from_the_date_line(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("Ferry service resumes on the coast\n\nTuesday, June 19, 2018\n\n"
+            "Yesterday, the first ferry in a decade sailed from the harbour.")
+    doc = code(text, published="2018-06-18")
+    got = {t.text: t.value for t in doc.times}
+    assert got["Yesterday"] == "2018-06-18"
+    assert (doc.published, doc.published_source) == ("2018-06-18", "option")  # the input's date stays
+    assert (doc.meta["anchor"], doc.meta["anchor_source"]) == ("2018-06-19", "dateline")
+    alone = code("Yesterday, the first ferry in a decade sailed from the harbour.", published="2018-06-18")
+    assert {t.text: t.value for t in alone.times}["Yesterday"] == "2018-06-17"
+    assert (alone.meta["anchor"], alone.meta["anchor_source"]) == ("2018-06-18", "published")
+
+
+def test_dates_a_quoted_today_does_not_become_the_day_in_focus(nlp: Language) -> None:
+    text = ("Yesterday, the home side won the opening match.\n\n"
+            'After the match, the coach said, "We learned a lot from today\'s game."\n\n'
+            "In the last match of the day, the visitors drew.")
+    got = _pairs(nlp, text, dt.date(2018, 6, 19))
+    assert got["the day"] == "2018-06-18"

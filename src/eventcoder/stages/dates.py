@@ -71,6 +71,14 @@ class _Ctx:
         self.tagged = doc.has_annotation("TAG")
         self.parsed = doc.has_annotation("DEP")
         self.split = doc.has_annotation("SENT_START")
+        self._quotes: list[tuple[int, int]] | None = None
+
+    def quoted(self, char: int) -> bool:
+        """Is ``char`` inside a quotation (paired quotes within one line)? Built on first use."""
+        if self._quotes is None:
+            self._quotes = [m.span() for m in L.QUOTATION.finditer(self.text)]
+        i = bisect.bisect_right(self._quotes, (char, len(self.text))) - 1
+        return i >= 0 and self._quotes[i][0] < char < self._quotes[i][1]
 
     def token_at(self, char: int) -> Token | None:
         if not self.starts:
@@ -1094,7 +1102,10 @@ def _resolve(cands: list[_C], ctx: _Ctx) -> None:
         ref = _as_date(c)
         if ref is not None:
             last = ref
-            if ref[1] == "day":
+            if ref[1] == "day" and not (c.src == "publication" and c.rel is not None
+                                        and c.rel[0] in ("anchor", "weekday") and ctx.quoted(c.start)):
+                # a speaker's "today" counts from the moment of speaking, which the narrative
+                # does not share: it does not become the day under discussion
                 days.append((ref[0], _day_part(c)))
         done.append(c)
 

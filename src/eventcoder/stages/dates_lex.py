@@ -300,6 +300,7 @@ NOT_YEAR_NEXT = re.compile(r"\s*(?:%|percent|years?[-\s]old\b|per\s*cent|"
                            r"tonnes?\b|dollars?\b|euros?\b|people\b|troops\b|soldiers\b|men\b|women\b|"
                            r"children\b|units?\b|votes?\b|times\b|hectares?\b|feet\b|ft\b)", _I)
 PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+QUOTATION = re.compile(r'"[^"\n]*"|“[^”\n]*”')
 RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*$", _I)
 TIME_DATE_GAP = re.compile(r"\s*(?:,|on|at|of)?\s*(?:the\s+)?$", _I)
 _TIMEX_ONE = (

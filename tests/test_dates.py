@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
+from eventcoder.ingest.metadata import anchor_date, own_date
 from eventcoder.records import DateRef, TimeValue
 from eventcoder.stages.dates import TIMEX3_VALUE, event_date, extract_times
 from eventcoder.stages.linguistic import load_nlp, parse
@@ -317,7 +318,7 @@ NEWS_ANCHORED = [
     ("The ministry announced a summit to be held on April 20.", WED, "April 20", "2021-04-20"),
     ("The sale should close in June, the bank said.", WED, "June", "2021-06"),
     ("The government has kept all markets closed until Friday.", WED, "Friday", "2021-03-12"),
-    ("Shares rebounded late in the day after falling sharply.", WED, "the day", "2021-03-10"),
+    ("Shares rebounded late in the day after falling sharply.", WED, "late in the day", "2021-03-10"),
     ("The plant lost money in the fourth quarter of 2005 and for the entire year.", WED, "the entire year",
      "2005"),
     ("Talks must end by June 10. If no deal is reached by that time, the plan lapses.",
@@ -507,3 +508,158 @@ def test_dates_numbers_in_labels_and_names_are_no_years(nlp: Language, text: str
 def test_dates_years_after_prefixes_and_names_stay(nlp: Language, text: str, surface: str,
                                                     value: str) -> None:
     assert _pairs(nlp, text, None).get(surface) == value
+
+
+# ----------------------------------------------------------------- issue 13, second pass: the day in focus
+
+THU = dt.date(2021, 3, 11)  # a Thursday
+
+DAY_IN_FOCUS = [
+    # (text, anchor, surface, value): a clock time, "the day" or "the same evening" without a date of
+    # its own takes the day under discussion, also from an earlier paragraph
+    ("Deputies arrested a man Tuesday over a shooting on Sunday night.\n\n"
+     "Investigators said the man fired twice at 10:15 p.m. outside a store.", WED, "10:15 p.m.",
+     "2021-03-07T22:15"),
+    # the part of day the lede names picks the day among several ("early Wednesday" ... "4 a.m.")
+    ("A gunman surrendered early Wednesday after a long standoff.\n\n"
+     "Officers went to the house at 7 p.m. Tuesday. He came out at 4 a.m. and was arrested.", THU,
+     "4 a.m.", "2021-03-10T04:00"),
+    ("Thousands rallied in the capital on Wednesday evening.\n\n"
+     "On Tuesday, a court sentenced the editor. Police cleared the square after 11 p.m.", THU,
+     "11 p.m.", "2021-03-10T23:00"),
+    # with no part of day to match, the last day named
+    ("Shells hit the market on Tuesday.\n\nWitnesses said the first one fell at midday.", THU, "midday",
+     "2021-03-09T12:00"),
+    # a background year in between does not take the place of the day
+    ("The president visited the port on Wednesday.\n\nRelations soured in 2020 over gas.\n\n"
+     "A smaller rally was held in the north the same evening.", THU, "the same evening", "2021-03-10TEV"),
+    ("Stocks fell sharply on Monday.\n\nThe index recovered later and ended the day flat.", WED, "the day",
+     "2021-03-08"),
+    # (a day-sized anaphor keeps the month just named: no day is under discussion)
+    ("Talks opened on Monday.\n\nClashes broke out in July 2020 and went on the following days.", WED,
+     "the following days", "2020-07"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor", "surface", "value"), DAY_IN_FOCUS)
+def test_dates_clock_times_and_day_anaphors_take_the_day_in_focus(nlp: Language, text: str, anchor: dt.date,
+                                                                  surface: str, value: str) -> None:
+    got = _pairs(nlp, text, anchor)
+    assert got.get(surface) == value, got
+
+
+TENSE_OF_CLAUSE = [
+    # what is asked or ordered is still to come
+    ("Opposition leaders called on supporters to gather again on Saturday.", WED, "Saturday", "2021-03-13"),
+    ("The council asked landlords to freeze rents until February.", WED, "February", "2022-02"),
+    # the day something is set for
+    ("The opposition has called a rally for Friday.", WED, "Friday", "2021-03-12"),
+    # a gerund after a preposition takes the time of its clause
+    ("A man was jailed on Monday for attacking a taxi driver in May.", WED, "May", "2020-05"),
+    # (a consequence looks ahead)
+    ("The firm has announced cuts, resulting in closures during the fourth quarter.", dt.date(2021, 8, 19),
+     "the fourth quarter", "2021-Q4"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor", "surface", "value"), TENSE_OF_CLAUSE)
+def test_dates_tense_of_directives_schedules_and_gerunds(nlp: Language, text: str, anchor: dt.date,
+                                                         surface: str, value: str) -> None:
+    got = _pairs(nlp, text, anchor)
+    assert got.get(surface) == value, got
+
+
+TIMEML_SECOND_PASS = [
+    # (text, anchor, surface, value)
+    # a bare plural unit heading its own noun phrase is a duration
+    ("The crisis was decades in the making, the senator said.", WED, "decades", "PXY"),
+    ("Guns shelled the town on Wednesday, hours after rockets hit a base.", WED, "hours", "PTXH"),
+    ("Years of drought have emptied the reservoirs.", WED, "Years", "PXY"),
+    ("It took months to rebuild the bridge.", WED, "months", "PXM"),
+    # "late/early in the day" is one TIMEX3 with its mod; the day is the one under discussion
+    ("Stocks fell on Monday and recovered late in the day.", WED, "late in the day", "2021-03-08"),
+    ("The law passed early in the year.", WED, "early in the year", "2021"),
+    # an editor's brackets around the count inside a quotation
+    ('"[Ten] years ago, the bridge was new," the mayor said.', WED, "[Ten] years ago", "2011"),
+    # a British clock time with a stop
+    ("Officers were called to the pub at 11.30pm on Friday.", WED, "11.30pm on Friday", "2021-03-05T23:30"),
+    # a part of day naming a market session, on the day under discussion
+    ("The firm reported on Tuesday. Its shares rose in morning trading.", WED, "morning", "2021-03-09TMO"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor", "surface", "value"), TIMEML_SECOND_PASS)
+def test_dates_timeml_second_pass_spans_and_values(nlp: Language, text: str, anchor: dt.date, surface: str,
+                                                   value: str) -> None:
+    got = _pairs(nlp, text, anchor)
+    assert got.get(surface) == value, got
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("He spent his years in office abroad.", "years"),
+    ("The early years were hard.", "years"),
+    ("The days of cheap oil are over.", "days"),
+    ("The plant closed years ago.", "years"),
+    ("Stocks declined later in the day.", "later in the day"),
+    ("Shares rose 11.30 points.", "11.30"),
+    ("He reads the morning paper.", "morning"),
+])
+def test_dates_second_pass_non_times(nlp: Language, text: str, surface: str) -> None:
+    assert surface not in {t.text for t in _times(nlp, text, WED)}
+
+
+def test_dates_late_in_the_day_carries_mod(nlp: Language) -> None:
+    got = {t.text: t for t in _times(nlp, "Shares rebounded late in the day.", WED)}
+    assert got["late in the day"].mod == "END"
+
+
+# ----------------------------------------------------------------- the text's own date as the time anchor
+
+OWN_DATES = [
+    # (text, published, own date, anchor, anchor source)
+    ("Ferry service resumes on the coast\n\nTuesday, June 19, 2018\n\nYesterday, the first boat sailed.",
+     "2018-06-18", "2018-06-19", "2018-06-19", "dateline"),
+    ("Ferry service resumes\n\nPublished 4 March 2010\n\nThe boat sailed.", None, "2010-03-04", "2010-03-04",
+     "dateline"),
+    # a dateline with a full date, and a year-less one: the year nearest the metadata's date
+    ("GRANVILLE, March 9, 2021 (Coastal Wire) - Dockers went on strike.", "2021-03-12", "2021-03-09",
+     "2021-03-09", "dateline"),
+    ("GRANVILLE, Dec. 30 (Coastal Wire) - Dockers went on strike.", "2022-01-02", "2021-12-30", "2021-12-30",
+     "dateline"),
+    # an update stamp is no date of writing; a date far from the metadata is not this text's
+    ("Ferry service resumes\n\nUpdated: June 25, 2018\n\nThe boat sailed.", "2018-06-18", None, "2018-06-18",
+     "published"),
+    ("Ferry service resumes\n\nThursday, May 7, 2015\n\nThe boat sailed.", "2011-12-02", "2015-05-07",
+     "2011-12-02", "published"),
+    # a sentence that starts with a date is no date line
+    ("March 4, 2010 was a cold day on the coast.\n\nThe boat sailed.", "2018-06-18", None, "2018-06-18",
+     "published"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "own", "anchor", "source"), OWN_DATES)
+def test_dates_own_date_line_anchors_relative_expressions(text: str, published: str | None, own: str | None,
+                                                          anchor: str, source: str) -> None:
+    assert own_date(text, published) == own
+    assert anchor_date(text, published) == (anchor, source)
+
+
+def test_dates_pipeline_counts_yesterday_from_the_date_line(code) -> None:  # type: ignore[no-untyped-def]
+    text = ("Ferry service resumes on the coast\n\nTuesday, June 19, 2018\n\n"
+            "Yesterday, the first ferry in a decade sailed from the harbour.")
+    doc = code(text, published="2018-06-18")
+    got = {t.text: t.value for t in doc.times}
+    assert got["Yesterday"] == "2018-06-18"
+    assert (doc.published, doc.published_source) == ("2018-06-18", "option")  # the input's date stays
+    assert (doc.meta["anchor"], doc.meta["anchor_source"]) == ("2018-06-19", "dateline")
+    alone = code("Yesterday, the first ferry in a decade sailed from the harbour.", published="2018-06-18")
+    assert {t.text: t.value for t in alone.times}["Yesterday"] == "2018-06-17"
+    assert (alone.meta["anchor"], alone.meta["anchor_source"]) == ("2018-06-18", "published")
+
+
+def test_dates_a_quoted_today_does_not_become_the_day_in_focus(nlp: Language) -> None:
+    text = ("Yesterday, the home side won the opening match.\n\n"
+            'After the match, the coach said, "We learned a lot from today\'s game."\n\n'
+            "In the last match of the day, the visitors drew.")
+    got = _pairs(nlp, text, dt.date(2018, 6, 19))
+    assert got["the day"] == "2018-06-18"

@@ -93,10 +93,11 @@ def test_eval_timex_gum_value_floor() -> None:
         pytest.skip("GUM news data not available (set EVENTCODER_DATA)")
     out = score_gum(DATA)
     assert out["documents"] == 24
-    # measured 2026-12-05 (issue 13): strict 0.8668, relaxed 0.9295, value 0.8877 (was 0.843 / 0.915 / 0.874)
-    assert out["strict"]["f1"] >= 0.86
-    assert out["relaxed"]["f1"] >= 0.925
-    assert out["value"]["f1"] >= 0.88
+    # measured 2026-12-06 (issue 13, second pass): strict 0.8698, relaxed 0.9323, value 0.8906
+    # (first pass 0.8668 / 0.9295 / 0.8877; before issue 13 0.843 / 0.915 / 0.874)
+    assert out["strict"]["f1"] >= 0.865
+    assert out["relaxed"]["f1"] >= 0.93
+    assert out["value"]["f1"] >= 0.885
 
 
 @pytest.mark.data
@@ -106,10 +107,11 @@ def test_eval_timex_meantime_value_floor() -> None:
         pytest.skip("MEANTIME data not available (set EVENTCODER_DATA)")
     out = score_meantime(DATA)
     assert out["documents"] == 120 and out["gold"] == 370
-    # measured 2026-12-05 (issue 13): strict 0.9003, relaxed 0.9363, value 0.8587 (was 0.862 / 0.932 / 0.851)
-    assert out["strict"]["f1"] >= 0.895
-    assert out["relaxed"]["f1"] >= 0.93
-    assert out["value"]["f1"] >= 0.855
+    # measured 2026-12-06 (issue 13, second pass): strict 0.9061, relaxed 0.9392, value 0.8619
+    # (first pass 0.9003 / 0.9363 / 0.8587; before issue 13 0.862 / 0.932 / 0.851)
+    assert out["strict"]["f1"] >= 0.9
+    assert out["relaxed"]["f1"] >= 0.935
+    assert out["value"]["f1"] >= 0.86
 
 
 def test_eval_timex_read_meantime_stops_after_annotated_sentences(tmp_path: Path) -> None:
@@ -290,8 +292,8 @@ def test_eval_timex_recognizers_datetime_model() -> None:
     assert {"date", "daterange", "time", "datetime", "duration", "set"} <= set(out["by_type"])
     assert sum(t["gold"] for t in out["by_type"].values()) == out["gold"]
     # chat-style unit tests, not news: reported, not fitted to (issue 3)
-    assert out["relaxed"]["f1"] >= 0.74  # measured 0.7646 (2026-11-26)
-    assert out["value"]["f1"] >= 0.36  # measured 0.3712 (2026-11-26)
+    assert out["relaxed"]["f1"] >= 0.765  # measured 0.7698 (2026-12-06; 0.7646 on 2026-11-26)
+    assert out["value"]["f1"] >= 0.37  # measured 0.3764 (2026-12-06; 0.3712 on 2026-11-26)
 
 
 def test_eval_timex_read_gum_span_after_open_bracket(tmp_path: Path) -> None:

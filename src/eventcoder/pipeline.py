@@ -19,6 +19,7 @@ from . import __version__
 from .actordict import load_actor_dictionary
 from .errors import Errors
 from .gazetteer import Gazetteer
+from .ingest.metadata import anchor_date
 from .ingest.sanitize import escape, sanitize_body, sanitize_item
 from .records import Article, DocumentResult, Place, content_id
 from .settings import Settings
@@ -41,13 +42,18 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
-def _anchor(article: Article) -> date | None:
-    if not article.published:
-        return None
+def _anchor(article: Article) -> tuple[date | None, str | None]:
+    """The date relative expressions count from: the text's own date line or dateline when it is
+    within ``ANCHOR_DAYS`` of ``published`` (``ingest.metadata.anchor_date``), else ``published``;
+    and its source ("dateline", "published", None)."""
+    published = article.published[:10] if article.published else None
     try:
-        return date.fromisoformat(article.published[:10])
+        if published is not None:
+            date.fromisoformat(published)
     except ValueError:
-        return None
+        published = None
+    value, source = anchor_date(article.text, published)
+    return (date.fromisoformat(value) if value else None), source
 
 
 class Pipeline:
@@ -140,7 +146,7 @@ class Pipeline:
                 )
 
     def _code_doc(self, doc: Doc, article: Article) -> DocumentResult:
-        anchor = _anchor(article)
+        anchor, anchor_source = _anchor(article)
         resolver = ActorResolver(doc, dictionary=self.actors, on=anchor)
         entities = extract_entities(doc)
         times = extract_times(doc, anchor)
@@ -178,6 +184,8 @@ class Pipeline:
                 "eventcoder": __version__,
                 "model": self.settings.model,
                 "main_country": resolver.main_country,
+                "anchor": anchor.isoformat() if anchor else None,
+                "anchor_source": anchor_source,
             },
             fetched=article.fetched,
             encoding=article.encoding,

@@ -21,7 +21,8 @@ from ..records import Article, content_id
 from ..settings import Settings
 from .sanitize import sanitize_body, sanitize_text
 
-__all__ = ["Byline", "Dateline", "build_article", "find_byline", "find_dateline", "normalize_date"]
+__all__ = ["ANCHOR_DAYS", "Byline", "Dateline", "anchor_date", "build_article", "find_byline",
+           "find_dateline", "normalize_date", "own_date"]
 
 _HEADLINE_CHARS = 120  # a shorter first line without final punctuation is a headline or dateline line
 _SENTENCE_END = (".", "!", "?", '"', "”", "’")
@@ -265,6 +266,59 @@ def normalize_date(value: str) -> str | None:
     return one.date().isoformat()
 
 
+# ----------------------------------------------------------------- the text's own date (time anchor)
+
+ANCHOR_DAYS = 31  # how far the text's own date may lie from ``published`` and still be this text's date
+_OWN_DATE_LINE = re.compile(
+    rf"(?:(?i:published|posted)(?::|\s+on)?\s+)?(?:{_WEEKDAY},?\s+)?"
+    rf"(?P<date>{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})")
+_DATELINE_DAY = re.compile(rf"\b(?:(?P<m1>{_MONTH})\.?\s*(?P<d1>\d{{1,2}})"
+                           rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH}))(?:st|nd|rd|th)?\b")
+
+
+def own_date(text: str, published: str | None = None) -> str | None:
+    """The full date the text gives itself at its top, or None: a line of its own holding only a
+    date ("Tuesday, June 19, 2018", "Published 4 March 2010"), else a dateline's date ("BAKU,
+    March 3, 2021 (Reuters) -"; a year-less "BAKU, March 3 (Reuters) -" takes the year that puts
+    it nearest ``published``, and only with one). "Updated ..." lines are no date of writing."""
+    for start in _line_starts(text, _HEAD_CHARS):
+        end = text.find("\n", start)
+        line = text[start:len(text) if end < 0 else end].strip()
+        m = _OWN_DATE_LINE.fullmatch(line) if len(line) <= 60 else None
+        if m is not None and (day := normalize_date(m.group("date"))) is not None:
+            return day
+    dateline = find_dateline(text)
+    if dateline is None:
+        return None
+    if dateline.published or not published:
+        return dateline.published
+    m = _DATELINE_DAY.search(text, dateline.span[0], dateline.span[1])
+    if m is None:
+        return None
+    given = date.fromisoformat(published)
+    month, day = (m.group("m1"), m.group("d1")) if m.group("m1") else (m.group("m2"), m.group("d2"))
+    days = [d for y in (given.year - 1, given.year, given.year + 1)
+            if (d := _full_date(str(y), month, day)) is not None]
+    return min(days, key=lambda d: abs((date.fromisoformat(d) - given).days)) if days else None
+
+
+def anchor_date(text: str, published: str | None) -> tuple[str | None, str | None]:
+    """The date relative time expressions of ``text`` count from, and where it came from.
+
+    The text's own date (``own_date``; source "dateline") when it lies within ``ANCHOR_DAYS`` of
+    ``published`` or there is no ``published``: "yesterday" in an article dated "Tuesday, June 19"
+    at its top is June 18 even when the page metadata gives a later update, a crawl or a draft's
+    date (TimeML's document creation time is the date the document states; MEANTIME annotates its
+    dateline as that time). A date further away is not this text's date of writing (a republished
+    or templated page, an anniversary heading): ``published`` is kept (source "published")."""
+    own = own_date(text, published)
+    if own is not None and (published is None or abs(
+            (date.fromisoformat(own) - date.fromisoformat(published)).days) <= ANCHOR_DAYS):
+        return own, "dateline"
+    return published, "published" if published else None
+
+
 def build_article(text: str, *, settings: Settings, source: str | None, article_id: str | None = None,
                   url: str | None = None, title: str | None = None, publisher: str | None = None,
                   published: str | None = None) -> Article:
@@ -281,8 +335,8 @@ def build_article(text: str, *, settings: Settings, source: str | None, article_
     published_source: str | None = None
     if published_norm:
         published_source = "metadata"
-    elif dateline is not None and dateline.published:
-        published_norm, published_source = dateline.published, "dateline"
+    elif (own := own_date(text)) is not None:  # a dated dateline or a date line of its own
+        published_norm, published_source = own, "dateline"
     elif settings.published:
         published_norm, published_source = settings.published, "option"
 

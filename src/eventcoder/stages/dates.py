@@ -71,6 +71,14 @@ class _Ctx:
         self.tagged = doc.has_annotation("TAG")
         self.parsed = doc.has_annotation("DEP")
         self.split = doc.has_annotation("SENT_START")
+        self._quotes: list[tuple[int, int]] | None = None
+
+    def quoted(self, char: int) -> bool:
+        """Is ``char`` inside a quotation (paired quotes within one line)? Built on first use."""
+        if self._quotes is None:
+            self._quotes = [m.span() for m in L.QUOTATION.finditer(self.text)]
+        i = bisect.bisect_right(self._quotes, (char, len(self.text))) - 1
+        return i >= 0 and self._quotes[i][0] < char < self._quotes[i][1]
 
     def token_at(self, char: int) -> Token | None:
         if not self.starts:
@@ -160,8 +168,17 @@ def _tense(ctx: _Ctx, char: int) -> str:
     tok = ctx.token_at(char)
     if tok is None or not ctx.tagged:
         return "past"
-    verb = _governing_verb(tok)
+    return _verb_tense(_governing_verb(tok))
+
+
+def _verb_tense(verb: Token, depth: int = 0) -> str:
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if verb.tag_ == "VBG" and not aux and verb.dep_ == "pcomp" and depth < 3:
+        # a gerund after a preposition has no tense of its own: "jailed on Friday for attacking a
+        # driver in March" (but "..., resulting in closures during the fourth quarter" looks ahead)
+        head = _governing_verb(verb.head)
+        if head.i != verb.i and head.pos_ in ("VERB", "AUX"):
+            return _verb_tense(head, depth + 1)
     lemmas = {c.lower_ for c in aux}
     if lemmas & {"will", "shall", "'ll", "wo", "would"}:
         return "future"
@@ -171,8 +188,10 @@ def _tense(ctx: _Ctx, char: int) -> str:
     noun_clause = verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN")
     if any(c.lower_ == "to" for c in aux) and (head.i == verb.i or head.tag_ in ("VBZ", "VBP", "MD")
                                                 or noun_clause
-                                                or head.lemma_.lower() in L.FUTURE_VERBS | {"go", "be"}):
-        # "plans to meet on Monday", headline "Markets to reopen Friday", "an event to be held on ..."
+                                                or head.lemma_.lower() in L.FUTURE_VERBS | {"go", "be"}
+                                                or head.lemma_.lower() in L.DIRECTIVE_VERBS):
+        # "plans to meet on Monday", headline "Markets to reopen Friday", "an event to be held on ...",
+        # "urged the board to delay the policy until January": what is asked for is still to come
         return "future"
     if verb.lemma_.lower() in L.FUTURE_VERBS and verb.tag_ == "VBN" \
             and any(c.tag_ in ("VBZ", "VBP") for c in aux):
@@ -290,6 +309,16 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
         word = (g.get("p") or "end").lower()
         c.rel, c.gran = ("anchor", unit, 0, "this"), unit
         c.mod = {"rest": "END", "remainder": "END"}.get(word) or L.POSITION_MODS[word]
+        return c
+    if name == "session":
+        c.kind, c.hh = "time", L.PART_OF_DAY[g["pod"].lower()]
+        c.mod = L.POSITION_MODS[g["pm"].lower()] if g.get("pm") else None
+        return c
+    if name == "late_in":
+        unit = g["u"].lower()
+        c.mod = L.POSITION_MODS[g["p"].lower()]
+        c.rel = ("refday", "day", 0, "the day") if unit == "day" else ("anchor", unit, 0, "this")
+        c.gran = unit
         return c
     if name == "theday":
         c.start = m.start("t")
@@ -486,7 +515,7 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
             c.kind, c.hh = "time", L.PART_OF_DAY[g["pod"].lower()]
         return c
     if name == "ago":
-        count = _num(g["n"])
+        count = _num(g["n"] or g["nb"])
         unit = g["u"].lower().rstrip("s")
         if unit == "centurie":
             unit = "century"
@@ -578,6 +607,15 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
             while text[c.start].isspace():
                 c.start += 1
         c.mod = L.DURATION_MODS.get(pre) if pre else None
+        return c
+    if name == "duration_np":
+        tok = ctx.token_at(s)
+        if tok is None or not ctx.parsed or tok.idx != s or tok.tag_ != "NNS" \
+                or tok.dep_ in L.NOT_HEAD_DEPS or any(k.dep_ in L.NP_MODIFIER_DEPS for k in tok.children) \
+                or (tok.i > 0 and (tok.doc[tok.i - 1].lower_ in L.DETERMINERS
+                                   or tok.doc[tok.i - 1].tag_ in ("CD", "JJ", "JJR", "JJS", "PRP$", "POS"))):
+            return None
+        c.kind, c.value = "duration", _duration_value(None, g["u"])
         return c
     if name == "durfirst":  # "between 60 and 90 days": the first count shares the unit
         c.end = m.end("n")
@@ -895,7 +933,7 @@ def _resolve_ordday(c: _C, ctx: _Ctx, prev: list[_C]) -> None:
 
 
 def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
-                 last_day: tuple[dt.date, int] | None = None) -> None:
+                 last_day: dt.date | None = None) -> None:
     assert c.rel is not None
     base, unit, n, word = c.rel
     if base == "yearof":  # "March of last year": the month or quarter is explicit, the year relative
@@ -917,9 +955,9 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
             c.y = a.year
         c.src = "publication"
         return
-    if base == "refday":  # "ended the day": the day last named in this paragraph, else publication
-        if last_day is not None and last_day[1] == ctx.para(c.start):
-            _set_date(c, last_day[0], "day")
+    if base == "refday":  # "ended the day": the day last named before it, else publication
+        if last_day is not None:
+            _set_date(c, last_day, "day")
             c.src = "context"
         elif ctx.anchor is not None:
             _set_date(c, ctx.anchor, "day")
@@ -962,8 +1000,12 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
             back = (7 - diff) % 7
             target = a + dt.timedelta(days=diff) if diff < back else a - dt.timedelta(days=back)
         elif tense == "future" \
-                or (L.UNTIL_PREFIX.search(ctx.text, max(0, c.start - 8), c.start) and _perfect(ctx, c.start)):
-            # "has kept markets closed until Friday": a present-perfect state runs on to the coming one
+                or (L.UNTIL_PREFIX.search(ctx.text, max(0, c.start - 8), c.start)
+                    and _perfect(ctx, c.start)) \
+                or (L.FOR_PREFIX.search(ctx.text, max(0, c.start - 6), c.start)
+                    and not ctx.text.startswith(("'s", "’s"), c.end)):
+            # "has kept markets closed until Friday": a present-perfect state runs on to the coming one;
+            # "has called a rally for Friday", "talks set for Monday": the day something is set for
             target = a + dt.timedelta(days=diff)
         else:
             target = a - dt.timedelta(days=(7 - diff) % 7)
@@ -983,7 +1025,12 @@ def _resolve_rel(c: _C, ctx: _Ctx, last: tuple[dt.date, str] | None, tense: str,
             year = a.year
         c.y, c.src = year, "publication"
         return
-    if base == "ref" and last is not None:
+    if base == "ref" and c.kind == "time" and last_day is not None and (last is None or last[1] != "day"):
+        # "the same evening" after a background "in 2020": a part of day needs a day, the last one
+        # named (a day-sized "the following days" after "July 2020" keeps the month)
+        ref, ref_gran = last_day, "day"
+        c.src = "context"
+    elif base == "ref" and last is not None:
         ref, ref_gran = last
         c.src = "context"
     elif ctx.anchor is not None:
@@ -1023,7 +1070,7 @@ def _resolve(cands: list[_C], ctx: _Ctx) -> None:
                 years.append((part.start, part.y, ctx.para(part.start), lends))
     years.sort()
     last: tuple[dt.date, str] | None = None
-    last_day: tuple[dt.date, int] | None = None
+    days: list[tuple[dt.date, str | None]] = []  # day-precise dates so far, with their part of day
     done: list[_C] = []
     for c in cands:
         if c.kind in ("duration", "set", "vague"):
@@ -1045,20 +1092,51 @@ def _resolve(cands: list[_C], ctx: _Ctx) -> None:
         elif c.extra == "ordday":
             _resolve_ordday(c, ctx, done)
         elif c.rel is not None:
-            _resolve_rel(c, ctx, last, tense, last_day)
+            _resolve_rel(c, ctx, last, tense, days[-1][0] if days else None)
         elif c.y is None and (c.m is not None or c.gran in ("quarter", "season")):
             _yearless(c, ctx, tense, years)
         if c.weekof is not None and c.y is not None and c.m is not None:
             _week_of_month(c)
-        if c.kind == "time" and c.y is None and c.rel is None and last_day is not None \
-                and last_day[1] == ctx.para(c.start):
-            c.ref_day = last_day[0]
+        if c.kind == "time" and c.y is None and c.rel is None and days:
+            c.ref_day = _clock_day(c.hh, days)
         ref = _as_date(c)
         if ref is not None:
             last = ref
-            if ref[1] == "day":
-                last_day = (ref[0], ctx.para(c.start))
+            if ref[1] == "day" and not (c.src == "publication" and c.rel is not None
+                                        and c.rel[0] in ("anchor", "weekday") and ctx.quoted(c.start)):
+                # a speaker's "today" counts from the moment of speaking, which the narrative
+                # does not share: it does not become the day under discussion
+                days.append((ref[0], _day_part(c)))
         done.append(c)
+
+
+def _day_part(c: _C) -> str | None:
+    """The part of day a day-precise date names: "Sunday night" NI, "early Wednesday" MO (its
+    start), "late Tuesday" NI (its end), "7 p.m. Tuesday" from the hour; None for a whole day."""
+    if c.kind == "time" and c.hh:
+        if c.hh in ("MO", "AF", "EV", "NI"):
+            return c.hh
+        hour = int(c.hh[:2]) if c.hh[:2].isdigit() else None
+        return None if hour is None else "MO" if hour < 12 else "AF" if hour < 18 else "NI"
+    return {"START": "MO", "END": "NI"}.get(c.mod or "")
+
+
+def _clock_day(hh: str | None, days: list[tuple[dt.date, str | None]]) -> dt.date:
+    """The day of a clock time without a date ("at 10:15 p.m."): the last earlier date whose part
+    of day holds the hour ("on Sunday night ... at 10:15 p.m."), else the last earlier date.
+
+    TimeML dates a bare clock time by the day under discussion; in news that is the day of the
+    event it times, which the lede names with its part of day ("early Wednesday ... at 4 a.m."),
+    while later dates of other events ("on Tuesday, a court ...") may come in between."""
+    hour = int(hh[:2]) if hh and hh[:2].isdigit() else None
+    part = hh if hh in ("MO", "AF", "EV", "NI") else None
+    if hour is not None:
+        part = "MO" if hour < 12 else "AF" if hour < 18 else "NI"
+    if part is not None:
+        for day, named in reversed(days):
+            if named == part or (named == "EV" and part == "NI"):
+                return day
+    return days[-1][0]
 
 
 def _to_value(c: _C, ctx: _Ctx) -> TimeValue:

@@ -113,6 +113,12 @@ NUMBERED_NOUNS = frozenset({
     "avenue", "hill",
     "height", "heights", "km", "kilometre", "kilometer", "mile", "bill", "order", "convoy", "batch",
 })
+# verbs of asking and ordering: their infinitive tells what is still to come ("urged them to leave")
+DIRECTIVE_VERBS = frozenset({"urge", "ask", "call", "order", "tell", "press", "invite", "encourage",
+                             "instruct", "advise", "warn", "appeal", "request", "summon", "beg"})
+# a bare plural unit is a duration of its own only as the head of its noun phrase, unmodified
+NOT_HEAD_DEPS = frozenset({"compound", "amod", "nmod", "poss", "nummod"})
+NP_MODIFIER_DEPS = frozenset({"det", "nummod", "amod", "poss", "compound", "quantmod", "nmod"})
 FUTURE_VERBS = frozenset({"plan", "expect", "schedule", "set", "due", "intend", "hope", "aim", "want",
                           "prepare", "promise", "vow", "threaten", "decide", "agree", "seek", "propose"})
 
@@ -159,6 +165,12 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
     ("part_of_unit", _c(r"\b(?:the\s+)?(?P<p>beginning|start|end|middle|rest|remainder)\s+of\s+"
                         r"(?:the|this)\s+"
                         r"(?P<u>year|month|week)\b|\b(?P<u2>year|month)[-\s]end\b", _I), 4),
+    # "late in the day", "early in the year": one TIMEX3 with its mod, as "late Sunday" ("later in
+    # the day" is a comparison: "later" stays out)
+    ("late_in", _c(r"\b(?P<p>early|late)\s+in\s+the\s+(?P<u>day|week|month|year)\b", _I), 4),
+    # a part of day naming a market session: "rose in morning trading" (the day under discussion)
+    ("session", _c(r"(?:(?<=\bin\s)|(?<=\bduring\s))(?:(?P<pm>early|late)\s+)?"
+                   r"(?P<pod>morning|afternoon|evening)(?=\s+(?:trading|trade|session|dealings)\b)", _I), 4),
     ("decade_word", _c(r"\bthe\s+(?:(?P<pm>early|mid|late)[-\s])?(?P<w>twenties|thirties|forties|fifties|"
                        r"sixties|seventies|eighties|nineties)\b", _I), 4),
     ("year2", _c(r"\b(?:in|since|of|until|before|after)\s+(?P<yq>['’](?P<yy>\d\d))\b(?!s)", _I), 5),
@@ -216,7 +228,9 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
                    r"|(?:(?<=\bby\s)|(?<=\bat\s)|(?<=\buntil\s))that\s+(?P<u5>time))\b", _I), 4),
     ("weekday", _c(rf"\b(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>{_WDFULL})(?P<pl>s)?\b"
                    r"(?:\s+(?P<pod>morning|afternoon|evening|night))?"), 5),
-    ("ago", _c(rf"\b(?:(?P<pre>{_DMOD})\s+)?(?P<n>{_NUM})[\s-]+(?P<u>{_UNIT})s?\s+"
+    # a count may stand in an editor's square brackets inside a quotation: "[Ten] years ago"
+    ("ago", _c(rf"(?<![\w\[])(?:(?P<pre>{_DMOD})\s+)?(?:\[(?P<nb>{_NUM})\]|(?P<n>{_NUM})\b)[\s-]+"
+               rf"(?P<u>{_UNIT})s?\s+"
                r"(?P<dir>ago|earlier|later|from\s+now|hence)\b", _I), 2),
     ("set", _c(rf"\b(?:(?P<q>every|each)\s+(?:other\s+)?"
                rf"(?P<u>day|week|month|year|morning|night|evening|weekend|{_WDFULL})"
@@ -236,12 +250,17 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
                          r"(?P<u>years|months|decades|weeks|days|hours|minutes|centuries)\b(?![-\w])"
                          r"|\b(?P<u2>years|months|decades|weeks)-long\b|(?<=\bover\s)the\s+(?P<u3>years|decades)\b",
                          _I), 8),
+    # a bare plural unit heading its own noun phrase ("decades in the making", "hours after the
+    # blast"); the token checks in dates._build keep "his years in office", "the early years" out
+    ("duration_np", _c(r"\b(?P<u>years|months|decades|weeks|days|hours|minutes|centuries)\b(?![-\w'’])"
+                       r"(?!\s+(?:ago|later|earlier|old|before\s+(?:that|then)|hence)\b)", _I), 9),
     ("durfirst", _c(rf"\b(?P<n>\d+|{_COUNT_WORDS})(?=\s*(?:-|–|to|or|and)\s*(?:\d+|{_COUNT_WORDS})[\s-]+"
                     rf"(?P<u>{_UNIT})s\b)", _I), 8),
     ("refadj", _c(r"\b(?P<w>recent|current)\b(?!-)", _I), 9),
     ("vague", _c(r"\b(?:(?P<int>very|more|most|so)\s+)?(?P<w>"
                  + "|".join(sorted((re.escape(w) for w in VAGUE), key=len, reverse=True)) + r")\b", _I), 6),
-    ("clock", _c(rf"\b(?P<H>[01]?\d|2[0-3])(?::(?P<M>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m\b|[AP]M\b)"
+    # "11:30pm", and British "11.30pm" (the stop only before am/pm: "11.30" alone is a number)
+    ("clock", _c(rf"\b(?P<H>[01]?\d|2[0-3])(?:[:.](?P<M>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m\b|[AP]M\b)"
                  rf"{_TZ}?"), 2),
     ("clock24", _c(rf"\b(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])(?:\s*(?:hrs|hours|h)\b|{_TZ})?"), 3),
     ("military", _c(rf"\b(?P<H>[01]\d|2[0-3])(?P<M>[0-5]\d)\s*(?:hrs|hours|{_TZ})"), 3),
@@ -268,6 +287,7 @@ YEAR_NAME_OK = frozenset({*MONTHS, *WEEKDAYS, "spring", "summer", "autumn", "fal
                           "before", "after", "during"})
 THAN_NEXT = re.compile(r"\s+than\b", _I)
 UNTIL_PREFIX = re.compile(r"\b(?:until|till)\s+$", _I)
+FOR_PREFIX = re.compile(r"\bfor\s+$", _I)
 SIGNAL_PREFIX = re.compile(r"\b(?P<s>since|before|after|until|till|by)\s+$", _I)
 YEAR_PREV = re.compile(r"(?:\b(?:in|since|by|until|till|before|after|of|from|during|through|throughout|circa|"
                        r"around|early|late|c\.|ca\.|between|year|years|for|spring|summer|autumn|winter)\s+|"
@@ -280,6 +300,7 @@ NOT_YEAR_NEXT = re.compile(r"\s*(?:%|percent|years?[-\s]old\b|per\s*cent|"
                            r"tonnes?\b|dollars?\b|euros?\b|people\b|troops\b|soldiers\b|men\b|women\b|"
                            r"children\b|units?\b|votes?\b|times\b|hectares?\b|feet\b|ft\b)", _I)
 PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+QUOTATION = re.compile(r'"[^"\n]*"|“[^”\n]*”')
 RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*$", _I)
 TIME_DATE_GAP = re.compile(r"\s*(?:,|on|at|of)?\s*(?:the\s+)?$", _I)
 _TIMEX_ONE = (

@@ -585,6 +585,7 @@ _ATTEMPT = {"attempt", "bid", "try"}
 # ("until their demands are met", "before they demobilize", "once the talks resume")
 _PENDING_MARKS = {"until", "till", "before", "once", "unless", "if", "when"}
 _PRESENT = {"VBP", "VBZ"}
+_CONDITION_MARKS = {"until", "till", "unless", "if"}
 
 
 def _planned_chain(verb: Token) -> bool:
@@ -619,6 +620,10 @@ def _pending(verb: Token) -> bool:
     tags = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
     if not tags & _PRESENT or tags & {"VBD"}:
         return False
+    if marks & _CONDITION_MARKS:
+        # a condition or limit in the present is still to come, whatever the main clause's tense
+        # ("threatened to stay until the bill is withdrawn", "opposed it until their demands are met")
+        return True
     # a present tense under a past main clause is a headline's ("Three killed when gunmen attack bus")
     head = verb.head
     return not (head.tag_ in {"VBD", "VBN"} and not _aux_words(head) & {"will", "would", "shall", "'ll"})

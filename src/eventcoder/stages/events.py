@@ -263,6 +263,8 @@ def _objects(tok: Token) -> list[Token]:
     objs = [_content_head(c) for c in tok.children if c.dep_ in _OBJ or c.dep_ in _PASS_SUBJ]
     if tok.pos_ == "NOUN":
         objs.append(tok.head)
+    if tok.pos_ == "VERB" and tok.dep_ == "acl" and tok.tag_ == "VBN":
+        objs.append(tok.head)  # a reduced relative: "a bill signed by the minister" signs the bill
     return objs
 
 
@@ -330,7 +332,50 @@ def _one_condition(tok: Token, need: str, resolver: ActorResolver) -> bool:
             if ref is not None and ref.sector in wanted:
                 return True
         return False
+    if key == "notarg":
+        return not _one_condition(tok, "arg=" + values, resolver)
+    if key == "subj":
+        # "a drone struck a substation", "the shells hit a market", "hit by gunfire": what strikes
+        for subj in _subjects(tok):
+            lem = {_lemma(subj)} | {_lemma(c) for c in subj.children if c.dep_ == "compound"}
+            if lem & wanted:
+                return True
+        return False
+    if key == "hasobj":
+        return any(c.dep_ in _OBJ for c in tok.children)
+    if key == "det":
+        # "the violence": a determiner (or, with "poss", a possessor) among these words
+        return any((c.dep_ == "det" and c.lower_ in wanted) or (c.dep_ == "poss" and "poss" in wanted)
+                   for c in tok.children)
+    if key.startswith("prep:"):
+        # "invited both sides to talks" (prep:to=talk), "struck him with a truck" (prep:with=truck)
+        # (the phrase may hang on the verb's object: "dispersed [the crowd with water cannon]")
+        for host in (tok, *(c for c in tok.children if c.dep_ in _OBJ)):
+            inner = _pobj(host, {key[5:]})
+            if inner is not None and (
+                    {_lemma(inner)} | {_lemma(c) for c in inner.children if c.dep_ == "compound"}) & wanted:
+                return True
+        return False
     return False
+
+
+def _subjects(tok: Token) -> list[Token]:
+    """The active subject or the passive agent of a verb (a weapon or an armed actor), looked
+    through "a barrage of shells" and the like."""
+    found = [c for c in tok.children if c.dep_ in _SUBJ]
+    agent = _agent(tok)
+    if agent is not None:
+        found.append(agent)
+    return [_content_head(_position_of_container(s)) for s in found]
+
+
+def _position_of_container(tok: Token) -> Token:
+    """'a barrage of shells' -> shells (the inverse of ``_position``)."""
+    if _lemma(tok) in _CONTAINER_NOUNS:
+        inner = _pobj(tok, {"of"})
+        if inner is not None:
+            return inner
+    return tok
 
 
 def _two_parties(verb: Token) -> bool:
@@ -469,6 +514,33 @@ def _title_ranges(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
+# the name of an offence ("charged with assault", "convicted of murder", "arrested on suspicion of
+# arson", "on charges including attempted murder", "arrested for assault and evading arrest") names
+# a charge, not an occurrence; "charged with the murder of X" or "jailed for attacking X" tell one
+_CHARGE_WORDS = {"charge", "convict", "accuse", "indict", "suspect", "suspicion", "guilty", "acquit",
+                 "acquittal", "conviction", "count", "allegation", "prosecute", "try", "sentence", "arrest",
+                 "jail", "detain", "imprison", "wanted", "plead"}
+_CHARGE_PREPS = {"with", "of", "including", "for"}
+
+
+def _charge_name(tok: Token) -> bool:
+    if tok.pos_ != "NOUN" or any(c.dep_ in {"det", "poss", "nummod"} for c in tok.children):
+        return False
+    node = tok
+    for _ in range(4):
+        if node.dep_ not in {"conj", "dobj", "pcomp", "amod", "compound"} or node.head.i == node.i:
+            break
+        node = node.head
+    if node.dep_ != "pobj" or node.head.lower_ not in _CHARGE_PREPS:
+        return False
+    owner = node.head.head
+    if _lemma(owner) in _CHARGE_WORDS:
+        return True
+    # "convicted [a man of assault]": the phrase hangs on the verb's object
+    return (owner.dep_ in _OBJ | _PASS_SUBJ and _lemma(owner.head) in _CHARGE_WORDS
+            and node.head.lower_ != "for")
+
+
 def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
     """Trigger tokens of the document, merged so that one event has one match."""
     lexicon = load_triggers()
@@ -484,7 +556,7 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
             continue
         if tok.pos_ == "PROPN" and tok.ent_type_ in _NAME_ENTS:  # "the Agency for Development and Aid"
             continue
-        if _kind_modifier(tok, lexicon, resolver) or _people_participle(tok):
+        if _kind_modifier(tok, lexicon, resolver) or _people_participle(tok) or _charge_name(tok):
             continue
         if titles is None:
             titles = _title_ranges(doc)

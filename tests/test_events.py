@@ -703,6 +703,8 @@ def test_events_cli_keeps_nonevents_only_when_asked(tmp_path) -> None:  # type: 
     ("Dockers blocked roads around the port of Antwerp on Friday.", "blocked", "PROTEST"),
     # PLOVER (CAMEO 0874): a military surrender is a retreat
     ("About 300 rebels surrendered to the army in Goma on Monday.", "surrendered", "RETREAT"),
+    # (a signed surrender is a concession: "pushed Armenia to sign the surrender document")
+    ("The government signed the surrender document in Tbilisi.", "signed", "CONCEDE"),
 ])
 def test_events_news_vocabulary(code, text: str, word: str, type_: str) -> None:
     ev = _by_trigger(code(text, published="2024-03-06"), word)
@@ -756,3 +758,98 @@ def test_events_pending_condition_is_no_event(code, text: str, absent: str) -> N
 ])
 def test_events_signing_a_law_is_no_agreement(code, text: str, absent: str) -> None:
     assert absent not in _types(code(text))
+
+
+# --- issue 13, second pass: what a reaction is about, parts and outcomes of one occurrence --------
+def _assaults(doc: DocumentResult) -> list[Event]:
+    return [e for e in doc.events if e.type == "ASSAULT"]
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    # the object of a reaction, or a definite noun inside a demand, names the occurrence told before
+    ("Gunmen attacked a bus near Jos on Sunday. The governor condemned the attack on Monday.", "attack"),
+    ("Gunmen attacked a bus near Jos on Sunday. Police blamed a local gang for the attack.", "attack"),
+    ("Artillery shelled a market in Idlib on Monday. Aid agencies called for an inquiry into the shelling.",
+     "shelling"),
+    ("Artillery shelled a market in Idlib on Monday. No one was arrested after the shelling.", "shelling"),
+])
+def test_events_referred_occurrence_is_a_mention_of_the_earlier_one(code, text: str, word: str) -> None:
+    doc = code(text, published="2024-03-06")
+    (ev,) = _assaults(doc)
+    assert [m.text for m in ev.mentions] == [word]
+
+
+def test_events_referred_occurrence_alone_is_no_event(code) -> None:
+    # told only as what a reaction is about, it is the reaction that is reported
+    for text in ("The governor condemned the attack on Monday.",
+                 "Aid agencies called for an inquiry into the shelling."):
+        assert "ASSAULT" not in _types(code(text))
+
+
+def test_events_referred_request_and_visit_are_mentions(code) -> None:
+    doc = code("Parents urged the board to delay the vote. The board rejected that request.")
+    (req,) = [e for e in doc.events if e.type == "REQUEST"]
+    assert [m.text for m in req.mentions] == ["request"]
+    doc = code("The Turkish president visited Athens on Thursday. About 300 people protested in "
+               "central Athens during the visit.", published="2024-03-08")
+    (visit,) = [e for e in doc.events if e.type == "CONSULT"]
+    assert [m.text for m in visit.mentions] == ["visit"]
+
+
+def test_events_demanded_act_is_no_mention(code) -> None:
+    # what is demanded has not happened, even when an earlier one of its kind has
+    doc = code("Police arrested two activists in Minsk on Monday. Rights groups demanded the release "
+               "of the activists.", published="2024-03-06")
+    assert [e.type for e in doc.events].count("RETREAT") == 0
+
+
+@pytest.mark.parametrize("text", [
+    # outcomes told as passives
+    "Gunmen abducted 30 people from a village in Zamfara on Sunday. Two men were shot dead.",
+    "A bomb killed four officers near El Wak on Monday. Two other officers were wounded.",
+    # the same attackers named again, or the target firing back
+    "Gunmen attacked a police post in Suarez on Sunday. The attackers fired rifles at the building.",
+    "Gunmen ambushed an army patrol near Apatzingan on Saturday. The soldiers returned fire.",
+])
+def test_events_parts_and_outcomes_of_one_attack_are_one_event(code, text: str) -> None:
+    doc = code(text, published="2024-03-06")
+    assert len(_assaults(doc)) == 1, [(e.trigger.text, [m.text for m in e.mentions]) for e in doc.events]
+
+
+def test_events_conviction_and_sentence_of_the_same_men_are_one_event(code) -> None:
+    doc = code("A court in Dhaka sentenced 12 men to seven years in prison on Wednesday. "
+               "The men were convicted after a trial that lasted nine days.", published="2024-03-07")
+    (ev,) = [e for e in doc.events if e.type == "SANCTION"]
+    assert [m.text for m in ev.mentions] == ["convicted"]
+
+
+@pytest.mark.parametrize(("text", "type_", "count"), [
+    # a sentence that opens on another matter tells another occurrence
+    ("Gunmen attacked a bus near Jos on Sunday. Separately, gunmen attacked a farm on Monday.",
+     "ASSAULT", 2),
+    ("Gunmen attacked a bus near Jos on Sunday. In a separate case, a man was stabbed in Abuja.",
+     "ASSAULT", 2),
+    # two kinds of coercion are two acts
+    ("Police arrested two men in Bannu on Monday. The district administration also imposed a curfew.",
+     "COERCE", 2),
+    # a coordinated clause with its own subject is another act
+    ("About 300 people protested in Athens, and a smaller rally was held in Patras the same evening.",
+     "PROTEST", 2),
+    ("A court in Grodno sentenced a journalist, and a court in Gomel jailed two teachers.",
+     "SANCTION", 2),
+])
+def test_events_other_occurrences_stay_apart(code, text: str, type_: str, count: int) -> None:
+    doc = code(text, published="2024-03-06")
+    assert sum(e.type == type_ for e in doc.events) == count, [
+        (e.trigger.text, e.type, [m.text for m in e.mentions]) for e in doc.events]
+
+
+def test_events_origin_and_destination_are_no_setting_that_parts_mentions(code) -> None:
+    doc = code("Teachers rallied at the state Capitol in Charleston on Monday. The rally drew buses from "
+               "Huntington and Wheeling.", published="2024-03-06")
+    (ev,) = [e for e in doc.events if e.type == "PROTEST"]
+    assert [m.text for m in ev.mentions] == ["rally"]
+
+
+def test_events_every_names_a_kind(code) -> None:
+    assert "ASSAULT" not in _types(code("The bureau is investigating, as it does in every police shooting."))

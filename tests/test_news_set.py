@@ -402,7 +402,7 @@ def test_news_event_errors_known_answers(pipeline: Any) -> None:
     starts = [[s.start_char for s in d.sents] for d, _ in parse_many(pipeline.nlp, [(text, None)])]
     rows = news.event_errors([doc], results, starts)
     assert sorted((r["error"], r["type"]) for r in rows) == [
-        ("duplicate", "COERCE"), ("missed", "CONSULT"), ("spurious", "ASSAULT")]
+        ("duplicate", "COERCE"), ("missed", "CONSULT"), ("spurious", "ASSAULT"), ("unmatched", "CONSULT")]
     missed = next(r for r in rows if r["error"] == "missed")
     assert missed["gold"] == ["Police"] and missed["predicted"] == ["COERCE:arrested"]
     assert missed["sentence"] == "Police arrested two men in Lagos on Monday."

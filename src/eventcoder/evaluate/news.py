@@ -587,7 +587,9 @@ def event_errors(docs: Sequence[NewsDoc], results: Sequence[DocumentResult],
       modality;
     - ``spurious``: a predicted (sentence, type) pair the gold lacks (planned gold aside);
     - ``duplicate``: a predicted event left unmatched where a gold event of its type and sentence
-      was already matched by another prediction (a repeated mention not merged).
+      was already matched by another prediction (a repeated mention not merged);
+    - ``unmatched``: an asserted gold event no predicted event matched (event level), with the
+      predictions of its type told in its sentences (merged into another occurrence, if any).
     """
     out: list[dict[str, Any]] = []
     for k, (d, r, starts) in enumerate(zip(docs, results, sentence_starts, strict=True)):
@@ -631,6 +633,14 @@ def event_errors(docs: Sequence[NewsDoc], results: Sequence[DocumentResult],
             out.append({"error": "duplicate", "doc": d.id, "type": ms[0].type,
                         "sentence": sentence(ms[0].sentence), "predicted": said(ms),
                         "matched_by": [said(o) for o in other]})
+        for label, is_planned in matching.planned.items():
+            if is_planned or label in matching.taken:
+                continue
+            told = [g for g in gold if g.event == label]
+            near = [said(ms) for ms in matching.told
+                    if ms[0].type == told[0].type and any(m.sentence == g.sentence for m in ms for g in told)]
+            out.append({"error": "unmatched", "doc": d.id, "type": told[0].type,
+                        "sentence": sentence(told[0].sentence), "gold": said(told), "taken_by": near})
     return out
 
 

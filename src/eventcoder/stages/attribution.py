@@ -496,7 +496,7 @@ _GENERIC_PRED = {"common", "rare", "frequent", "widespread", "routine", "commonp
                  "banned", "forbidden", "prohibited", "punishable", "permitted", "allowed"}
 _TREND_VERBS = {"increase", "rise", "decline", "surge", "double", "triple", "drop", "become", "decrease",
                 "soar", "spike"}
-_GENERIC_DETS = {"any", "such"}
+_GENERIC_DETS = {"any", "such", "every"}
 # "the risk of attacks", "fear of reprisals": the noun names a possibility
 _MODAL_NOUNS = {"risk", "threat", "fear", "danger", "possibility", "prospect", "spectre", "specter",
                 "likelihood", "chance", "potential", "rumour", "rumor", "hope", "idea"}
@@ -554,7 +554,7 @@ def _habitual(verb: Token) -> bool:
 def _generic_noun(tok: Token) -> str | None:
     """generic or hypothetical for a noun trigger that names a kind, a statistic or a possibility."""
     if any(c.dep_ == "det" and c.lower_ in _GENERIC_DETS for c in tok.children):
-        return "generic"  # "any attack on the embassy", "such attacks"
+        return "generic"  # "any attack on the embassy", "such attacks", "in every police shooting"
     if tok.dep_ == "pobj" and tok.head.lower_ == "of":
         owner = tok.head.head
         lemma = owner.lemma_.lower()

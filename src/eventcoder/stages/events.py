@@ -185,6 +185,10 @@ class TriggerMatch:
     # "will withdraw unless" THREATEN): the statement is the event, whatever the tense of its content
     intent: bool = False
     background: bool = False  # in a relative clause or a temporal/causal adjunct (``_background``)
+    # a definite noun that refers to an occurrence as what another act is about ("condemned the
+    # attack", "called for an inquiry into the shelling", "protested during the visit"): a mention of
+    # an occurrence told elsewhere in the document, kept only as a repeated mention of it (``assemble``)
+    referent: bool = False
 
 
 def _lemma(tok: Token) -> str:
@@ -580,6 +584,8 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
 # withdraw", "refused to meet", "agreed to cooperate", "accused X of attacking", "called for
 # sanctions") is the event: the governed act has not happened, so it yields no event of its own.
 _GOVERNING = {"THREATEN", "REQUEST", "REJECT", "AGREE", "ACCUSE"}
+# governing types whose content has not happened (a demand, a threat, an agreement to act)
+_PROSPECTIVE = {"REQUEST", "THREATEN", "AGREE"}
 # the content of a governing verb or noun in a prepositional phrase ("called for sanctions",
 # "agreed to mediation", "complained over the raids", "opposed to talks")
 _GOVERNED_PREPS = {"for", "to", "over", "about", "on"}  # "reneged on its commitment", "agreed on a truce"
@@ -911,6 +917,19 @@ def _fold_demands(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     return [m for m in matches if m.token.i not in folded]
 
 
+def _new_clause_between(tok: Token, root: Token) -> bool:
+    """A coordinated clause with a subject of its own lies between ``tok`` and its ancestor ``root``
+    ("protested in Athens, and a smaller rally was held in Thessaloniki", "a court in Grodno
+    sentenced X, and a court in Gomel jailed Y"): another act, not a part of root's."""
+    node = tok
+    while node.i != root.i and node.head.i != node.i:
+        if node.dep_ == "conj" and node.head.pos_ in {"VERB", "AUX"} and any(
+                c.dep_ in _SUBJ | _PASS_SUBJ for c in node.children):
+            return True
+        node = node.head
+    return False
+
+
 def _in_subtree(tok: Token, root: Token) -> bool:
     return root.left_edge.i <= tok.i <= root.right_edge.i and any(a == root for a in tok.ancestors)
 
@@ -937,6 +956,7 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     where one lies in the other's subtree."""
     matches = _govern(matches)
     absorbed: set[int] = set()
+    referents: list[TriggerMatch] = []
     by_token = {m.token.i: m for m in matches}
     for m in matches:
         tok = m.token
@@ -962,14 +982,25 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 m.trigger = other.trigger
             m.absorbed.append(o)
             absorbed.add(o.i)
+            # what a reaction is about ("condemned the attack", "blamed X for the attack", "rejected
+            # that request") is an occurrence told elsewhere; what is demanded, threatened or agreed
+            # ("demanded the release") is not
+            if other.trigger.type != m.trigger.type and m.trigger.type not in _PROSPECTIVE \
+                    and definite_noun(o):
+                referents.append(TriggerMatch(o, other.trigger, [], referent=True))
             if governed:  # the governed phrase with its modifiers ("opposed to mediation in the talks")
                 for inner in matches:
                     if inner.token.i not in absorbed and inner is not m and _in_subtree(inner.token, o):
                         m.absorbed.append(inner.token)
                         absorbed.add(inner.token.i)
+                        if inner.trigger.type != m.trigger.type and definite_noun(inner.token):
+                            # "called for an inquiry into the shelling"
+                            referents.append(TriggerMatch(inner.token, inner.trigger, [], referent=True))
         head = by_token.get(tok.head.i)
-        # coordinated nouns of one type: "a ceasefire and a cessation of hostilities"
-        if tok.dep_ == "conj" and head is not None and head.trigger.type == m.trigger.type:
+        # coordinated nouns of one type: "a ceasefire and a cessation of hostilities" (coordinated
+        # verbs are folded below, unless each has a subject of its own)
+        if tok.dep_ == "conj" and tok.pos_ != "VERB" and head is not None \
+                and head.trigger.type == m.trigger.type:
             head.absorbed.append(tok)
             absorbed.add(tok.i)
         # compound nouns of one phrase: "the ceasefire agreement" -> one event (head's)
@@ -983,7 +1014,7 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
         for other in kept:
             if other is m or other.trigger.type != m.trigger.type or other.token.pos_ != "VERB":
                 continue
-            if _in_subtree(m.token, other.token) or (
+            if (_in_subtree(m.token, other.token) and not _new_clause_between(m.token, other.token)) or (
                 m.token.pos_ == "NOUN" and m.token.dep_ == "pobj" and m.token.head.head == other.token
             ):
                 host = other
@@ -1006,7 +1037,7 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             absorbed.add(m.token.i)
         else:
             final.append(m)
-    return [m for m in final if m.token.i not in absorbed]
+    return sorted([m for m in final if m.token.i not in absorbed] + referents, key=lambda m: m.token.i)
 
 
 def _first_child(tok: Token, deps: set[str]) -> Token | None:
@@ -1188,6 +1219,40 @@ def _own_anchor(noun: Token) -> bool:
             if c.dep_ in {"compound", "amod", "nmod"} and (c.ent_type_ in _ANCHOR_ENTS or c.pos_ == "PROPN"):
                 return True
     return any(t.ent_type_ in _ANCHOR_ENTS for t in noun.subtree)
+
+
+_DEFINITE_DETS = {"the", "this", "that", "these", "those"}
+
+
+def definite_noun(tok: Token) -> bool:
+    """A noun trigger with a definite determiner or a possessor ("the attack", "that request",
+    "Tuesday's strike"): it presupposes its occurrence."""
+    return tok.pos_ == "NOUN" and any(
+        (c.dep_ == "det" and c.lower_ in _DEFINITE_DETS) or c.dep_ == "poss" for c in tok.children)
+
+
+def direct_content(match: TriggerMatch) -> bool:
+    """The governed act is what its governor demands, threatens, refuses or promises ("demanded the
+    release", "called for an inquiry"): its object or prepositional object. A noun deeper inside
+    ("an inquiry into the shelling", "to retaliate for the attack") is what that act is about."""
+    gov = match.governor
+    if gov is None:
+        return False
+    node = _position(match.token)
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    if node.head == gov:
+        return True
+    return node.dep_ == "pobj" and node.head.head == gov
+
+
+def own_noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
+    """The participants a noun names itself ("Russia's attack on Kharkiv", "the attack by rebels"),
+    not those of the clause around it: for a referent, whose clause is another act's."""
+    actor = _first_child(noun, {"poss"}) or _pobj(noun, {"by", "from"})
+    if actor is not None and actor.lower_ in {"its", "their", "his", "her"}:
+        actor = None
+    return actor, _pobj(noun, {"on", "against", "at", "upon", "toward", "towards"})
 
 
 def unanchored_background(match: TriggerMatch) -> bool:

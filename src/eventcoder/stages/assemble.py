@@ -39,7 +39,9 @@ from .events import (
     direct_content,
     event_nouns,
     load_crosswalk,
+    load_triggers,
     mode_for,
+    noun_position,
     ordering_phrase,
     own_noun_roles,
     roles_for,
@@ -113,6 +115,25 @@ def _unscheduled(match: TriggerMatch, modality: str, date: DateRef | None) -> bo
     return modality == "planned" and not match.intent and (date is None or date.source not in _OWN)
 
 
+# a body's decision enacts a ban, a restriction or a sanction ("the council voted on Tuesday to ban
+# tractor-trailers", "the board decided to suspend aid"): the decided act is done
+_ENACTED = {"COERCE", "SANCTION"}
+_DECIDE = {"vote", "decide", "resolve"}
+
+
+def _decided(tok: Token) -> bool:
+    """The act is the to-infinitive of a decision verb in the past tense."""
+    node = tok
+    if node.pos_ == "NOUN" and node.dep_ in {"dobj", "nsubjpass"} and node.head.pos_ == "VERB":
+        node = node.head  # "voted to impose a curfew"
+    if node.dep_ not in {"xcomp", "advcl"} or not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+        return False
+    head = node.head
+    return head.lemma_.lower() in _DECIDE and (head.tag_ == "VBD" or (head.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lower_ in {"has", "have", "had"} for c in head.children)))
+
+
 def _not_an_event(match: TriggerMatch, modality: str, denied: bool) -> bool:
     """Whether the mention reports no occurrence of its own (module docstring)."""
     if match.governed_by in _CONTENT_OF and not denied:
@@ -150,6 +171,11 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
         else:
             aim_is_act = m.trigger.type == "PROTEST"
             modality = _modality(m, modality_for(doc, ts, te, attribution, aim_is_act=aim_is_act))
+        if modality in {"hypothetical", "planned"} and m.trigger.type in _ENACTED and _decided(tok):
+            modality = statement_modality(doc, ts, te, attribution)
+        if m.governor is not None and m.governed_by not in _CONTENT_OF and modality_for(
+                doc, m.governor.idx, m.governor.idx + len(m.governor), attribution) == "generic":
+            modality = "generic"  # "Rwanda, which Kinshasa accuses of backing the rebels"
         date = event_date(doc, event_times, ts, te, inputs.anchor)
         if not m.referent and (
                 _not_an_event(m, modality, is_denial(doc, ts, te)) or _unscheduled(m, modality, date)):
@@ -259,6 +285,22 @@ def _distinct(tok: Token) -> bool:
     return bool(words & _DISTINCT) or any(c.like_num for c in tok.children if c.dep_ == "nummod")
 
 
+_CONTINUE = {"continue", "persist", "last", "drag", "enter", "extend"}
+
+
+def _continuing(tok: Token) -> bool:
+    """The event noun is the subject of a verb of duration ("the blockades continued on Tuesday",
+    "the strike entered its third day")."""
+    node = noun_position(tok)
+    return node.dep_ in {"nsubj", "nsubjpass"} and node.head.lemma_.lower() in _CONTINUE
+
+
+def _names_type(tok: Token, type_: str) -> bool:
+    """The lexicon has a row of ``type_`` for this noun ("blockade": COERCE and PROTEST)."""
+    rows = load_triggers().get(tok.lemma_.lower(), ())
+    return tok.pos_ == "NOUN" and any(t.type == type_ and t.pos in {"NOUN", "ANY"} for t in rows)
+
+
 def _anaphor(match: TriggerMatch) -> bool:
     """A definite event noun that can tell an event already reported ("the attack", "the clashes"),
     as the trigger or inside it ("the attack killed four"). A possessor names a participant and
@@ -282,8 +324,9 @@ def _same_party(a: ActorRef | None, b: ActorRef | None) -> bool:
     return a is not None and b is not None and a.name.lower() == b.name.lower()
 
 
-# a place named as where someone comes from or goes to, or as a person's origin ("flown to
-# Nairobi", "fans travelling from Wolverhampton", "a Pineville man") is no setting of the event
+# a place named as where someone comes from or goes to, or as a person's origin or base ("flown
+# to Nairobi", "fans travelling from Wolverhampton", "a Pineville man", "Somalia-based militants")
+# is no setting of the event
 _DIRECTION_PREPS = {"from", "to", "toward", "towards", "into"}
 _UNIT_WORDS = {"region", "province", "county", "state", "district", "city", "town", "village", "area",
                "parish", "governorate", "oblast", "municipality", "border", "capital", "east", "west",
@@ -304,12 +347,17 @@ def _setting(doc: Doc, ev: Event) -> Place | None:
     if root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" \
             and root.head.lemma_.lower() not in _UNIT_WORDS and not root.head.ent_type_:
         return None
+    if root.dep_ == "npadvmod" and root.head.dep_ == "amod":
+        return None  # "Somalia-based militants"
     return place
 
 
-def _compatible(doc: Doc, first: Event, later: Event, referent: bool = False) -> bool:
+def _compatible(doc: Doc, first: Event, later: Event, referent: bool = False, swapped: bool = False,
+                continuing: bool = False) -> bool:
     """No participant, own date, own place or realis on which two mentions disagree (a referent's
-    date and place are those of the act that refers to it, so only its participants count)."""
+    date and place are those of the act that refers to it, so only its participants count;
+    ``swapped``: the later mention tells the act from the other side, its actor the first's
+    recipient)."""
     if first.type != later.type:
         return False
     if referent:  # presupposed: it repeats whatever was told of that act, except a negated one
@@ -317,12 +365,17 @@ def _compatible(doc: Doc, first: Event, later: Event, referent: bool = False) ->
             return False
     elif _REALIS.get(first.modality, 2) != _REALIS.get(later.modality, 2):
         return False
-    if _party_conflict(first.actor, later.actor) or _party_conflict(first.recipient, later.recipient):
+    if swapped:
+        if _party_conflict(first.actor, later.recipient) or _party_conflict(first.recipient, later.actor):
+            return False
+    elif _party_conflict(first.actor, later.actor) or _party_conflict(first.recipient, later.recipient):
         return False
     if referent:
         return True
     d1, d2 = first.date, later.date
-    if d1 is not None and d2 is not None and d1.source in _TEXT_DATE and d2.source in _TEXT_DATE \
+    if continuing:
+        pass  # "The blockades continued on Tuesday": a later date of the same occurrence
+    elif d1 is not None and d2 is not None and d1.source in _TEXT_DATE and d2.source in _TEXT_DATE \
             and d1.value and d2.value:
         v1, v2 = d1.value, d2.value
         if _DAY.fullmatch(v1) and _DAY.fullmatch(v2) and not (v1.startswith(v2) or v2.startswith(v1)):
@@ -401,6 +454,28 @@ def _outcome(later: Event, told: _Told) -> bool:
             and not _separate(tok) and any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children))
 
 
+def _fights_back(first: Event, later: Event, told: _Told) -> bool:
+    """The other side of the fight just told acts against its attackers, named again ("exchanged
+    fire with the attackers") or as the first act's actor."""
+    m = told.match
+    tok = m.token
+    if m.background or _separate(tok) or _distinct(tok) or not _returns_fire(tok):
+        return False
+    return _anaphoric(told.recipient) or _same_party(first.actor, later.recipient)
+
+
+_FIRE_NOUNS = {"fire", "gunfire", "shot"}
+_ANSWER_VERBS = {"return", "exchange", "trade"}
+
+
+def _returns_fire(tok: Token) -> bool:
+    """"returned fire", "exchanged fire with", "fired back": the answer within one engagement (a
+    retaliation or counter-offensive is an act of its own)."""
+    if tok.pos_ == "NOUN":
+        return tok.lemma_.lower() in _FIRE_NOUNS and tok.head.lemma_.lower() in _ANSWER_VERBS
+    return tok.lemma_.lower() == "fire" and any(c.lower_ == "back" for c in tok.children)
+
+
 def _continues(first: Event, later: Event, told: _Told) -> bool:
     """A part of the occurrence just told, right after it: an act of the same participants named
     again ("The attackers stormed the village", "He fired at officers", "The men were convicted"),
@@ -420,15 +495,28 @@ def _continues(first: Event, later: Event, told: _Told) -> bool:
         return False
     if _anaphoric(told.actor) or (told.actor is None and _anaphoric(told.recipient)):
         return True
-    return later.type in _PARTS_TYPES and _shared_party(first, later)
+    # "Soldiers exchanged fire with the attackers": the same attack's other side
+    return later.type in _PARTS_TYPES and (_anaphoric(told.recipient) or (
+        _returns_fire(tok) and _shared_party(first, later)))
 
 
 def _repeats(first: Event, first_tok: Token, later: Event, later_told: _Told, near: bool) -> bool:
     """Whether ``later`` tells the occurrence ``first`` reported (module docstring)."""
     later_match = later_told.match
     later_tok = later_match.token
-    if not _compatible(later_tok.doc, first, later, later_match.referent):
-        return False
+    if later.type != first.type:
+        # "farmers blocked the motorways ... The blockades continued": a definite noun whose word
+        # also names the first event's type tells it again, in that type
+        if not (_anaphor(later_match) and _names_type(later_tok, first.type)):
+            return False
+        later = replace(later, type=first.type)
+    continuing = _anaphor(later_match) and _continuing(later_tok)
+    if not _compatible(later_tok.doc, first, later, later_match.referent, continuing=continuing):
+        # "Bandits attacked the village ... Soldiers exchanged fire with the attackers": the same
+        # fight told from its other side
+        return (near and later.type in _PARTS_TYPES and not later_match.referent
+                and _compatible(later_tok.doc, first, later, swapped=True)
+                and _fights_back(first, later, later_told))
     if later_match.background and later.sentence == first.sentence:
         return False  # "set fire to the offices following the killing": ordered, so two events
     if _anaphor(later_match):

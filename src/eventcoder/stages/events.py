@@ -62,6 +62,7 @@ SUPPORT_VERBS = {
     "make",
     "hold",
     "stage",
+    "stag",  # the small model lemmatizes "staged" as "stag"
     "declare",
     "announce",
     "introduce",
@@ -277,6 +278,11 @@ def _arguments(tok: Token) -> list[Token]:
     for c in tok.children:
         if c.dep_ in {"agent", "prep"}:
             args.extend(g for g in c.children if g.dep_ == "pobj")
+    if tok.pos_ == "NOUN":
+        # "students staged a blockade": the support verb's subject acts
+        slot = _position(tok)
+        if slot.dep_ in _OBJ and _lemma(slot.head) in SUPPORT_VERBS:
+            args.extend(c for c in slot.head.children if c.dep_ in _SUBJ)
     return args
 
 
@@ -545,6 +551,20 @@ def _charge_name(tok: Token) -> bool:
             and node.head.lower_ != "for")
 
 
+# "under an agreement signed in 1974", "under the terms of the truce": an agreement in force named as
+# the framework of something else is a document, not the report of an agreement
+_FRAMEWORK_NOUNS = {"agreement", "deal", "accord", "treaty", "pact", "ceasefire", "cease-fire", "truce",
+                    "memorandum", "armistice"}
+
+
+def _framework(tok: Token) -> bool:
+    node = tok
+    if node.pos_ == "VERB" and node.dep_ == "acl" and node.tag_ == "VBN":
+        node = node.head  # "[an agreement] signed in 1974"
+    return (_lemma(node) in _FRAMEWORK_NOUNS and node.dep_ == "pobj" and node.head.lower_ == "under"
+            and node.head.head.pos_ in {"VERB", "AUX", "ADJ"})
+
+
 def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
     """Trigger tokens of the document, merged so that one event has one match."""
     lexicon = load_triggers()
@@ -560,7 +580,8 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
             continue
         if tok.pos_ == "PROPN" and tok.ent_type_ in _NAME_ENTS:  # "the Agency for Development and Aid"
             continue
-        if _kind_modifier(tok, lexicon, resolver) or _people_participle(tok) or _charge_name(tok):
+        if _kind_modifier(tok, lexicon, resolver) or _people_participle(tok) or _charge_name(tok) \
+                or _framework(tok):
             continue
         if titles is None:
             titles = _title_ranges(doc)
@@ -584,6 +605,8 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
 # withdraw", "refused to meet", "agreed to cooperate", "accused X of attacking", "called for
 # sanctions") is the event: the governed act has not happened, so it yields no event of its own.
 _GOVERNING = {"THREATEN", "REQUEST", "REJECT", "AGREE", "ACCUSE"}
+# what talks are about ("talks on a peace treaty", "a meeting about the blockade") is their topic
+_TOPIC_PREPS = {"on", "about", "over"}
 # governing types whose content has not happened (a demand, a threat, an agreement to act)
 _PROSPECTIVE = {"REQUEST", "THREATEN", "AGREE"}
 # the content of a governing verb or noun in a prepositional phrase ("called for sanctions",
@@ -972,8 +995,9 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 o.dep_ == "pobj"
                 and o.head.head == tok
                 and o.head.lower_ in _GOVERNED_PREPS
-                and (m.trigger.type in _GOVERNING or (m.trigger.type == "CONCEDE" and o.head.lower_ == "to"))
-            )  # "conceded to demands": what is yielded to
+                and (m.trigger.type in _GOVERNING or (m.trigger.type == "CONCEDE" and o.head.lower_ == "to")
+                     or (m.trigger.type == "CONSULT" and o.head.lower_ in _TOPIC_PREPS))
+            )  # "conceded to demands": what is yielded to; "talks on a peace treaty": what is discussed
             of_obj = o.dep_ == "pobj" and o.head.head == tok and o.head.lower_ in {"of", "off"}
             in_obj_phrase = o.dep_ == "compound" and o.head.head == tok and o.head.dep_ in _OBJ
             if not (direct_obj or of_obj or in_obj_phrase or governed):
@@ -985,8 +1009,8 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             # what a reaction is about ("condemned the attack", "blamed X for the attack", "rejected
             # that request") is an occurrence told elsewhere; what is demanded, threatened or agreed
             # ("demanded the release") is not
-            if other.trigger.type != m.trigger.type and m.trigger.type not in _PROSPECTIVE \
-                    and definite_noun(o):
+            if other.trigger.type != m.trigger.type and (m.trigger.type not in _PROSPECTIVE or not (
+                    direct_obj or governed)) and definite_noun(o):
                 referents.append(TriggerMatch(o, other.trigger, [], referent=True))
             if governed:  # the governed phrase with its modifiers ("opposed to mediation in the talks")
                 for inner in matches:
@@ -997,6 +1021,13 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                             # "called for an inquiry into the shelling"
                             referents.append(TriggerMatch(inner.token, inner.trigger, [], referent=True))
         head = by_token.get(tok.head.i)
+        # a reduced relative on an event noun tells that event ("the ceasefire agreement signed in
+        # 2001", "a curfew imposed on the town"): one event, the noun's
+        if tok.pos_ == "VERB" and tok.dep_ == "acl" and tok.tag_ == "VBN" and head is not None \
+                and head.token.pos_ == "NOUN":
+            head.absorbed.append(tok)
+            absorbed.add(tok.i)
+            continue
         # coordinated nouns of one type: "a ceasefire and a cessation of hostilities" (coordinated
         # verbs are folded below, unless each has a subject of its own)
         if tok.dep_ == "conj" and tok.pos_ != "VERB" and head is not None \
@@ -1179,7 +1210,10 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
         elif actor is None and (_lemma(verb) in SUPPORT_VERBS or place.dep_ == "pobj"):
             actor = _verb_roles(verb)[0]
         if recipient is None and _lemma(verb) in SUPPORT_VERBS:
-            recipient = _pobj(verb, {"on", "against", "upon", "toward", "towards"})
+            # "exchanged fire with the attackers": the other side of an exchange
+            preps = {"on", "against", "upon", "toward", "towards"} | (
+                {"with"} if _lemma(verb) in {"exchange", "trade"} else set())
+            recipient = _pobj(verb, preps)
     # no actor of its own in an adverbial phrase: the clause's subject ("Following its offensive, X ...")
     if actor is None and verb is None:
         anc = place
@@ -1244,6 +1278,11 @@ def direct_content(match: TriggerMatch) -> bool:
     if node.head == gov:
         return True
     return node.dep_ == "pobj" and node.head.head == gov
+
+
+def noun_position(noun: Token) -> Token:
+    """Where a noun trigger sits in its clause, through container nouns ("a wave of strikes")."""
+    return _position(noun)
 
 
 def own_noun_roles(noun: Token) -> tuple[Token | None, Token | None]:

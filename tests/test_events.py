@@ -927,3 +927,41 @@ def test_events_base_of_a_group_is_no_setting(code) -> None:
                "Police blamed Somalia-based militants for the attack.", published="2024-03-08")
     (ev,) = _assaults(doc)
     assert [m.text for m in ev.mentions] == ["wounded", "attack"]
+
+
+# --- issue 13, second pass: definite nouns, purposes, alleged acts -------------------------------
+def test_events_purpose_of_the_same_act_is_that_act(code) -> None:
+    doc = code("Hundreds of drivers went on strike in Manila on Monday to protest a plan to phase out old "
+               "buses.", published="2024-03-08")
+    assert _types(doc) == ["PROTEST"]
+
+
+def test_events_definite_noun_without_its_cue_tells_the_earlier_event(code) -> None:
+    # "the strike" alone names no kind of strike: after a labour strike it is that strike, and a
+    # blockade told in between does not take it
+    doc = code("Drivers went on strike in Manila on Monday. Police arrested eight drivers who blocked a "
+               "highway. The strike disrupted transport across the capital.", published="2024-03-08")
+    strike = _by_trigger(doc, "strike")
+    assert strike.type == "PROTEST" and [m.text for m in strike.mentions] == ["strike"]
+    # alone it tells nothing
+    assert _types(code("The strike disrupted transport across the capital.")) == []
+
+
+def test_events_adjective_is_no_military_rank(code) -> None:
+    doc = code("Police arrested eight drivers who blocked a major highway in Manila.", published="2024-03-08")
+    assert sorted(_types(doc)) == ["COERCE", "PROTEST"]
+
+
+def test_events_alleged_act_named_in_a_charge_is_an_event(code) -> None:
+    doc = code("Police have charged a man over an assault at a pub in Newcastle on Friday night.",
+               published="2024-03-08")
+    assert sorted(_types(doc)) == ["ACCUSE", "ASSAULT"]
+    # what a complaint is about stays its content
+    doc = code("Lebanon complained to the United Nations over two air raids last Friday.",
+               published="2024-03-08")
+    assert _types(doc) == ["ACCUSE"]
+
+
+def test_events_name_modifying_a_role_is_no_event(code) -> None:
+    doc = code("He was the first Warsaw Pact foreign minister to visit Tirana.", published="2024-03-08")
+    assert "AGREE" not in _types(doc)

@@ -571,15 +571,24 @@ def _merge_mentions(events: list[Event], told: list[_Told],
     out: list[Event] = []
     heads: list[Token] = []
     last: list[int] = []  # the sentence of each event's latest mention
+    words: list[set[str]] = []  # the lemmas each event was told with
     for ev, t in zip(events, told, strict=True):
         m = t.match
-        host = next((k for k in range(len(out) - 1, -1, -1)
+        lemma = m.token.lemma_.lower()
+        # nearest first; a definite noun first looks for an event told with the same word ("the
+        # strike" after "went on strike", before a blockade told in between)
+        order = list(range(len(out) - 1, -1, -1))
+        if m.token.pos_ == "NOUN":
+            order.sort(key=lambda k: lemma not in words[k])
+        host = next((k for k in order
                      if _repeats(out[k], heads[k], ev, t, t.sentence - last[k] <= _NEAR)), None)
         if host is not None:
             out[host] = _absorb(out[host], ev, m.referent)
             last[host] = max(last[host], t.sentence)
+            words[host].add(lemma)
         elif not m.referent or keep_referents:
             out.append(ev)
             heads.append(m.token)
             last.append(t.sentence)
+            words.append({lemma})
     return out

@@ -481,7 +481,7 @@ def _kind_modifier(tok: Token, lexicon: dict[str, tuple[Trigger, ...]], resolver
     head = tok.head
     if tok.dep_ == "poss" and head.pos_ == "NOUN":
         return _lemma(head) in _KIND_HEADS | _ROLE_HEADS
-    if tok.dep_ != "compound" or head.pos_ not in {"NOUN", "PROPN"}:
+    if tok.dep_ not in {"compound", "nmod"} or head.pos_ not in {"NOUN", "PROPN"}:
         return False
     if _event_noun(head, lexicon):
         return False
@@ -569,6 +569,7 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
     """Trigger tokens of the document, merged so that one event has one match."""
     lexicon = load_triggers()
     matches: list[TriggerMatch] = []
+    candidates: list[TriggerMatch] = []
     titles: list[tuple[int, int]] | None = None
     for tok in doc:
         if tok.pos_ not in {"VERB", "NOUN", "PROPN"}:
@@ -588,17 +589,23 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
         if any(lo <= tok.idx < hi for lo, hi in titles):
             continue
         pos = "VERB" if tok.pos_ == "VERB" else "NOUN"
-        for trig in cands:
-            if trig.pos not in {pos, "ANY"}:
-                continue
-            if _condition_holds(tok, trig, resolver):
-                matches.append(TriggerMatch(tok, trig, []))
-                break
+        rows = [trig for trig in cands if trig.pos in {pos, "ANY"}]
+        hit = next((trig for trig in rows if _condition_holds(tok, trig, resolver)), None)
+        if hit is not None:
+            matches.append(TriggerMatch(tok, hit, []))
+        elif rows and pos == "NOUN" and definite_noun(tok):
+            # "The strike disrupted transport": a definite event noun whose own conditions fail may
+            # still tell an event of the document again, in one of its types (``assemble``)
+            candidates.append(TriggerMatch(tok, rows[0], [], referent=True))
     found = {m.token.i for m in matches}
     for sent in doc.sents:
         matches.extend(m for m in _speech_demands(doc, sent.start, sent.end) if m.token.i not in found)
     matches.sort(key=lambda m: m.token.i)
-    return _merge(matches)
+    merged = _merge(matches)
+    if not candidates:
+        return merged
+    held = {m.token.i for m in merged} | {t.i for m in merged for t in m.absorbed}
+    return sorted(merged + [c for c in candidates if c.token.i not in held], key=lambda m: m.token.i)
 
 
 # Complement structure. A verb that governs another act ("threatened to attack", "urged X to
@@ -1002,6 +1009,12 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             in_obj_phrase = o.dep_ == "compound" and o.head.head == tok and o.head.dep_ in _OBJ
             if not (direct_obj or of_obj or in_obj_phrase or governed):
                 continue
+            if governed and m.trigger.type == "ACCUSE" and m.trigger.mode == "allege" and o.pos_ == "NOUN" \
+                    and not definite_noun(o) and other.trigger.type != "ACCUSE":
+                # "charged a man over an assault at a pub on Friday": an alleged occurrence told in
+                # the accusation, an event of its own (as "accused X of attacking" is)
+                _mark_governed(other, m)
+                continue
             if _lemma(tok) in SUPPORT_VERBS and other.trigger.type != m.trigger.type and not governed:
                 m.trigger = other.trigger
             m.absorbed.append(o)
@@ -1050,6 +1063,16 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             ):
                 host = other
                 break
+        if host is None and m.token.pos_ == "VERB" and m.token.dep_ in {"advcl", "xcomp"} and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in m.token.children):
+            # "went on strike to protest the plan", "staged a rally to protest": the purpose of an
+            # act of the same type is that act
+            gov = m.token.head
+            for other in kept:
+                if other is not m and other.trigger.type == m.trigger.type and other.token.pos_ == "NOUN" \
+                        and (_position(other.token).head == gov or _position(other.token).head.head == gov):
+                    host = other
+                    break
         if host is None and m.token.tag_ == "VBG" and m.token.dep_ in {"advcl", "xcomp", "conj"}:
             # "launched drone strikes on Kharkiv, killing three civilians": the participle
             # reports the outcome of the same-type event in its governing clause

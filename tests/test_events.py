@@ -965,3 +965,12 @@ def test_events_alleged_act_named_in_a_charge_is_an_event(code) -> None:
 def test_events_name_modifying_a_role_is_no_event(code) -> None:
     doc = code("He was the first Warsaw Pact foreign minister to visit Tirana.", published="2024-03-08")
     assert "AGREE" not in _types(doc)
+
+
+def test_events_demand_set_off_after_a_protest_is_its_own_act(code) -> None:
+    doc = code("About 60 people protested outside City Hall in Athens, Georgia, on Tuesday night, "
+               "demanding that the footage be released.", published="2024-03-08")
+    assert sorted(_types(doc)) == ["PROTEST", "REQUEST"]
+    # a purpose stays the protest's aim
+    assert _types(code("Teachers rallied at the Capitol in Charleston on Monday to demand a pay raise.")) == [
+        "PROTEST"]

@@ -974,3 +974,10 @@ def test_events_demand_set_off_after_a_protest_is_its_own_act(code) -> None:
     # a purpose stays the protest's aim
     assert _types(code("Teachers rallied at the Capitol in Charleston on Monday to demand a pay raise.")) == [
         "PROTEST"]
+
+
+def test_events_coordinated_outcomes_are_the_same_attack(code) -> None:
+    doc = code("Gunmen opened fire on a passenger bus near Kalat on Saturday, killing nine people and "
+               "wounding five.", published="2024-03-08")
+    (ev,) = _assaults(doc)
+    assert ev.trigger.text == "fire"

@@ -25,11 +25,20 @@ a REQUEST on Y. Events in background clauses (relative clauses, "after"/"followi
 and purpose adjuncts keep a lower confidence than the main clause's event.
 
 Not triggers (issue 13): a noun that only modifies another ("attack helicopters", "truce
-monitors", "the summit's host"), words in the title of a report, film or law, and a participle
-used as a noun ("the wounded"). A protest's demand ("rallied to demand his resignation") is
-folded into the protest, unless told as a participle set off after it ("protested, demanding ..."). Which matches are events at all, and which tell the same occurrence
-again, is decided in ``assemble`` from the flags set here (``governed_by``, ``intent``,
-``background``) and the modality.
+monitors", "the summit's host", "the first Warsaw Pact foreign minister"), words in the title of
+a report, film or law, a participle used as a noun ("the wounded"), the name of a charge
+("charged with assault", "on charges including attempted murder") and an agreement named as the
+framework of something else ("under an agreement signed in 1974"). A protest's demand ("rallied
+to demand his resignation") is folded into the protest, unless told as a participle set off
+after it ("protested, demanding ..."); the purpose of a same-type act is that act ("went on
+strike to protest").
+
+Referents: what a reaction, inquiry or complaint is about, when it is a definite noun ("condemned
+the attack", "an inquiry into the shelling", "rejected that request"), and a definite event noun
+whose own cue is missing ("The strike disrupted transport") are marked ``referent``: they may
+only tell again an occurrence the document reports elsewhere. Which matches are events at all,
+and which tell the same occurrence again, is decided in ``assemble`` from the flags set here
+(``governed_by``, ``intent``, ``background``, ``referent``) and the modality.
 """
 
 from __future__ import annotations
@@ -1062,6 +1071,7 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             absorbed.add(tok.i)
     kept = [m for m in matches if m.token.i not in absorbed]
     final: list[TriggerMatch] = []
+    folded_into: dict[int, TriggerMatch] = {}
     for m in kept:
         host = None
         for other in kept:
@@ -1084,8 +1094,12 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                     break
         if host is None and m.token.tag_ == "VBG" and m.token.dep_ in {"advcl", "xcomp", "conj"}:
             # "launched drone strikes on Kharkiv, killing three civilians": the participle
-            # reports the outcome of the same-type event in its governing clause
-            gov = m.token.head
+            # reports the outcome of the same-type event in its governing clause (through
+            # coordination: "opened fire on a bus, killing nine people and wounding five")
+            node = m.token
+            while node.dep_ == "conj" and node.head.i != node.i and node.head.tag_ == "VBG":
+                node = node.head
+            gov = node.head
             for other in kept:
                 if (
                     other is not m
@@ -1095,9 +1109,12 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 ):
                     host = other
                     break
+        while host is not None and host.token.i in folded_into:
+            host = folded_into[host.token.i]  # "killing nine and wounding five": into what took "killing"
         if host is not None and host.token.i not in absorbed:
             host.absorbed.append(m.token)
             absorbed.add(m.token.i)
+            folded_into[m.token.i] = host
         else:
             final.append(m)
     return sorted([m for m in final if m.token.i not in absorbed] + referents, key=lambda m: m.token.i)

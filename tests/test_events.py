@@ -981,3 +981,41 @@ def test_events_coordinated_outcomes_are_the_same_attack(code) -> None:
                "wounding five.", published="2024-03-08")
     (ev,) = _assaults(doc)
     assert ev.trigger.text == "fire"
+
+
+@pytest.mark.parametrize(("text", "word", "type_"), [
+    ("A car bomb exploded near a market in Mogadishu on Friday.", "exploded", "ASSAULT"),
+    ("Militants detonated a device at a checkpoint near Kandahar.", "detonated", "ASSAULT"),
+    ("Gunmen gunned down a judge in Quetta on Monday.", "gunned", "ASSAULT"),
+    ("Police apprehended the suspect in Austin on Friday.", "apprehended", "COERCE"),
+    ("The driver was taken into custody in Perth on Friday.", "custody", "COERCE"),
+    ("Protesters gathered outside the embassy in Riga on Sunday.", "gathered", "PROTEST"),
+    ("Turkey closed its border with Syria on Monday.", "closed", "COERCE"),
+])
+def test_events_news_vocabulary_third_round(code, text: str, word: str, type_: str) -> None:
+    assert _by_trigger(code(text, published="2024-03-08"), word).type == type_
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("A gas cylinder exploded in a restaurant kitchen in Lagos.", "ASSAULT"),
+    ("Fans gathered outside the stadium in Porto before the match.", "PROTEST"),
+    ("The shop closed its doors on Monday.", "COERCE"),
+])
+def test_events_news_vocabulary_third_round_limits(code, text: str, absent: str) -> None:
+    assert absent not in _types(code(text))
+
+
+def test_events_habit_of_a_coordinated_clause(code) -> None:
+    doc = code("Protests are common in the capital, and activists have gathered outside parliament every "
+               "Tuesday since the bill was published.")
+    assert "PROTEST" not in _types(doc)
+
+
+def test_events_outcome_in_a_temporal_clause_is_no_order_and_the_same_assault(code) -> None:
+    doc = code("Police have charged a man over an assault at a pub in Newcastle on Friday night. Police "
+               "said officers were called to the hotel after a man was punched while he lay on the floor.",
+               published="2024-03-08")
+    (ev,) = _assaults(doc)
+    assert ev.actor is None or ev.actor.sector != "COP"  # the accuser is not the assailant
+    punched = [m for m in ev.mentions if m.text == "punched"]
+    assert punched and ev.modality != "ordered"

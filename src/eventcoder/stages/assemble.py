@@ -447,10 +447,10 @@ def _shared_party(first: Event, later: Event) -> bool:
 
 def _outcome(later: Event, told: _Told) -> bool:
     """An attack's outcome told as a passive with no attacker of its own ("Two men were shot
-    dead"), outside an adjunct that tells another occurrence."""
+    dead", "officers were called after a man was punched")."""
     tok = told.match.token
     return (later.type == "ASSAULT" and tok.pos_ == "VERB" and tok.lemma_.lower() in _OUTCOMES
-            and told.actor is None and not told.match.background and not told.match.referent
+            and told.actor is None and not told.match.referent
             and not _separate(tok) and any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children))
 
 

@@ -638,6 +638,7 @@ _PRESENT = {"VBP", "VBZ"}
 # verbs whose object is an act still to come
 _PROMISED = {"promise", "pledge", "vow", "plan", "propose", "seek", "want", "consider", "envisage"}
 _CONDITION_MARKS = {"until", "till", "unless", "if"}
+_TEMPORAL_MARKS = {"after", "before", "when", "while", "as", "since", "because", "once"}
 
 
 def _planned_chain(verb: Token) -> bool:
@@ -705,8 +706,8 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "negated"
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in {"fail", "refuse"}:
         return "negated"
-    if _habitual(verb):
-        return "generic"
+    if _habitual(verb) or (tok.pos_ == "VERB" and tok.i != verb.i and _habitual(tok)):
+        return "generic"  # its own clause's habit too ("..., and activists have gathered every Tuesday")
     part_of = tok.head.head.lemma_.lower() in _PART_NOUNS
     if tok.dep_ in {"pobj", "pcomp"} and tok.head.lower_ == "in" and part_of \
             and not any(c.dep_ in {"det", "poss", "nsubj"} for c in tok.children):
@@ -728,8 +729,11 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "ordered"
     head = verb.head
     to_inf = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    temporal = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS
+                                           for c in verb.children)
     if verb.dep_ in {"xcomp", "ccomp", "advcl", "oprd"} and head.lemma_.lower() in _ORDER and \
-            (verb.dep_ != "ccomp" or head.lemma_.lower() != "tell" or to_inf):
+            (verb.dep_ != "ccomp" or head.lemma_.lower() != "tell" or to_inf) and not temporal:
+        # (but "officers were called to the hotel after a man was punched" orders no punching)
         return "ordered"
     words = _aux_words(verb)
     if words & {"will", "shall", "'ll"} or (verb.dep_ == "xcomp" and head.lemma_.lower() in _PLAN | {

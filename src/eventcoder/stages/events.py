@@ -1368,6 +1368,9 @@ def event_nouns(match: TriggerMatch) -> list[Token]:
 
 def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
     tok = match.token
+    if match.governed_by == "ACCUSE" and tok.pos_ == "NOUN":
+        # "Police charged a man over an assault": the accuser's clause is not the act's
+        return own_noun_roles(tok)
     actor, recipient = _verb_roles(tok) if tok.pos_ == "VERB" else _noun_roles(tok)
     # "lost soldiers": the subject suffers the event
     if match.trigger.needs and match.trigger.needs.startswith("obj=") and match.trigger.lemma == "lose":

@@ -31,8 +31,10 @@ its dateline and byline are read), then three scores per part and for all parts 
   prediction matching only them counts neither way (``planned_matched``), and they are not in recall.
 
 Sentences are spaCy's (the pipeline's own model) for gold and predictions alike. Error lists
-(``place_errors``: gold toponyms missed or placed beyond 161 km) are given for the dev part only,
-so that scoring the held-out part never shows its text.
+(``place_errors``: gold toponyms missed or placed beyond 161 km; ``event_errors``: missed,
+spurious, duplicate and unmatched events with their sentences, ``python -m
+eventcoder.evaluate.news --errors dev``) are given for the dev part only, so that scoring the
+held-out part never shows its text.
 """
 
 from __future__ import annotations
@@ -68,7 +70,9 @@ __all__ = [
     "GoldEvent",
     "GoldPlace",
     "NewsDoc",
+    "dev_event_errors",
     "evaluate_news",
+    "event_errors",
     "parse_record",
     "part_resource",
     "plover_types",

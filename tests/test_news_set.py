@@ -380,3 +380,35 @@ def test_news_eval_gate(capsys: pytest.CaptureFixture[str]) -> None:
             if value < floor:
                 failures.append(f"{name} {key} = {value} < floor {floor}")
     assert not failures, failures
+
+
+# -- the dev error list ----------------------------------------------------------------------------
+def test_news_event_errors_known_answers(pipeline: Any) -> None:
+    from eventcoder.ingest.metadata import build_article
+    from eventcoder.stages.linguistic import parse_many
+
+    text = ("Police arrested two men in Lagos on Monday. Officers detained three women in Lagos on Monday. "
+            "Rebels attacked a base in Gao on Sunday.")
+    # the gold tells one arrest twice (the coder's two arrests: one is a duplicate), a consultation
+    # the coder misses, and no attack (a spurious one)
+    first, second = text.index("arrested"), text.index("detained")
+    gold = (news.GoldEvent(first, first + 8, "arrested", "COERCE", "e1"),
+            news.GoldEvent(second, second + 8, "detained", "COERCE", "e1"),
+            news.GoldEvent(0, 6, "Police", "CONSULT", "e2"))
+    doc = NewsDoc("t-1", "Test Wire", "2024-03-14", "t", text, gold, (), ())
+    article = build_article(text, settings=pipeline.settings, source="t", article_id="t-1", title="t",
+                            publisher="Test Wire", published="2024-03-14")
+    results = list(pipeline.pipe([article]))
+    starts = [[s.start_char for s in d.sents] for d, _ in parse_many(pipeline.nlp, [(text, None)])]
+    rows = news.event_errors([doc], results, starts)
+    assert sorted((r["error"], r["type"]) for r in rows) == [
+        ("duplicate", "COERCE"), ("missed", "CONSULT"), ("spurious", "ASSAULT"), ("unmatched", "CONSULT")]
+    missed = next(r for r in rows if r["error"] == "missed")
+    assert missed["gold"] == ["Police"] and missed["predicted"] == ["COERCE:arrested"]
+    assert missed["sentence"] == "Police arrested two men in Lagos on Monday."
+
+
+def test_news_event_errors_refuse_the_heldout_part(capsys: pytest.CaptureFixture[str]) -> None:
+    assert news.main(["--errors", "heldout"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "EC028" in out.err and "dev part only" in out.err

@@ -31,8 +31,10 @@ its dateline and byline are read), then three scores per part and for all parts 
   prediction matching only them counts neither way (``planned_matched``), and they are not in recall.
 
 Sentences are spaCy's (the pipeline's own model) for gold and predictions alike. Error lists
-(``place_errors``: gold toponyms missed or placed beyond 161 km) are given for the dev part only,
-so that scoring the held-out part never shows its text.
+(``place_errors``: gold toponyms missed or placed beyond 161 km; ``event_errors``: missed,
+spurious, duplicate and unmatched events with their sentences, ``python -m
+eventcoder.evaluate.news --errors dev``) are given for the dev part only, so that scoring the
+held-out part never shows its text.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import datetime as dt
 import json
 import re
 import statistics
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -49,9 +52,9 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Errors, InputError
+from ..errors import Errors, ExitCode, InputError
 from ..gazetteer import haversine_km
-from ..records import DocumentResult, Place, TimeValue
+from ..records import DocumentResult, Event, Place, TimeValue
 from ..resources import read_table
 from .geovirus import GeoVirusScore, log_error_auc
 from .timex import GoldTimex, _same_meantime, recall_by_type, score_spans, split_range
@@ -67,7 +70,9 @@ __all__ = [
     "GoldEvent",
     "GoldPlace",
     "NewsDoc",
+    "dev_event_errors",
     "evaluate_news",
+    "event_errors",
     "parse_record",
     "part_resource",
     "plover_types",
@@ -382,6 +387,46 @@ def _match(edges: dict[int, list[str]], taken: dict[str, int], preds: Iterable[i
         augment(i, set())
 
 
+@dataclass(frozen=True, slots=True)
+class _EventMatching:
+    told: list[list[EventMention]]  # predicted events: each its trigger and later mentions
+    edges: dict[int, list[str]]  # predicted event -> gold events it could match
+    taken: dict[str, int]  # asserted gold event -> its prediction
+    taken_planned: dict[str, int]  # planned gold event -> its prediction
+    planned: dict[str, bool]  # gold event -> all its mentions planned
+
+
+def _event_matching(gold: Sequence[EventMention], pred: Sequence[EventMention]) -> _EventMatching:
+    """One document's one-to-one matching of predicted events to gold events of the same type told
+    in the sentence of one of the prediction's mentions; planned gold events only take
+    predictions left over by the asserted ones."""
+    sentences: dict[str, set[int]] = defaultdict(set)
+    kinds: dict[str, str] = {}
+    planned: dict[str, bool] = {}
+    for g in gold:
+        assert g.event is not None
+        sentences[g.event].add(g.sentence)
+        kinds[g.event] = g.type
+        planned[g.event] = planned.get(g.event, True) and g.planned
+    # a predicted event is its trigger and its later mentions (the same ``event`` label);
+    # it may match a gold occurrence through the sentence of any of them
+    groups: dict[object, list[EventMention]] = {}
+    for i, p in enumerate(pred):
+        groups.setdefault(p.event if p.event is not None else i, []).append(p)
+    told = list(groups.values())
+    edges = {i: [e for e in sentences
+                 if kinds[e] == ms[0].type and any(m.sentence in sentences[e] for m in ms)]
+             for i, ms in enumerate(told)}
+    firm = {i: [e for e in es if not planned[e]] for i, es in edges.items()}
+    optional = {i: [e for e in es if planned[e]] for i, es in edges.items()}
+    taken: dict[str, int] = {}
+    _match(firm, taken, range(len(told)))
+    matched = set(taken.values())
+    taken_planned: dict[str, int] = {}
+    _match(optional, taken_planned, (i for i in range(len(told)) if i not in matched))
+    return _EventMatching(told, edges, taken, taken_planned, planned)
+
+
 def score_events(docs: Iterable[tuple[Sequence[EventMention], Sequence[EventMention]]]) -> dict[str, Any]:
     """Sentence-level, event-level and trigger-level scores over (gold, predicted) per document."""
     s_gold = s_pred = s_hit = s_planned = 0
@@ -403,39 +448,16 @@ def score_events(docs: Iterable[tuple[Sequence[EventMention], Sequence[EventMent
             by_type[pair[1]][1] += 1
             by_type[pair[1]][2] += pair in asserted
         # event level
-        sentences: dict[str, set[int]] = defaultdict(set)
-        kinds: dict[str, str] = {}
-        planned: dict[str, bool] = {}
-        for g in gold:
-            assert g.event is not None
-            sentences[g.event].add(g.sentence)
-            kinds[g.event] = g.type
-            planned[g.event] = planned.get(g.event, True) and g.planned
-        # a predicted event is its trigger and its later mentions (the same ``event`` label);
-        # it may match a gold occurrence through the sentence of any of them
-        groups: dict[object, list[EventMention]] = {}
-        for i, p in enumerate(pred):
-            groups.setdefault(p.event if p.event is not None else i, []).append(p)
-        told = list(groups.values())
-        edges = {i: [e for e in sentences
-                     if kinds[e] == ms[0].type and any(m.sentence in sentences[e] for m in ms)]
-                 for i, ms in enumerate(told)}
-        firm = {i: [e for e in es if not planned[e]] for i, es in edges.items()}
-        optional = {i: [e for e in es if planned[e]] for i, es in edges.items()}
-        taken: dict[str, int] = {}
-        _match(firm, taken, range(len(told)))
-        matched = set(taken.values())
-        taken_planned: dict[str, int] = {}
-        _match(optional, taken_planned, (i for i in range(len(told)) if i not in matched))
-        e_gold += sum(not v for v in planned.values())
-        e_planned += sum(planned.values())
-        e_pred += len(told)
-        e_hit += len(taken)
-        e_planned_hit += len(taken_planned)
-        used = matched | set(taken_planned.values())
-        for i in range(len(told)):
+        matching = _event_matching(gold, pred)
+        e_gold += sum(not v for v in matching.planned.values())
+        e_planned += sum(matching.planned.values())
+        e_pred += len(matching.told)
+        e_hit += len(matching.taken)
+        e_planned_hit += len(matching.taken_planned)
+        used = set(matching.taken.values()) | set(matching.taken_planned.values())
+        for i in range(len(matching.told)):
             if i not in used:
-                if edges[i]:
+                if matching.edges[i]:
                     duplicates += 1
                 else:
                     spurious += 1
@@ -533,3 +555,123 @@ def score_news(pipeline: Pipeline | None = None,
                                    [r for c in coded.values() for r in c[1]],
                                    [s for c in coded.values() for s in c[2]])
     return out
+
+
+# -- error lists (dev part only) ----------------------------------------------------------------
+def _mentions(d: NewsDoc, r: DocumentResult, starts: Sequence[int]) -> tuple[list[EventMention],
+                                                                           list[EventMention]]:
+    gold = [EventMention(g.type, _sentence_of(starts, g.start), g.start, g.end, g.event,
+                         g.modality == "planned") for g in d.events]
+    pred = [EventMention(ev.type, _sentence_of(starts, span.start), span.start, span.end, ev.id)
+            for ev in r.events for span in (ev.trigger, *ev.mentions)]
+    return gold, pred
+
+
+def event_errors(docs: Sequence[NewsDoc], results: Sequence[DocumentResult],
+                 sentence_starts: Sequence[Sequence[int]],
+                 kept: Sequence[DocumentResult] | None = None) -> list[dict[str, Any]]:
+    """The event errors of coded documents, one dict each, in document and sentence order:
+
+    - ``missed``: a gold (sentence, type) pair no prediction has, with the gold triggers, what was
+      predicted in that sentence, and, from ``kept`` (the same documents coded with
+      ``keep_nonevents``), the mentions of that type the coder dropped as non-events, with their
+      modality;
+    - ``spurious``: a predicted (sentence, type) pair the gold lacks (planned gold aside);
+    - ``duplicate``: a predicted event left unmatched where a gold event of its type and sentence
+      was already matched by another prediction (a repeated mention not merged);
+    - ``unmatched``: an asserted gold event no predicted event matched (event level), with the
+      predictions of its type told in its sentences (merged into another occurrence, if any).
+    """
+    out: list[dict[str, Any]] = []
+    for k, (d, r, starts) in enumerate(zip(docs, results, sentence_starts, strict=True)):
+        gold, pred = _mentions(d, r, starts)
+        bounds = [*starts[1:], len(d.text)]
+
+        def sentence(i: int, d: NewsDoc = d, starts: Sequence[int] = starts,
+                     bounds: Sequence[int] = bounds) -> str:
+            return d.text[starts[i]:bounds[i]].strip()
+
+        def said(ms: Iterable[EventMention], d: NewsDoc = d) -> list[str]:
+            return [f"{m.type}:{d.text[m.start:m.end]}" for m in ms]
+
+        asserted = {(g.sentence, g.type) for g in gold if not g.planned}
+        planned_only = {(g.sentence, g.type) for g in gold if g.planned} - asserted
+        pairs = {(p.sentence, p.type) for p in pred}
+        dropped: list[Event] = []
+        if kept is not None:
+            ids = {ev.id for ev in r.events}
+            dropped = [ev for ev in kept[k].events if ev.id not in ids]
+        for sent, kind in sorted(asserted - pairs):
+            row: dict[str, Any] = {
+                "error": "missed", "doc": d.id, "type": kind, "sentence": sentence(sent),
+                "gold": [d.text[g.start:g.end] for g in gold if (g.sentence, g.type) == (sent, kind)],
+                "predicted": said(p for p in pred if p.sentence == sent)}
+            lost = [f"{ev.trigger.text} ({ev.modality})" for ev in dropped
+                    if ev.type == kind and _sentence_of(starts, ev.trigger.start) == sent]
+            if lost:
+                row["dropped"] = lost
+            out.append(row)
+        for sent, kind in sorted(pairs - asserted - planned_only):
+            out.append({"error": "spurious", "doc": d.id, "type": kind, "sentence": sentence(sent),
+                        "predicted": said(p for p in pred if (p.sentence, p.type) == (sent, kind)),
+                        "gold": said(g for g in gold if g.sentence == sent)})
+        matching = _event_matching(gold, pred)
+        used = set(matching.taken.values()) | set(matching.taken_planned.values())
+        for i, ms in enumerate(matching.told):
+            if i in used or not matching.edges[i]:
+                continue
+            other = [matching.told[matching.taken[e]] for e in matching.edges[i] if e in matching.taken]
+            out.append({"error": "duplicate", "doc": d.id, "type": ms[0].type,
+                        "sentence": sentence(ms[0].sentence), "predicted": said(ms),
+                        "matched_by": [said(o) for o in other]})
+        for label, is_planned in matching.planned.items():
+            if is_planned or label in matching.taken:
+                continue
+            told = [g for g in gold if g.event == label]
+            near = [said(ms) for ms in matching.told
+                    if ms[0].type == told[0].type and any(m.sentence == g.sentence for m in ms for g in told)]
+            out.append({"error": "unmatched", "doc": d.id, "type": told[0].type,
+                        "sentence": sentence(told[0].sentence), "gold": said(told), "taken_by": near})
+    return out
+
+
+
+def dev_event_errors(pipeline: Pipeline | None = None) -> list[dict[str, Any]]:
+    """``event_errors`` of the dev part, coded by ``pipeline`` (the default one when None)."""
+    from ..ingest.metadata import build_article
+    from ..pipeline import Pipeline
+    from ..stages.linguistic import parse_many
+
+    docs = read_news_part("dev") or []
+    pipe = pipeline or Pipeline()
+    keeping = Pipeline(pipe.settings.replace(keep_nonevents=True))
+    articles = [build_article(d.text, settings=pipe.settings, source="news/dev.jsonl", article_id=d.id,
+                              title=d.title, publisher=d.publisher, published=d.published) for d in docs]
+    results = list(pipe.pipe(articles))
+    kept = list(keeping.pipe(articles))
+    starts = [[s.start_char for s in doc.sents]
+              for doc, _ in parse_many(pipe.nlp, ((d.text, None) for d in docs))]
+    return event_errors(docs, results, starts, kept)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m eventcoder.evaluate.news --errors dev``: the dev part's event errors, one JSON
+    object a line. Only the dev part: the held-out part is scored, never listed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m eventcoder.evaluate.news",
+                                     description="List the event errors of the news set's dev part.")
+    parser.add_argument("--errors", required=True, metavar="PART", help="dev (the only part listed)")
+    args = parser.parse_args(argv)
+    if args.errors != "dev":
+        refused = InputError(Errors.EC028, value=args.errors, option="--errors", detail=(
+            "errors are listed for the dev part only (the held-out part is never read)"))
+        print(refused, file=sys.stderr)
+        return ExitCode.BAD_ARGUMENTS
+    for row in dev_event_errors():
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

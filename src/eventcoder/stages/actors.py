@@ -269,6 +269,8 @@ class ActorResolver:
                 key_text = _phrase(self.doc, seg[0].i, seg[-1].i)
                 key_lemma = " ".join(t.lemma_.lower() for t in seg)
                 hit = lex.agents.get(key_text) or lex.agents.get(key_lemma)
+                if hit and hit[1] and n == 1 and seg[0].pos_ == "ADJ" and seg[0].is_lower:
+                    hit = None  # an adjective, not a rank: "a major highway", "a general strike"
                 if hit:
                     best = (seg[0].i, seg[-1].i + 1, hit[0], hit[1])
                     break

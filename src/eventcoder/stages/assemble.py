@@ -35,10 +35,15 @@ from .events import (
     GOVERNED_MODALITY,
     TriggerMatch,
     coercer,
+    definite_noun,
+    direct_content,
     event_nouns,
     load_crosswalk,
+    load_triggers,
     mode_for,
+    noun_position,
     ordering_phrase,
+    own_noun_roles,
     roles_for,
     target_phrase,
     unanchored_background,
@@ -110,6 +115,25 @@ def _unscheduled(match: TriggerMatch, modality: str, date: DateRef | None) -> bo
     return modality == "planned" and not match.intent and (date is None or date.source not in _OWN)
 
 
+# a body's decision enacts a ban, a restriction or a sanction ("the council voted on Tuesday to ban
+# tractor-trailers", "the board decided to suspend aid"): the decided act is done
+_ENACTED = {"COERCE", "SANCTION"}
+_DECIDE = {"vote", "decide", "resolve"}
+
+
+def _decided(tok: Token) -> bool:
+    """The act is the to-infinitive of a decision verb in the past tense."""
+    node = tok
+    if node.pos_ == "NOUN" and node.dep_ in {"dobj", "nsubjpass"} and node.head.pos_ == "VERB":
+        node = node.head  # "voted to impose a curfew"
+    if node.dep_ not in {"xcomp", "advcl"} or not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+        return False
+    head = node.head
+    return head.lemma_.lower() in _DECIDE and (head.tag_ == "VBD" or (head.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lower_ in {"has", "have", "had"} for c in head.children)))
+
+
 def _not_an_event(match: TriggerMatch, modality: str, denied: bool) -> bool:
     """Whether the mention reports no occurrence of its own (module docstring)."""
     if match.governed_by in _CONTENT_OF and not denied:
@@ -134,23 +158,35 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
     line = inputs.article.dateline_span
     event_times = [t for t in inputs.times if line is None or not (line[0] <= t.start and t.end <= line[1])]
     events: list[Event] = []
-    told: list[TriggerMatch] = []
+    sentence_index = {s.start: k for k, s in enumerate(doc.sents)}
+    told: list[_Told] = []
     seen: set[str] = set()
     for m in matches:
         tok = m.token
         ts, te = tok.idx, tok.idx + len(tok)
         sent = tok.sent
         attribution = attribution_for(inputs.attribution, doc, ts, te)
-        if m.intent:  # the statement of an intention or refusal is the event
+        if m.intent or m.referent:  # the statement of an intention or refusal is the event
             modality = statement_modality(doc, ts, te, attribution)
         else:
             aim_is_act = m.trigger.type == "PROTEST"
             modality = _modality(m, modality_for(doc, ts, te, attribution, aim_is_act=aim_is_act))
+        if modality in {"hypothetical", "planned"} and m.trigger.type in _ENACTED and _decided(tok):
+            modality = statement_modality(doc, ts, te, attribution)
+        if m.governor is not None and m.governed_by not in _CONTENT_OF and modality_for(
+                doc, m.governor.idx, m.governor.idx + len(m.governor), attribution) == "generic":
+            modality = "generic"  # "Rwanda, which Kinshasa accuses of backing the rebels"
         date = event_date(doc, event_times, ts, te, inputs.anchor)
-        if not inputs.keep_nonevents and (
+        if not m.referent and (
                 _not_an_event(m, modality, is_denial(doc, ts, te)) or _unscheduled(m, modality, date)):
-            continue
-        actor_tok, recipient_tok = roles_for(m)
+            # no occurrence of its own; a definite noun still refers to one told elsewhere ("no
+            # shots were fired during the arrests", "to protest against the verdict")
+            if definite_noun(tok) and not direct_content(m):
+                m = replace(m, referent=True, governed_by=None, governor=None)
+                modality = statement_modality(doc, ts, te, attribution)
+            elif not inputs.keep_nonevents:
+                continue
+        actor_tok, recipient_tok = own_noun_roles(tok) if m.referent else roles_for(m)
         location, location_source = event_location(
             doc, inputs.places, ts, te, dateline_place=inputs.dateline_place
         )
@@ -224,8 +260,8 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 injured=casualties_for(doc, inputs.quantities, ts, te, "injured"),
             )
         )
-        told.append(m)
-    return _merge_mentions(events, told)
+        told.append(_Told(m, actor_tok, recipient_tok, sentence_index.get(sent.start, 0)))
+    return _merge_mentions(events, told, inputs.keep_nonevents)
 
 
 # -- repeated mentions ---------------------------------------------------------------------------
@@ -247,6 +283,22 @@ def _distinct(tok: Token) -> bool:
     if obj is not None:
         words |= {c.lower_ for c in obj.children if c.dep_ in {"amod", "det", "nummod", "advmod"}}
     return bool(words & _DISTINCT) or any(c.like_num for c in tok.children if c.dep_ == "nummod")
+
+
+_CONTINUE = {"continue", "persist", "last", "drag", "enter", "extend"}
+
+
+def _continuing(tok: Token) -> bool:
+    """The event noun is the subject of a verb of duration ("the blockades continued on Tuesday",
+    "the strike entered its third day")."""
+    node = noun_position(tok)
+    return node.dep_ in {"nsubj", "nsubjpass"} and node.head.lemma_.lower() in _CONTINUE
+
+
+def _names_type(tok: Token, type_: str) -> bool:
+    """The lexicon has a row of ``type_`` for this noun ("blockade": COERCE and PROTEST)."""
+    rows = load_triggers().get(tok.lemma_.lower(), ())
+    return tok.pos_ == "NOUN" and any(t.type == type_ and t.pos in {"NOUN", "ANY"} for t in rows)
 
 
 def _anaphor(match: TriggerMatch) -> bool:
@@ -272,20 +324,64 @@ def _same_party(a: ActorRef | None, b: ActorRef | None) -> bool:
     return a is not None and b is not None and a.name.lower() == b.name.lower()
 
 
-def _compatible(first: Event, later: Event) -> bool:
-    """No participant, own date, own place or realis on which two mentions disagree."""
-    if first.type != later.type or _REALIS.get(first.modality, 2) != _REALIS.get(later.modality, 2):
+# a place named as where someone comes from or goes to, or as a person's origin or base ("flown
+# to Nairobi", "fans travelling from Wolverhampton", "a Pineville man", "Somalia-based militants")
+# is no setting of the event
+_DIRECTION_PREPS = {"from", "to", "toward", "towards", "into"}
+_UNIT_WORDS = {"region", "province", "county", "state", "district", "city", "town", "village", "area",
+               "parish", "governorate", "oblast", "municipality", "border", "capital", "east", "west",
+               "north", "south", "centre", "center", "outskirts", "suburb"}
+
+
+def _setting(doc: Doc, ev: Event) -> Place | None:
+    """The event's own place (named with the mention), unless it names a direction or an origin."""
+    place = ev.location
+    if place is None or ev.location_source not in _OWN:
+        return None
+    span = doc.char_span(place.start, place.end, alignment_mode="expand")
+    if span is None:
+        return place
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in _DIRECTION_PREPS:
+        return None
+    if root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" \
+            and root.head.lemma_.lower() not in _UNIT_WORDS and not root.head.ent_type_:
+        return None
+    if root.dep_ == "npadvmod" and root.head.dep_ == "amod":
+        return None  # "Somalia-based militants"
+    return place
+
+
+def _compatible(doc: Doc, first: Event, later: Event, referent: bool = False, swapped: bool = False,
+                continuing: bool = False) -> bool:
+    """No participant, own date, own place or realis on which two mentions disagree (a referent's
+    date and place are those of the act that refers to it, so only its participants count;
+    ``swapped``: the later mention tells the act from the other side, its actor the first's
+    recipient)."""
+    if first.type != later.type:
         return False
-    if _party_conflict(first.actor, later.actor) or _party_conflict(first.recipient, later.recipient):
+    if referent:  # presupposed: it repeats whatever was told of that act, except a negated one
+        if first.modality == "negated":
+            return False
+    elif _REALIS.get(first.modality, 2) != _REALIS.get(later.modality, 2):
         return False
+    if swapped:
+        if _party_conflict(first.actor, later.recipient) or _party_conflict(first.recipient, later.actor):
+            return False
+    elif _party_conflict(first.actor, later.actor) or _party_conflict(first.recipient, later.recipient):
+        return False
+    if referent:
+        return True
     d1, d2 = first.date, later.date
-    if d1 is not None and d2 is not None and d1.source in _TEXT_DATE and d2.source in _TEXT_DATE \
+    if continuing:
+        pass  # "The blockades continued on Tuesday": a later date of the same occurrence
+    elif d1 is not None and d2 is not None and d1.source in _TEXT_DATE and d2.source in _TEXT_DATE \
             and d1.value and d2.value:
         v1, v2 = d1.value, d2.value
         if _DAY.fullmatch(v1) and _DAY.fullmatch(v2) and not (v1.startswith(v2) or v2.startswith(v1)):
             return False
-    p1, p2 = first.location, later.location
-    if p1 is not None and p2 is not None and first.location_source in _OWN and later.location_source in _OWN:
+    p1, p2 = _setting(doc, first), _setting(doc, later)
+    if p1 is not None and p2 is not None:
         if p1.country and p2.country and p1.country != p2.country:
             return False
         if p1.feature == "city" and p2.feature == "city" and p1.geonameid != p2.geonameid:
@@ -293,30 +389,163 @@ def _compatible(first: Event, later: Event) -> bool:
     return True
 
 
-def _repeats(first: Event, first_tok: Token, later: Event, later_match: TriggerMatch) -> bool:
-    """Whether ``later`` tells the occurrence ``first`` reported (module docstring)."""
-    later_tok = later_match.token
-    if not _compatible(first, later):
+@dataclass(frozen=True, slots=True)
+class _Told:
+    """A kept mention with the heads of its participants and its sentence's index."""
+
+    match: TriggerMatch
+    actor: Token | None
+    recipient: Token | None
+    sentence: int
+
+
+# passives that tell what an attack did to its victims ("Two men were shot dead", "Two other
+# officers were wounded", "A policeman was also killed")
+_OUTCOMES = {"kill", "wound", "injure", "hurt", "shoot", "hit", "stab", "beat", "punch", "kick", "attack",
+             "assault"}
+_ANAPHORIC_PRONOUNS = {"he", "she", "they", "it", "him", "them", "we"}
+# a sentence that opens on another matter ("Separately, ...", "In a separate case, ...")
+_SEPARATE_ADVERBS = {"separately", "meanwhile", "elsewhere", "also"}
+_SEPARATE_WORDS = {"separate", "another", "unrelated", "other"}
+_NEAR = 2  # sentences between a mention and the part or outcome that continues it
+# an attack or a protest is told in parts (stormed, opened fire, shot dead; went on strike and
+# blocked the highway); other acts are one act each
+_PARTS_TYPES = {"ASSAULT", "PROTEST"}
+
+
+def _anaphoric(tok: Token | None) -> bool:
+    """A participant that names no one new: a pronoun or a definite description ("the attackers",
+    "the men"), not a name ("the United Nations")."""
+    if tok is None:
         return False
+    if tok.lower_ in _ANAPHORIC_PRONOUNS:
+        return True
+    return tok.pos_ == "NOUN" and not tok.ent_type_ and any(
+        c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children)
+
+
+def _separate(tok: Token) -> bool:
+    """The sentence opens on another matter: "Separately,", "Meanwhile,", "In a separate case,"."""
+    sent = tok.sent
+    opening = sent[: min(len(sent), 5)]
+    if opening[0].lower_ in _SEPARATE_ADVERBS:
+        return True
+    return opening[0].dep_ == "prep" and any(t.lower_ in _SEPARATE_WORDS for t in opening)
+
+
+def _shared_party(first: Event, later: Event) -> bool:
+    """A participant in common, by name or by country and sector, or the target striking back
+    ("gunmen ambushed a patrol ... the troops returned fire")."""
+    def same(a: ActorRef | None, b: ActorRef | None) -> bool:
+        return _same_party(a, b) or (a is not None and b is not None and a.country is not None
+                                     and a.sector is not None
+                                     and (a.country, a.sector) == (b.country, b.sector))
+    if same(first.actor, later.actor) or same(first.recipient, later.recipient):
+        return True
+    return first.type == "ASSAULT" and same(first.recipient, later.actor)
+
+
+def _outcome(later: Event, told: _Told) -> bool:
+    """An attack's outcome told as a passive with no attacker of its own ("Two men were shot
+    dead", "officers were called after a man was punched")."""
+    tok = told.match.token
+    return (later.type == "ASSAULT" and tok.pos_ == "VERB" and tok.lemma_.lower() in _OUTCOMES
+            and told.actor is None and not told.match.referent
+            and not _separate(tok) and any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children))
+
+
+def _fights_back(first: Event, later: Event, told: _Told) -> bool:
+    """The other side of the fight just told acts against its attackers, named again ("exchanged
+    fire with the attackers") or as the first act's actor."""
+    m = told.match
+    tok = m.token
+    if m.background or _separate(tok) or _distinct(tok) or not _returns_fire(tok):
+        return False
+    return _anaphoric(told.recipient) or _same_party(first.actor, later.recipient)
+
+
+_FIRE_NOUNS = {"fire", "gunfire", "shot"}
+_ANSWER_VERBS = {"return", "exchange", "trade"}
+
+
+def _returns_fire(tok: Token) -> bool:
+    """"returned fire", "exchanged fire with", "fired back": the answer within one engagement (a
+    retaliation or counter-offensive is an act of its own)."""
+    if tok.pos_ == "NOUN":
+        return tok.lemma_.lower() in _FIRE_NOUNS and tok.head.lemma_.lower() in _ANSWER_VERBS
+    return tok.lemma_.lower() == "fire" and any(c.lower_ == "back" for c in tok.children)
+
+
+def _continues(first: Event, later: Event, told: _Told) -> bool:
+    """A part of the occurrence just told, right after it: an act of the same participants named
+    again ("The attackers stormed the village", "He fired at officers", "The men were convicted"),
+    or, for an attack or a protest, of a participant in common ("the troops returned fire")."""
+    m = told.match
+    tok = m.token
+    # a verb, or a noun a verb tells ("exchanged fire", "returned fire")
+    verb = tok if tok.pos_ == "VERB" else tok.head if tok.dep_ in {"dobj", "obj"} else None
+    if verb is None or verb.pos_ != "VERB" or m.background or m.referent or _separate(tok):
+        return False
+    if _distinct(tok) or _distinct(verb):
+        return False
+    if later.type not in _PARTS_TYPES and (later.sentence == first.sentence or (
+            first.mode is not None and later.mode is not None and first.mode != later.mode)):
+        # two coordinated acts of one kind ("signed a declaration and agreed to resume talks"), or
+        # two kinds of one type ("arrested two men ... imposed a curfew"), are two acts
+        return False
+    if _anaphoric(told.actor) or (told.actor is None and _anaphoric(told.recipient)):
+        return True
+    # "Soldiers exchanged fire with the attackers": the same attack's other side
+    return later.type in _PARTS_TYPES and (_anaphoric(told.recipient) or (
+        _returns_fire(tok) and _shared_party(first, later)))
+
+
+def _repeats(first: Event, first_tok: Token, later: Event, later_told: _Told, near: bool) -> bool:
+    """Whether ``later`` tells the occurrence ``first`` reported (module docstring)."""
+    later_match = later_told.match
+    later_tok = later_match.token
+    if later.type != first.type:
+        # "farmers blocked the motorways ... The blockades continued": a definite noun whose word
+        # also names the first event's type tells it again, in that type
+        if not (_anaphor(later_match) and _names_type(later_tok, first.type)):
+            return False
+        later = replace(later, type=first.type)
+    continuing = _anaphor(later_match) and _continuing(later_tok)
+    if not _compatible(later_tok.doc, first, later, later_match.referent, continuing=continuing):
+        # "Bandits attacked the village ... Soldiers exchanged fire with the attackers": the same
+        # fight told from its other side
+        return (near and later.type in _PARTS_TYPES and not later_match.referent
+                and _compatible(later_tok.doc, first, later, swapped=True)
+                and _fights_back(first, later, later_told))
     if later_match.background and later.sentence == first.sentence:
         return False  # "set fire to the offices following the killing": ordered, so two events
     if _anaphor(later_match):
         # "another attack", "the second raid" (but "the explosion also wounded 12" is the same one)
         return not any(_distinct(n) for n in event_nouns(later_match))
+    if near and _outcome(later, later_told):
+        return True  # "Two other officers were wounded": more victims of the same attack
     if _distinct(later_tok):
         return False  # "rebels also attacked Bunia", "police arrested two more people"
     # the same verb again, with a participant in common ("... were commissioned ... 9 units have been
     # commissioned"; "Gunmen attacked the convoy ... witnesses said the gunmen attacked it at dawn")
-    return (
+    if (
         later_tok.pos_ == "VERB"
         and later_tok.lemma_.lower() == first_tok.lemma_.lower()
         and (_same_party(first.actor, later.actor) or _same_party(first.recipient, later.recipient))
-    )
+    ):
+        return True
+    return near and _continues(first, later, later_told)
 
 
-def _absorb(host: Event, later: Event) -> Event:
-    """The host with the later mention added, and what it lacked taken from it."""
+def _absorb(host: Event, later: Event, referent: bool = False) -> Event:
+    """The host with the later mention added, and what it lacked taken from it (from a referent,
+    only its own participants: its date, place and figures are the referring act's)."""
     changes: dict[str, object] = {"mentions": (*host.mentions, later.trigger)}
+    if referent:
+        for role in ("actor", "recipient"):
+            if getattr(host, role) is None and getattr(later, role) is not None:
+                changes[role] = getattr(later, role)
+        return replace(host, **changes)  # type: ignore[arg-type]
     for role in ("actor", "recipient", "fatalities", "injured", "ordered_by"):
         if getattr(host, role) is None and getattr(later, role) is not None:
             changes[role] = getattr(later, role)
@@ -335,15 +564,31 @@ def _absorb(host: Event, later: Event) -> Event:
     return merged
 
 
-def _merge_mentions(events: list[Event], told: list[TriggerMatch]) -> list[Event]:
-    """Repeated mentions of one occurrence become one event (the nearest earlier one it repeats)."""
+def _merge_mentions(events: list[Event], told: list[_Told],
+                    keep_referents: bool = False) -> list[Event]:
+    """Repeated mentions of one occurrence become one event (the nearest earlier one it repeats). A
+    referent that repeats no earlier event is left out (kept with ``keep_referents``)."""
     out: list[Event] = []
     heads: list[Token] = []
-    for ev, m in zip(events, told, strict=True):
-        host = next((k for k in range(len(out) - 1, -1, -1) if _repeats(out[k], heads[k], ev, m)), None)
-        if host is None:
+    last: list[int] = []  # the sentence of each event's latest mention
+    words: list[set[str]] = []  # the lemmas each event was told with
+    for ev, t in zip(events, told, strict=True):
+        m = t.match
+        lemma = m.token.lemma_.lower()
+        # nearest first; a definite noun first looks for an event told with the same word ("the
+        # strike" after "went on strike", before a blockade told in between)
+        order = list(range(len(out) - 1, -1, -1))
+        if m.token.pos_ == "NOUN":
+            order.sort(key=lambda k: lemma not in words[k])
+        host = next((k for k in order
+                     if _repeats(out[k], heads[k], ev, t, t.sentence - last[k] <= _NEAR)), None)
+        if host is not None:
+            out[host] = _absorb(out[host], ev, m.referent)
+            last[host] = max(last[host], t.sentence)
+            words[host].add(lemma)
+        elif not m.referent or keep_referents:
             out.append(ev)
             heads.append(m.token)
-        else:
-            out[host] = _absorb(out[host], ev)
+            last.append(t.sentence)
+            words.append({lemma})
     return out

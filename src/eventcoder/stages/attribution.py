@@ -488,7 +488,14 @@ def is_denial(doc: Doc, trigger_start: int, trigger_end: int) -> bool:
 # Generic and habitual mentions: no specific occurrence.
 _HABITUAL = {"usually", "often", "frequently", "regularly", "routinely", "typically", "generally", "always",
              "sometimes", "rarely", "seldom", "commonly", "occasionally", "normally", "traditionally",
-             "habitually", "customarily"}
+             "habitually", "customarily", "repeatedly", "constantly", "continually", "periodically"}
+# "for years", "for months", "over the past two years", "in recent years": a span over which a
+# thing recurs or holds, not the time of one occurrence
+_SPAN_UNITS = {"year", "decade", "month"}
+_SPAN_PREPS = {"for", "over", "in"}
+# "a rise in attacks", "an increase in arrests": a trend over many occurrences
+_TREND_NOUNS = {"rise", "increase", "surge", "spike", "drop", "decline", "fall", "upsurge", "uptick", "jump",
+                "wave", "spate"}
 _HABIT_VERBS = {"use", "tend"}  # "used to raid", "tend to strike"
 _EVERY = {"every", "each"}
 _GENERIC_PRED = {"common", "rare", "frequent", "widespread", "routine", "commonplace", "unusual", "uncommon",
@@ -496,7 +503,7 @@ _GENERIC_PRED = {"common", "rare", "frequent", "widespread", "routine", "commonp
                  "banned", "forbidden", "prohibited", "punishable", "permitted", "allowed"}
 _TREND_VERBS = {"increase", "rise", "decline", "surge", "double", "triple", "drop", "become", "decrease",
                 "soar", "spike"}
-_GENERIC_DETS = {"any", "such"}
+_GENERIC_DETS = {"any", "such", "every"}
 # "the risk of attacks", "fear of reprisals": the noun names a possibility
 _MODAL_NOUNS = {"risk", "threat", "fear", "danger", "possibility", "prospect", "spectre", "specter",
                 "likelihood", "chance", "potential", "rumour", "rumor", "hope", "idea"}
@@ -536,10 +543,37 @@ def _upcoming(tok: Token) -> bool:
         prep.lower_ == "of" and owner.lower_ == "ahead")
 
 
+def _span(prep: Token) -> bool:
+    """"for years", "over the past two years", "in recent months" (but not "for two years": a
+    duration of one occurrence, nor "in 2021")."""
+    if prep.dep_ != "prep" or prep.lower_ not in _SPAN_PREPS:
+        return False
+    for obj in prep.children:
+        if obj.dep_ != "pobj" or obj.tag_ != "NNS" or obj.lemma_.lower() not in _SPAN_UNITS:
+            continue
+        mods = {c.lower_ for c in obj.children}
+        if prep.lower_ == "for":
+            return not any(c.dep_ in {"nummod", "det"} for c in obj.children)
+        return bool(mods & {"past", "last", "recent"})
+    return False
+
+
+def _standing(verb: Token) -> bool:
+    """A relative clause in the simple present states a standing position or property of its head
+    ("Rwanda, which Kinshasa accuses of backing the rebels", "a charge she denies", "Lithuania,
+    which hosts many exiles"), not an occurrence."""
+    return verb.dep_ == "relcl" and verb.tag_ in {"VBZ", "VBP"} and not any(
+        c.dep_ in {"aux", "auxpass"} for c in verb.children)
+
+
 def _habitual(verb: Token) -> bool:
+    if _standing(verb) or (verb.dep_ in {"xcomp", "ccomp"} and _standing(verb.head)):
+        return True  # (and "an order, which lets officers order groups to leave")
     for c in verb.children:
         if c.dep_ == "advmod" and c.lower_ in _HABITUAL:
             return True
+        if _span(c):
+            return True  # "residents complained for months", "had opposed it for years"
         # "every week", "each year", "on Fridays"
         if c.dep_ == "npadvmod" and any(g.dep_ == "det" and g.lower_ in _EVERY for g in c.children):
             return True
@@ -554,7 +588,7 @@ def _habitual(verb: Token) -> bool:
 def _generic_noun(tok: Token) -> str | None:
     """generic or hypothetical for a noun trigger that names a kind, a statistic or a possibility."""
     if any(c.dep_ == "det" and c.lower_ in _GENERIC_DETS for c in tok.children):
-        return "generic"  # "any attack on the embassy", "such attacks"
+        return "generic"  # "any attack on the embassy", "such attacks", "in every police shooting"
     if tok.dep_ == "pobj" and tok.head.lower_ == "of":
         owner = tok.head.head
         lemma = owner.lemma_.lower()
@@ -563,7 +597,23 @@ def _generic_noun(tok: Token) -> str | None:
         if lemma in _STAT_NOUNS and not (lemma == "number" and any(
                 c.dep_ == "det" and c.lower_ in {"a", "an"} for c in owner.children)):
             return "generic"  # "the number of attacks" (but "a number of attacks" counts real ones)
+    if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in _TREND_NOUNS:
+        return "generic"  # "a rise in attacks on police"
     bare_plural = tok.tag_ == "NNS" and not any(c.dep_ in {"det", "poss", "nummod"} for c in tok.children)
+    if bare_plural and any(c.dep_ == "amod" and c.lower_ == "similar" for c in tok.children):
+        return "generic"  # "have held similar protests", "similar attacks have occurred"
+    if bare_plural:
+        # "Abductions have plagued the region for years", "deaths in demonstrations over the past
+        # two years": occurrences summed over a span
+        node = tok
+        for _ in range(4):
+            if node.head.i == node.i:
+                break
+            node = node.head
+            if node.pos_ in {"VERB", "AUX"}:
+                if any(_span(c) for c in node.children):
+                    return "generic"
+                break
     if bare_plural and tok.dep_ in {"nsubj", "nsubjpass"}:
         head = tok.head
         # "Attacks on journalists are common", "Protests have become routine", "Arrests rose"
@@ -585,6 +635,10 @@ _ATTEMPT = {"attempt", "bid", "try"}
 # ("until their demands are met", "before they demobilize", "once the talks resume")
 _PENDING_MARKS = {"until", "till", "before", "once", "unless", "if", "when"}
 _PRESENT = {"VBP", "VBZ"}
+# verbs whose object is an act still to come
+_PROMISED = {"promise", "pledge", "vow", "plan", "propose", "seek", "want", "consider", "envisage"}
+_CONDITION_MARKS = {"until", "till", "unless", "if"}
+_TEMPORAL_MARKS = {"after", "before", "when", "while", "as", "since", "because", "once"}
 
 
 def _planned_chain(verb: Token) -> bool:
@@ -619,6 +673,10 @@ def _pending(verb: Token) -> bool:
     tags = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
     if not tags & _PRESENT or tags & {"VBD"}:
         return False
+    if marks & _CONDITION_MARKS:
+        # a condition or limit in the present is still to come, whatever the main clause's tense
+        # ("threatened to stay until the bill is withdrawn", "opposed it until their demands are met")
+        return True
     # a present tense under a past main clause is a headline's ("Three killed when gunmen attack bus")
     head = verb.head
     return not (head.tag_ in {"VBD", "VBN"} and not _aux_words(head) & {"will", "would", "shall", "'ll"})
@@ -648,8 +706,8 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "negated"
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in {"fail", "refuse"}:
         return "negated"
-    if _habitual(verb):
-        return "generic"
+    if _habitual(verb) or (tok.pos_ == "VERB" and tok.i != verb.i and _habitual(tok)):
+        return "generic"  # its own clause's habit too ("..., and activists have gathered every Tuesday")
     part_of = tok.head.head.lemma_.lower() in _PART_NOUNS
     if tok.dep_ in {"pobj", "pcomp"} and tok.head.lower_ == "in" and part_of \
             and not any(c.dep_ in {"det", "poss", "nsubj"} for c in tok.children):
@@ -660,6 +718,8 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "negated"
     if _upcoming(tok):
         return "planned"
+    if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _PROMISED:
+        return "planned"  # "promised more patrols", "plans new sanctions": not yet done
     if _aux_words(verb) & _HYPO_AUX or (verb.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in verb.children)) or _pending(verb):
         return "hypothetical"
@@ -669,8 +729,11 @@ def modality_for(doc: Doc, trigger_start: int, trigger_end: int,
         return "ordered"
     head = verb.head
     to_inf = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    temporal = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS
+                                           for c in verb.children)
     if verb.dep_ in {"xcomp", "ccomp", "advcl", "oprd"} and head.lemma_.lower() in _ORDER and \
-            (verb.dep_ != "ccomp" or head.lemma_.lower() != "tell" or to_inf):
+            (verb.dep_ != "ccomp" or head.lemma_.lower() != "tell" or to_inf) and not temporal:
+        # (but "officers were called to the hotel after a man was punched" orders no punching)
         return "ordered"
     words = _aux_words(verb)
     if words & {"will", "shall", "'ll"} or (verb.dep_ == "xcomp" and head.lemma_.lower() in _PLAN | {

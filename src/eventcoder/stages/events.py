@@ -25,11 +25,20 @@ a REQUEST on Y. Events in background clauses (relative clauses, "after"/"followi
 and purpose adjuncts keep a lower confidence than the main clause's event.
 
 Not triggers (issue 13): a noun that only modifies another ("attack helicopters", "truce
-monitors", "the summit's host"), words in the title of a report, film or law, and a participle
-used as a noun ("the wounded"). A protest's demand ("rallied to demand his resignation") is
-folded into the protest. Which matches are events at all, and which tell the same occurrence
-again, is decided in ``assemble`` from the flags set here (``governed_by``, ``intent``,
-``background``) and the modality.
+monitors", "the summit's host", "the first Warsaw Pact foreign minister"), words in the title of
+a report, film or law, a participle used as a noun ("the wounded"), the name of a charge
+("charged with assault", "on charges including attempted murder") and an agreement named as the
+framework of something else ("under an agreement signed in 1974"). A protest's demand ("rallied
+to demand his resignation") is folded into the protest, unless told as a participle set off
+after it ("protested, demanding ..."); the purpose of a same-type act is that act ("went on
+strike to protest").
+
+Referents: what a reaction, inquiry or complaint is about, when it is a definite noun ("condemned
+the attack", "an inquiry into the shelling", "rejected that request"), and a definite event noun
+whose own cue is missing ("The strike disrupted transport") are marked ``referent``: they may
+only tell again an occurrence the document reports elsewhere. Which matches are events at all,
+and which tell the same occurrence again, is decided in ``assemble`` from the flags set here
+(``governed_by``, ``intent``, ``background``, ``referent``) and the modality.
 """
 
 from __future__ import annotations
@@ -62,6 +71,7 @@ SUPPORT_VERBS = {
     "make",
     "hold",
     "stage",
+    "stag",  # the small model lemmatizes "staged" as "stag"
     "declare",
     "announce",
     "introduce",
@@ -185,6 +195,10 @@ class TriggerMatch:
     # "will withdraw unless" THREATEN): the statement is the event, whatever the tense of its content
     intent: bool = False
     background: bool = False  # in a relative clause or a temporal/causal adjunct (``_background``)
+    # a definite noun that refers to an occurrence as what another act is about ("condemned the
+    # attack", "called for an inquiry into the shelling", "protested during the visit"): a mention of
+    # an occurrence told elsewhere in the document, kept only as a repeated mention of it (``assemble``)
+    referent: bool = False
 
 
 def _lemma(tok: Token) -> str:
@@ -263,6 +277,8 @@ def _objects(tok: Token) -> list[Token]:
     objs = [_content_head(c) for c in tok.children if c.dep_ in _OBJ or c.dep_ in _PASS_SUBJ]
     if tok.pos_ == "NOUN":
         objs.append(tok.head)
+    if tok.pos_ == "VERB" and tok.dep_ == "acl" and tok.tag_ == "VBN":
+        objs.append(tok.head)  # a reduced relative: "a bill signed by the minister" signs the bill
     return objs
 
 
@@ -271,6 +287,11 @@ def _arguments(tok: Token) -> list[Token]:
     for c in tok.children:
         if c.dep_ in {"agent", "prep"}:
             args.extend(g for g in c.children if g.dep_ == "pobj")
+    if tok.pos_ == "NOUN":
+        # "students staged a blockade": the support verb's subject acts
+        slot = _position(tok)
+        if slot.dep_ in _OBJ and _lemma(slot.head) in SUPPORT_VERBS:
+            args.extend(c for c in slot.head.children if c.dep_ in _SUBJ)
     return args
 
 
@@ -330,7 +351,50 @@ def _one_condition(tok: Token, need: str, resolver: ActorResolver) -> bool:
             if ref is not None and ref.sector in wanted:
                 return True
         return False
+    if key == "notarg":
+        return not _one_condition(tok, "arg=" + values, resolver)
+    if key == "subj":
+        # "a drone struck a substation", "the shells hit a market", "hit by gunfire": what strikes
+        for subj in _subjects(tok):
+            lem = {_lemma(subj)} | {_lemma(c) for c in subj.children if c.dep_ == "compound"}
+            if lem & wanted:
+                return True
+        return False
+    if key == "hasobj":
+        return any(c.dep_ in _OBJ for c in tok.children)
+    if key == "det":
+        # "the violence": a determiner (or, with "poss", a possessor) among these words
+        return any((c.dep_ == "det" and c.lower_ in wanted) or (c.dep_ == "poss" and "poss" in wanted)
+                   for c in tok.children)
+    if key.startswith("prep:"):
+        # "invited both sides to talks" (prep:to=talk), "struck him with a truck" (prep:with=truck)
+        # (the phrase may hang on the verb's object: "dispersed [the crowd with water cannon]")
+        for host in (tok, *(c for c in tok.children if c.dep_ in _OBJ)):
+            inner = _pobj(host, {key[5:]})
+            if inner is not None and (
+                    {_lemma(inner)} | {_lemma(c) for c in inner.children if c.dep_ == "compound"}) & wanted:
+                return True
+        return False
     return False
+
+
+def _subjects(tok: Token) -> list[Token]:
+    """The active subject or the passive agent of a verb (a weapon or an armed actor), looked
+    through "a barrage of shells" and the like."""
+    found = [c for c in tok.children if c.dep_ in _SUBJ]
+    agent = _agent(tok)
+    if agent is not None:
+        found.append(agent)
+    return [_content_head(_position_of_container(s)) for s in found]
+
+
+def _position_of_container(tok: Token) -> Token:
+    """'a barrage of shells' -> shells (the inverse of ``_position``)."""
+    if _lemma(tok) in _CONTAINER_NOUNS:
+        inner = _pobj(tok, {"of"})
+        if inner is not None:
+            return inner
+    return tok
 
 
 def _two_parties(verb: Token) -> bool:
@@ -426,7 +490,7 @@ def _kind_modifier(tok: Token, lexicon: dict[str, tuple[Trigger, ...]], resolver
     head = tok.head
     if tok.dep_ == "poss" and head.pos_ == "NOUN":
         return _lemma(head) in _KIND_HEADS | _ROLE_HEADS
-    if tok.dep_ != "compound" or head.pos_ not in {"NOUN", "PROPN"}:
+    if tok.dep_ not in {"compound", "nmod"} or head.pos_ not in {"NOUN", "PROPN"}:
         return False
     if _event_noun(head, lexicon):
         return False
@@ -469,10 +533,52 @@ def _title_ranges(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
+# the name of an offence ("charged with assault", "convicted of murder", "arrested on suspicion of
+# arson", "on charges including attempted murder", "arrested for assault and evading arrest") names
+# a charge, not an occurrence; "charged with the murder of X" or "jailed for attacking X" tell one
+_CHARGE_WORDS = {"charge", "convict", "accuse", "indict", "suspect", "suspicion", "guilty", "acquit",
+                 "acquittal", "conviction", "count", "allegation", "prosecute", "try", "sentence", "arrest",
+                 "jail", "detain", "imprison", "wanted", "plead"}
+_CHARGE_PREPS = {"with", "of", "including", "for"}
+
+
+def _charge_name(tok: Token) -> bool:
+    if tok.pos_ != "NOUN" or any(c.dep_ in {"det", "poss", "nummod"} for c in tok.children):
+        return False
+    node = tok
+    for _ in range(4):
+        if node.dep_ not in {"conj", "dobj", "pcomp", "amod", "compound"} or node.head.i == node.i:
+            break
+        node = node.head
+    if node.dep_ != "pobj" or node.head.lower_ not in _CHARGE_PREPS:
+        return False
+    owner = node.head.head
+    if _lemma(owner) in _CHARGE_WORDS:
+        return True
+    # "convicted [a man of assault]": the phrase hangs on the verb's object
+    return (owner.dep_ in _OBJ | _PASS_SUBJ and _lemma(owner.head) in _CHARGE_WORDS
+            and node.head.lower_ != "for")
+
+
+# "under an agreement signed in 1974", "under the terms of the truce": an agreement in force named as
+# the framework of something else is a document, not the report of an agreement
+_FRAMEWORK_NOUNS = {"agreement", "deal", "accord", "treaty", "pact", "ceasefire", "cease-fire", "truce",
+                    "memorandum", "armistice"}
+
+
+def _framework(tok: Token) -> bool:
+    node = tok
+    if node.pos_ == "VERB" and node.dep_ == "acl" and node.tag_ == "VBN":
+        node = node.head  # "[an agreement] signed in 1974"
+    return (_lemma(node) in _FRAMEWORK_NOUNS and node.dep_ == "pobj" and node.head.lower_ == "under"
+            and node.head.head.pos_ in {"VERB", "AUX", "ADJ"})
+
+
 def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
     """Trigger tokens of the document, merged so that one event has one match."""
     lexicon = load_triggers()
     matches: list[TriggerMatch] = []
+    candidates: list[TriggerMatch] = []
     titles: list[tuple[int, int]] | None = None
     for tok in doc:
         if tok.pos_ not in {"VERB", "NOUN", "PROPN"}:
@@ -484,30 +590,41 @@ def find_triggers(doc: Doc, resolver: ActorResolver) -> list[TriggerMatch]:
             continue
         if tok.pos_ == "PROPN" and tok.ent_type_ in _NAME_ENTS:  # "the Agency for Development and Aid"
             continue
-        if _kind_modifier(tok, lexicon, resolver) or _people_participle(tok):
+        if _kind_modifier(tok, lexicon, resolver) or _people_participle(tok) or _charge_name(tok) \
+                or _framework(tok):
             continue
         if titles is None:
             titles = _title_ranges(doc)
         if any(lo <= tok.idx < hi for lo, hi in titles):
             continue
         pos = "VERB" if tok.pos_ == "VERB" else "NOUN"
-        for trig in cands:
-            if trig.pos not in {pos, "ANY"}:
-                continue
-            if _condition_holds(tok, trig, resolver):
-                matches.append(TriggerMatch(tok, trig, []))
-                break
+        rows = [trig for trig in cands if trig.pos in {pos, "ANY"}]
+        hit = next((trig for trig in rows if _condition_holds(tok, trig, resolver)), None)
+        if hit is not None:
+            matches.append(TriggerMatch(tok, hit, []))
+        elif rows and pos == "NOUN" and definite_noun(tok):
+            # "The strike disrupted transport": a definite event noun whose own conditions fail may
+            # still tell an event of the document again, in one of its types (``assemble``)
+            candidates.append(TriggerMatch(tok, rows[0], [], referent=True))
     found = {m.token.i for m in matches}
     for sent in doc.sents:
         matches.extend(m for m in _speech_demands(doc, sent.start, sent.end) if m.token.i not in found)
     matches.sort(key=lambda m: m.token.i)
-    return _merge(matches)
+    merged = _merge(matches)
+    if not candidates:
+        return merged
+    held = {m.token.i for m in merged} | {t.i for m in merged for t in m.absorbed}
+    return sorted(merged + [c for c in candidates if c.token.i not in held], key=lambda m: m.token.i)
 
 
 # Complement structure. A verb that governs another act ("threatened to attack", "urged X to
 # withdraw", "refused to meet", "agreed to cooperate", "accused X of attacking", "called for
 # sanctions") is the event: the governed act has not happened, so it yields no event of its own.
 _GOVERNING = {"THREATEN", "REQUEST", "REJECT", "AGREE", "ACCUSE"}
+# what talks are about ("talks on a peace treaty", "a meeting about the blockade") is their topic
+_TOPIC_PREPS = {"on", "about", "over"}
+# governing types whose content has not happened (a demand, a threat, an agreement to act)
+_PROSPECTIVE = {"REQUEST", "THREATEN", "AGREE"}
 # the content of a governing verb or noun in a prepositional phrase ("called for sanctions",
 # "agreed to mediation", "complained over the raids", "opposed to talks")
 _GOVERNED_PREPS = {"for", "to", "over", "about", "on"}  # "reneged on its commitment", "agreed on a truce"
@@ -800,12 +917,21 @@ _ADJUNCT_DEPS = {"advcl", "xcomp", "acl", "pcomp", "prep"}
 
 def _protest_host(m: TriggerMatch, protests: list[TriggerMatch]) -> TriggerMatch | None:
     """The protest whose demand a REQUEST states: a purpose infinitive or a participle attached to
-    the protest's clause ("staged rallies to demand reforms", "demonstrated, calling for
-    elections", "a march demanding his release", "rioted, joining others in demanding a vote")."""
+    the protest's clause ("staged rallies to demand reforms", "demonstrated calling for
+    elections", "a march demanding his release", "rioted, joining others in demanding a vote").
+    A demand set off by a comma right after the protest verb ("protested outside City Hall,
+    demanding that ...") is the protesters' own act, not folded."""
     tok = m.token
     if tok.pos_ != "VERB" or not (
         tok.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
     ):
+        return None
+    if tok.tag_ == "VBG" and tok.dep_ in {"advcl", "xcomp", "conj"} and tok.head.pos_ == "VERB" \
+            and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "," and tok.head.i < tok.i \
+            and _lemma(tok) not in _DEMAND_SPEECH:
+        # "protested outside City Hall, demanding that ...": the protesters' demand told as an act of
+        # its own, set off from the protest (the news guideline codes both; a purpose infinitive,
+        # "rallied to demand", is the protest's aim)
         return None
     node = tok
     for _ in range(4):
@@ -839,6 +965,19 @@ def _fold_demands(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     return [m for m in matches if m.token.i not in folded]
 
 
+def _new_clause_between(tok: Token, root: Token) -> bool:
+    """A coordinated clause with a subject of its own lies between ``tok`` and its ancestor ``root``
+    ("protested in Athens, and a smaller rally was held in Thessaloniki", "a court in Grodno
+    sentenced X, and a court in Gomel jailed Y"): another act, not a part of root's."""
+    node = tok
+    while node.i != root.i and node.head.i != node.i:
+        if node.dep_ == "conj" and node.head.pos_ in {"VERB", "AUX"} and any(
+                c.dep_ in _SUBJ | _PASS_SUBJ for c in node.children):
+            return True
+        node = node.head
+    return False
+
+
 def _in_subtree(tok: Token, root: Token) -> bool:
     return root.left_edge.i <= tok.i <= root.right_edge.i and any(a == root for a in tok.ancestors)
 
@@ -865,6 +1004,7 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     where one lies in the other's subtree."""
     matches = _govern(matches)
     absorbed: set[int] = set()
+    referents: list[TriggerMatch] = []
     by_token = {m.token.i: m for m in matches}
     for m in matches:
         tok = m.token
@@ -880,24 +1020,49 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 o.dep_ == "pobj"
                 and o.head.head == tok
                 and o.head.lower_ in _GOVERNED_PREPS
-                and (m.trigger.type in _GOVERNING or (m.trigger.type == "CONCEDE" and o.head.lower_ == "to"))
-            )  # "conceded to demands": what is yielded to
+                and (m.trigger.type in _GOVERNING or (m.trigger.type == "CONCEDE" and o.head.lower_ == "to")
+                     or (m.trigger.type == "CONSULT" and o.head.lower_ in _TOPIC_PREPS))
+            )  # "conceded to demands": what is yielded to; "talks on a peace treaty": what is discussed
             of_obj = o.dep_ == "pobj" and o.head.head == tok and o.head.lower_ in {"of", "off"}
             in_obj_phrase = o.dep_ == "compound" and o.head.head == tok and o.head.dep_ in _OBJ
             if not (direct_obj or of_obj or in_obj_phrase or governed):
+                continue
+            if governed and m.trigger.type == "ACCUSE" and m.trigger.mode == "allege" and o.pos_ == "NOUN" \
+                    and not definite_noun(o) and other.trigger.type != "ACCUSE":
+                # "charged a man over an assault at a pub on Friday": an alleged occurrence told in
+                # the accusation, an event of its own (as "accused X of attacking" is)
+                _mark_governed(other, m)
                 continue
             if _lemma(tok) in SUPPORT_VERBS and other.trigger.type != m.trigger.type and not governed:
                 m.trigger = other.trigger
             m.absorbed.append(o)
             absorbed.add(o.i)
+            # what a reaction is about ("condemned the attack", "blamed X for the attack", "rejected
+            # that request") is an occurrence told elsewhere; what is demanded, threatened or agreed
+            # ("demanded the release") is not
+            if other.trigger.type != m.trigger.type and (m.trigger.type not in _PROSPECTIVE or not (
+                    direct_obj or governed)) and definite_noun(o):
+                referents.append(TriggerMatch(o, other.trigger, [], referent=True))
             if governed:  # the governed phrase with its modifiers ("opposed to mediation in the talks")
                 for inner in matches:
                     if inner.token.i not in absorbed and inner is not m and _in_subtree(inner.token, o):
                         m.absorbed.append(inner.token)
                         absorbed.add(inner.token.i)
+                        if inner.trigger.type != m.trigger.type and definite_noun(inner.token):
+                            # "called for an inquiry into the shelling"
+                            referents.append(TriggerMatch(inner.token, inner.trigger, [], referent=True))
         head = by_token.get(tok.head.i)
-        # coordinated nouns of one type: "a ceasefire and a cessation of hostilities"
-        if tok.dep_ == "conj" and head is not None and head.trigger.type == m.trigger.type:
+        # a reduced relative on an event noun tells that event ("the ceasefire agreement signed in
+        # 2001", "a curfew imposed on the town"): one event, the noun's
+        if tok.pos_ == "VERB" and tok.dep_ == "acl" and tok.tag_ == "VBN" and head is not None \
+                and head.token.pos_ == "NOUN":
+            head.absorbed.append(tok)
+            absorbed.add(tok.i)
+            continue
+        # coordinated nouns of one type: "a ceasefire and a cessation of hostilities" (coordinated
+        # verbs are folded below, unless each has a subject of its own)
+        if tok.dep_ == "conj" and tok.pos_ != "VERB" and head is not None \
+                and head.trigger.type == m.trigger.type:
             head.absorbed.append(tok)
             absorbed.add(tok.i)
         # compound nouns of one phrase: "the ceasefire agreement" -> one event (head's)
@@ -906,20 +1071,35 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             absorbed.add(tok.i)
     kept = [m for m in matches if m.token.i not in absorbed]
     final: list[TriggerMatch] = []
+    folded_into: dict[int, TriggerMatch] = {}
     for m in kept:
         host = None
         for other in kept:
             if other is m or other.trigger.type != m.trigger.type or other.token.pos_ != "VERB":
                 continue
-            if _in_subtree(m.token, other.token) or (
+            if (_in_subtree(m.token, other.token) and not _new_clause_between(m.token, other.token)) or (
                 m.token.pos_ == "NOUN" and m.token.dep_ == "pobj" and m.token.head.head == other.token
             ):
                 host = other
                 break
+        if host is None and m.token.pos_ == "VERB" and m.token.dep_ in {"advcl", "xcomp"} and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in m.token.children):
+            # "went on strike to protest the plan", "staged a rally to protest": the purpose of an
+            # act of the same type is that act
+            gov = m.token.head
+            for other in kept:
+                if other is not m and other.trigger.type == m.trigger.type and other.token.pos_ == "NOUN" \
+                        and (_position(other.token).head == gov or _position(other.token).head.head == gov):
+                    host = other
+                    break
         if host is None and m.token.tag_ == "VBG" and m.token.dep_ in {"advcl", "xcomp", "conj"}:
             # "launched drone strikes on Kharkiv, killing three civilians": the participle
-            # reports the outcome of the same-type event in its governing clause
-            gov = m.token.head
+            # reports the outcome of the same-type event in its governing clause (through
+            # coordination: "opened fire on a bus, killing nine people and wounding five")
+            node = m.token
+            while node.dep_ == "conj" and node.head.i != node.i and node.head.tag_ == "VBG":
+                node = node.head
+            gov = node.head
             for other in kept:
                 if (
                     other is not m
@@ -929,12 +1109,15 @@ def _merge_sentence(matches: list[TriggerMatch]) -> list[TriggerMatch]:
                 ):
                     host = other
                     break
+        while host is not None and host.token.i in folded_into:
+            host = folded_into[host.token.i]  # "killing nine and wounding five": into what took "killing"
         if host is not None and host.token.i not in absorbed:
             host.absorbed.append(m.token)
             absorbed.add(m.token.i)
+            folded_into[m.token.i] = host
         else:
             final.append(m)
-    return [m for m in final if m.token.i not in absorbed]
+    return sorted([m for m in final if m.token.i not in absorbed] + referents, key=lambda m: m.token.i)
 
 
 def _first_child(tok: Token, deps: set[str]) -> Token | None:
@@ -1076,7 +1259,10 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
         elif actor is None and (_lemma(verb) in SUPPORT_VERBS or place.dep_ == "pobj"):
             actor = _verb_roles(verb)[0]
         if recipient is None and _lemma(verb) in SUPPORT_VERBS:
-            recipient = _pobj(verb, {"on", "against", "upon", "toward", "towards"})
+            # "exchanged fire with the attackers": the other side of an exchange
+            preps = {"on", "against", "upon", "toward", "towards"} | (
+                {"with"} if _lemma(verb) in {"exchange", "trade"} else set())
+            recipient = _pobj(verb, preps)
     # no actor of its own in an adverbial phrase: the clause's subject ("Following its offensive, X ...")
     if actor is None and verb is None:
         anc = place
@@ -1118,6 +1304,45 @@ def _own_anchor(noun: Token) -> bool:
     return any(t.ent_type_ in _ANCHOR_ENTS for t in noun.subtree)
 
 
+_DEFINITE_DETS = {"the", "this", "that", "these", "those"}
+
+
+def definite_noun(tok: Token) -> bool:
+    """A noun trigger with a definite determiner or a possessor ("the attack", "that request",
+    "Tuesday's strike"): it presupposes its occurrence."""
+    return tok.pos_ == "NOUN" and any(
+        (c.dep_ == "det" and c.lower_ in _DEFINITE_DETS) or c.dep_ == "poss" for c in tok.children)
+
+
+def direct_content(match: TriggerMatch) -> bool:
+    """The governed act is what its governor demands, threatens, refuses or promises ("demanded the
+    release", "called for an inquiry"): its object or prepositional object. A noun deeper inside
+    ("an inquiry into the shelling", "to retaliate for the attack") is what that act is about."""
+    gov = match.governor
+    if gov is None:
+        return False
+    node = _position(match.token)
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    if node.head == gov:
+        return True
+    return node.dep_ == "pobj" and node.head.head == gov
+
+
+def noun_position(noun: Token) -> Token:
+    """Where a noun trigger sits in its clause, through container nouns ("a wave of strikes")."""
+    return _position(noun)
+
+
+def own_noun_roles(noun: Token) -> tuple[Token | None, Token | None]:
+    """The participants a noun names itself ("Russia's attack on Kharkiv", "the attack by rebels"),
+    not those of the clause around it: for a referent, whose clause is another act's."""
+    actor = _first_child(noun, {"poss"}) or _pobj(noun, {"by", "from"})
+    if actor is not None and actor.lower_ in {"its", "their", "his", "her"}:
+        actor = None
+    return actor, _pobj(noun, {"on", "against", "at", "upon", "toward", "towards"})
+
+
 def unanchored_background(match: TriggerMatch) -> bool:
     """A noun in a background clause or adjunct with no participant, time or place of its own
     ("resigned after weeks of protests", "after two days of fierce fighting"): a reference to a
@@ -1143,6 +1368,9 @@ def event_nouns(match: TriggerMatch) -> list[Token]:
 
 def roles_for(match: TriggerMatch) -> tuple[Token | None, Token | None]:
     tok = match.token
+    if match.governed_by == "ACCUSE" and tok.pos_ == "NOUN":
+        # "Police charged a man over an assault": the accuser's clause is not the act's
+        return own_noun_roles(tok)
     actor, recipient = _verb_roles(tok) if tok.pos_ == "VERB" else _noun_roles(tok)
     # "lost soldiers": the subject suffers the event
     if match.trigger.needs and match.trigger.needs.startswith("obj=") and match.trigger.lemma == "lose":

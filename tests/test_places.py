@@ -619,3 +619,40 @@ def test_places_country_closing_an_organisation_after_a_comma(nlp: Language, gaz
     assert found["Ohio State"].name == "Ohio" and found["Ohio State"].role == "actor"
     found = places_of(nlp, gaz, "The Illinois Department of Public Health said two cases were confirmed.")
     assert set(found) == {"Illinois"}
+
+
+def test_places_anchor_grid_finds_the_nearest_anchor_as_every_pair_does() -> None:
+    """The anchors' grid (long documents) gives the exact nearest distance within reach, and
+    leaves out a mention's own text, as comparing every pair would."""
+    import math
+    import random
+
+    from eventcoder.gazetteer import Candidate, haversine_km
+    from eventcoder.stages.places import _REACH_KM, _Anchors
+
+    rng = random.Random(13)
+
+    def jitter(lat: float, lon: float, dlat: float, dlon: float) -> tuple[float, float]:
+        return (max(-90.0, min(90.0, lat + rng.uniform(-dlat, dlat))),
+                (lon + rng.uniform(-dlon, dlon) + 180) % 360 - 180)
+
+    def cand(i: int, lat: float, lon: float) -> Candidate:
+        return Candidate(i, None, f"p{i}", "city", "XX" if i % 2 else "YY", None, lat, lon, 1000)
+
+    # clusters (as a document's places are) and points near the poles and the date line
+    centres = [(48.0, 2.0), (-33.0, 151.0), (89.0, 10.0), (0.0, 179.9), (0.0, -179.9), (35.0, 105.0)]
+    points = [cand(i, *jitter(*centres[i % len(centres)], 12, 15)) for i in range(300)]
+    entries = [(f"t{i % 7}", c) for i, c in enumerate(points)]
+    anchors = _Anchors(entries)
+    for text in ("t0", "t3", "other"):
+        view = anchors.without(text)
+        kept = [c for t, c in entries if t != text]
+        assert bool(view) == bool(kept)
+        assert view.holds("XX") == any(c.country == "XX" for c in kept)
+        for _ in range(200):
+            lat, lon = rng.uniform(-90, 90), rng.uniform(-180, 180)
+            if rng.random() < 0.5:  # near a cluster
+                lat, lon = jitter(*rng.choice(centres), 20, 25)
+            brute = min(haversine_km(lat, lon, c.lat, c.lon) for c in kept)
+            got = view.nearest_km(lat, lon)
+            assert got == brute if brute < _REACH_KM else math.isinf(got)

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -584,8 +585,84 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     return found
 
 
+_NEAR_KM = 300
+_REACH_KM = 1000  # beyond this an anchor says nothing of a candidate (``_raw``, ``_foreign_hamlet``)
+_CELL = 2 * math.sin(1.1 * _REACH_KM / (2 * 6371.0))  # grid cell (unit-sphere chord) > the reach's chord
+
+_Point = tuple[float, float]
+
+
+def _cell_of(lat: float, lon: float) -> tuple[int, int, int]:
+    """The grid cell of a point's unit vector: points within ``_REACH_KM`` lie in neighbouring cells."""
+    p, q = math.radians(lat), math.radians(lon)
+    x, y, z = math.cos(p) * math.cos(q), math.cos(p) * math.sin(q), math.sin(p)
+    return math.floor(x / _CELL), math.floor(y / _CELL), math.floor(z / _CELL)
+
+
+class _Anchors:
+    """The places a document's other mentions resolved to in the first pass, which anchor a
+    mention's candidates (``_raw``): is any in a candidate country, how near is the nearest. A
+    mention is never its own anchor, nor is another mention of the same text, so each view leaves
+    out one text's share (``without``). Points sit in a grid of unit-sphere cells, so the nearest
+    anchor within ``_REACH_KM`` is found among the neighbouring cells' points instead of every
+    anchor of the document: the cost of a long document grows with its length, not its square.
+    Distances beyond the reach are not needed (``inf``)."""
+
+    __slots__ = ("_by_text", "_countries", "_grid", "_points", "_size")
+
+    def __init__(self, entries: Sequence[tuple[str, Candidate]] = ()) -> None:
+        self._points: dict[_Point, int] = {}
+        self._countries: dict[str | None, int] = {}
+        self._by_text: dict[str, tuple[dict[_Point, int], dict[str | None, int], int]] = {}
+        self._grid: dict[tuple[int, int, int], list[_Point]] = {}
+        self._size = len(entries)
+        for text, c in entries:
+            point = (c.lat, c.lon)
+            if point not in self._points:
+                self._grid.setdefault(_cell_of(*point), []).append(point)
+            self._points[point] = self._points.get(point, 0) + 1
+            self._countries[c.country] = self._countries.get(c.country, 0) + 1
+            pts, ccs, n = self._by_text.get(text, ({}, {}, 0))
+            pts[point] = pts.get(point, 0) + 1
+            ccs[c.country] = ccs.get(c.country, 0) + 1
+            self._by_text[text] = (pts, ccs, n + 1)
+
+    def without(self, text: str) -> _AnchorView:
+        return _AnchorView(self, self._by_text.get(text, ({}, {}, 0)))
+
+
+class _AnchorView:
+    """The anchors of one mention: all of the document's but those of its own text."""
+
+    __slots__ = ("_all", "_own")
+
+    def __init__(self, anchors: _Anchors,
+                 own: tuple[dict[_Point, int], dict[str | None, int], int] = ({}, {}, 0)) -> None:
+        self._all, self._own = anchors, own
+
+    def __bool__(self) -> bool:
+        return self._all._size > self._own[2]
+
+    def holds(self, country: str | None) -> bool:
+        return self._all._countries.get(country, 0) > self._own[1].get(country, 0)
+
+    def nearest_km(self, lat: float, lon: float) -> float:
+        """Distance to the nearest anchor if within ``_REACH_KM`` (exact), else ``inf``."""
+        best = math.inf
+        own, grid, counts = self._own[0], self._all._grid, self._all._points
+        cx, cy, cz = _cell_of(lat, lon)
+        for dx, dy, dz in itertools.product((-1, 0, 1), repeat=3):
+            for point in grid.get((cx + dx, cy + dy, cz + dz), ()):
+                if counts[point] > own.get(point, 0):
+                    best = min(best, haversine_km(lat, lon, *point))
+        return best if best < _REACH_KM else math.inf
+
+
+_NO_ANCHORS = _AnchorView(_Anchors())
+
+
 def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
-         anchors: Sequence[Candidate], home: str | None, publisher: str | None,
+         anchors: _AnchorView, home: str | None, publisher: str | None,
          namesake_city: bool, part_named: bool = False) -> float:
     # Curated regions carry no population; rate them like a million-people unit.
     pop = max(c.population, 1_000_000) if c.feature == "region" else c.population
@@ -611,10 +688,10 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
     if anchors and c.feature == "country":
         # A country's point says little; holding the document's other places says much
         # ("Congo" beside "Brazzaville" is the Republic of the Congo).
-        s += 1.0 if any(a.country == c.country for a in anchors) else 0.0
+        s += 1.0 if anchors.holds(c.country) else 0.0
     elif anchors:
-        near = min(haversine_km(c.lat, c.lon, a.lat, a.lon) for a in anchors)
-        s += 1.0 if near < 300 else 0.5 if near < 1000 else 0.0
+        near = anchors.nearest_km(c.lat, c.lon)
+        s += 1.0 if near < _NEAR_KM else 0.5 if near < _REACH_KM else 0.0
     if home and c.country == home:
         s += 1.0
     if publisher and c.country == publisher:
@@ -623,7 +700,7 @@ def _raw(c: Candidate, countries: set[str], admins: set[tuple[str, str]],
 
 
 def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
-          anchors: Sequence[Candidate], home: str | None,
+          anchors: _AnchorView, home: str | None,
           publisher: str | None,
           bonus: Callable[[Candidate], float] | None = None,
           shares: list[tuple[Candidate, float]] | None = None) -> tuple[Candidate, float]:
@@ -764,7 +841,7 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     return c.population >= _POPULOUS or (c.country in countries and c.population >= small)
 
 
-def _foreign_hamlet(c: Candidate, countries: set[str], anchors: Sequence[Candidate],
+def _foreign_hamlet(c: Candidate, countries: set[str], anchors: _AnchorView,
                    home: str | None) -> bool:
     """A small town abroad, far from every other place of a document that names its countries
     ("Suffolk" in a report on England finds only a Virginia town): a likelier miss than a hit."""
@@ -772,7 +849,7 @@ def _foreign_hamlet(c: Candidate, countries: set[str], anchors: Sequence[Candida
         return False
     if home is not None and c.country == home:
         return False
-    return all(haversine_km(c.lat, c.lon, a.lat, a.lon) >= 1000 for a in anchors)
+    return anchors.nearest_km(c.lat, c.lon) >= _REACH_KM
 
 
 _LIST_JOINERS = {",", "and", "or", "&"}
@@ -850,9 +927,9 @@ def _coordinated(doc: Doc, mentions: Sequence[_Mention], containers: dict[int, i
     return [g for g in groups if len(g) > 1]
 
 
-def _structure_bonus(doc: Doc, mentions: Sequence[_Mention], first: Sequence[tuple[Candidate, float]],
-                     lists: Sequence[Sequence[int]], containers: dict[int, int],
-                     i: int) -> Callable[[Candidate], float] | None:
+def _structure_bonus(mentions: Sequence[_Mention], first: Sequence[tuple[Candidate, float]],
+                     group_of: Mapping[int, Sequence[int]], town_of: dict[int, int],
+                     containers: dict[int, int], i: int) -> Callable[[Candidate], float] | None:
     """Preferences the sentence's structure gives a mention's candidates.
 
     - "Buffalo, New York", "Decatur, Ga.": the unit after "<town>," is the one that contains
@@ -862,15 +939,14 @@ def _structure_bonus(doc: Doc, mentions: Sequence[_Mention], first: Sequence[tup
       candidate of the kind most of its siblings resolved to is preferred (Washington state).
     """
     kind: str | None = None
-    for group in lists:
-        if i in group:
-            kinds = [first[j][0].feature for j in group if j != i]
-            top = max(set(kinds), key=kinds.count)
-            if kinds.count(top) * 2 > len(kinds) and top in {"admin1", "country"}:
-                kind = top
+    if (group := group_of.get(i)) is not None:  # ``group_of``: each list member's list
+        kinds = [first[j][0].feature for j in group if j != i]
+        top = max(set(kinds), key=kinds.count)
+        if kinds.count(top) * 2 > len(kinds) and top in {"admin1", "country"}:
+            kind = top
     units: set[tuple[str | None, str | None]] = set()  # (country, admin1) that hold the town
     countries: set[str | None] = set()
-    town = next((t for t, u in containers.items() if u == i), None)
+    town = town_of.get(i)  # ``town_of``: container -> the town written before it
     if town is not None:  # this mention is the container of the town before it
         units = {(c.country, c.admin1) for c in mentions[town].candidates
                  if c.feature in {"city", "admin2"} and c.admin1}
@@ -928,6 +1004,9 @@ class _Focus:
     units: dict[tuple[str, str], float]  # (country, admin1) -> belief
     countries: dict[str, float]
     own: dict[str, tuple[dict[tuple[str, str], float], dict[str, float]]]  # name -> its part
+    # answers by name: every mention of a name asks the same question
+    areas: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    focus_countries: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, named: dict[str, list[tuple[Candidate, float]]]) -> _Focus:
@@ -951,25 +1030,32 @@ class _Focus:
                 countries[cc] = countries.get(cc, 0.0) + w
         return cls(units, countries, own)
 
-    def area(self, key: str) -> set[tuple[str, str]]:
+    def area(self, key: str) -> frozenset[tuple[str, str]]:
         """The units the *other* names put the document in: each holds at least _FOCUS_UNIT and
         _FOCUS_UNIT_SHARE of their belief (a list of five states puts a report in none)."""
+        if (got := self.areas.get(key)) is not None:
+            return got
         mine = self.own.get(key, ({}, {}))[0]
         rest = {u: w - mine.get(u, 0.0) for u, w in self.units.items()}
         floor = max(_FOCUS_UNIT, _FOCUS_UNIT_SHARE * sum(rest.values()))
-        return {u for u, w in rest.items() if w >= floor}
+        got = self.areas[key] = frozenset(u for u, w in rest.items() if w >= floor)
+        return got
 
     def country(self, key: str) -> str | None:
+        if key in self.focus_countries:
+            return self.focus_countries[key]
         mine = self.own.get(key, ({}, {}))[1]
         rest = {cc: w - mine.get(cc, 0.0) for cc, w in self.countries.items()}
         total = sum(rest.values())
-        if not rest:
-            return None
-        cc, w = max(rest.items(), key=lambda t: (t[1], t[0]))
-        return cc if w >= _FOCUS_COUNTRY and w >= _FOCUS_COUNTRY_SHARE * total else None
+        got = None
+        if rest:
+            cc, w = max(rest.items(), key=lambda t: (t[1], t[0]))
+            got = cc if w >= _FOCUS_COUNTRY and w >= _FOCUS_COUNTRY_SHARE * total else None
+        self.focus_countries[key] = got
+        return got
 
 
-def _coherence_bonus(m: _Mention, area: set[tuple[str, str]], country: str | None, countries: set[str],
+def _coherence_bonus(m: _Mention, area: frozenset[tuple[str, str]], country: str | None, countries: set[str],
                      admins: set[tuple[str, str]]) -> Callable[[Candidate], float] | None:
     """The document's area and country count for a town as if the document named them (the
     same weights as a named country and unit in ``_raw``), unless it does name them."""
@@ -1007,7 +1093,7 @@ def _plus(*bonuses: Callable[[Candidate], float] | None) -> Callable[[Candidate]
     return lambda c: sum(b(c) for b in given)
 
 
-def _in_area(c: Candidate, area: set[tuple[str, str]]) -> bool:
+def _in_area(c: Candidate, area: AbstractSet[tuple[str, str]]) -> bool:
     return c.feature in {"city", "admin2"} and c.match == "primary" and not c.generic \
         and (c.country, c.admin1) in area
 
@@ -1075,27 +1161,34 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         if top.feature == "country" and not top.generic and top.country and not m.gated:
             support.setdefault(top.country, set()).add(m.text.casefold())
 
+    known: dict[str, set[str]] = {}  # others(), by name, while ``support`` stays as it is
+
     def others(m: _Mention) -> set[str]:
-        return {cc for cc, texts in support.items() if texts - {m.text.casefold()}}
+        key = m.text.casefold()
+        got = known.get(key)
+        if got is None:
+            got = known[key] = {cc for cc, texts in support.items() if texts - {key}}
+        return got
 
     named: dict[str, list[tuple[Candidate, float]]] = {}
     first = []
     for m in mentions:
         shares: list[tuple[Candidate, float]] = []
-        first.append(_rank(m, others(m), set(), (), home, publisher_country, shares=shares))
+        first.append(_rank(m, others(m), set(), _NO_ANCHORS, home, publisher_country, shares=shares))
         if not m.gated:
             named.setdefault(m.text.casefold(), shares)
     for m, (c, share) in zip(mentions, first, strict=True):
         if c.feature in {"admin1", "region"} and c.country and share > 0.5 and not m.gated \
-                and _accept(m, c, others(m)):
+                and _accept(m, c, others(m)) and m.text.casefold() not in support.get(c.country, ()):
             support.setdefault(c.country, set()).add(m.text.casefold())
+            known.clear()
     admins = {(c.country, c.name) for (c, share), m in zip(first, mentions, strict=True)
               if c.feature == "admin1" and c.country and not m.gated}
     focus: _Focus | None = None
     if coherence:
         if dateline_cands and dateline_place and dateline_place.casefold() not in named:
             shares = []
-            _rank(_Mention(0, 0, dateline_cands, True, None, "place"), set(), set(), (), home,
+            _rank(_Mention(0, 0, dateline_cands, True, None, "place"), set(), set(), _NO_ANCHORS, home,
                   publisher_country, shares=shares)
             named[dateline_place.casefold()] = shares
         focus = _Focus.of(named)
@@ -1108,13 +1201,13 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
                 c.country in named_cc and (c.feature != "city" or c.population >= _POPULOUS))
                 or (c.feature == "city" and c.population >= _WORLD_CITY)]
             if m.candidates:
-                first[i] = _rank(m, others(m), admins, (), home, publisher_country)
+                first[i] = _rank(m, others(m), admins, _NO_ANCHORS, home, publisher_country)
         if m.gated:
-            area = focus.area(m.text.casefold()) if focus is not None else set()
-            area |= {a for a in admins if a[0] is not None}
+            area = (focus.area(m.text.casefold()) if focus is not None else set()) \
+                | {a for a in admins if a[0] is not None}
             m.candidates = [c for c in m.candidates if _in_area(c, area)]
             if m.candidates:
-                first[i] = _rank(m, others(m), admins, (), home, publisher_country)
+                first[i] = _rank(m, others(m), admins, _NO_ANCHORS, home, publisher_country)
     kept = [i for i, m in enumerate(mentions) if m.candidates]
     mentions = [mentions[i] for i in kept]
     first = [first[i] for i in kept]
@@ -1127,16 +1220,25 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
     lists = _coordinated(doc, mentions, containers)
     # members of lists with a place the tagger recognized ("Decatur, Tucker and Lithonia"), not
     # of lists of brands or firms
-    listed = {j for group in lists for j in group
-              if any(mentions[k].from_entity and mentions[k].label in _PLACE_LABELS for k in group if k != j)}
+    listed: set[int] = set()
+    for group in lists:
+        tagged = [mentions[k].from_entity and mentions[k].label in _PLACE_LABELS for k in group]
+        listed.update(j for j, own in zip(group, tagged, strict=True) if sum(tagged) - own > 0)
+    group_of = {j: group for group in lists for j in group}
+    town_of = {u: t for t, u in sorted(containers.items(), reverse=True)}  # container -> its town
     # Pass 2: add closeness to the other places resolved in pass 1, and the document's area.
+    # Anchors are the other mentions' confident first-pass places, kept by ``_accept`` under the
+    # mention's countries (one set for most mentions: built once per set, not per mention).
+    pool = [(mentions[j], c) for j, (c, share) in enumerate(first) if share > 0.5 and c.feature != "country"]
+    anchor_sets: dict[frozenset[str], _Anchors] = {}
     resolved: list[tuple[int, Candidate, float]] = []
     for i, m in enumerate(mentions):
         countries = others(m)
-        anchors = [c for j, (c, share) in enumerate(first)
-                   if j != i and share > 0.5 and c.feature != "country"
-                   and mentions[j].text != m.text and _accept(mentions[j], c, countries)]
-        bonus = _structure_bonus(doc, mentions, first, lists, containers, i)
+        given = frozenset(countries)
+        if given not in anchor_sets:
+            anchor_sets[given] = _Anchors([(mj.text, c) for mj, c in pool if _accept(mj, c, countries)])
+        anchors = anchor_sets[given].without(m.text)
+        bonus = _structure_bonus(mentions, first, group_of, town_of, containers, i)
         if focus is not None:
             key = m.text.casefold()
             bonus = _plus(bonus, _coherence_bonus(m, focus.area(key), focus.country(key), countries, admins))
@@ -1207,7 +1309,7 @@ def resolve_name(gazetteer: Gazetteer, name: str, start: int = 0, end: int = 0,
     if not cands:
         return None
     m = _Mention(0, 0, cands, True, None, "place")
-    c, share = _rank(m, set(context_countries), set(), (), None, None)
+    c, share = _rank(m, set(context_countries), set(), _NO_ANCHORS, None, None)
     return Place(start=start, end=end, text=name, name=c.name, geonameid=c.geonameid, country=c.country,
                  admin1=c.admin1, lat=c.lat, lon=c.lon, precision=_PRECISION[c.feature],
                  score=round(share, 3), feature=c.feature, method="dateline", admin1_code=c.admin1_code)

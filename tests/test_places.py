@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from spacy.language import Language
 
@@ -9,7 +11,13 @@ from eventcoder.gazetteer import Gazetteer
 from eventcoder.records import Place
 from eventcoder.settings import default_cache_dir
 from eventcoder.stages.linguistic import load_nlp, parse
-from eventcoder.stages.places import ACLED_GEO_PRECISION, event_location, extract_places, resolve_name
+from eventcoder.stages.places import (
+    ACLED_GEO_PRECISION,
+    event_location,
+    extract_places,
+    resolve_dateline,
+    resolve_name,
+)
 
 PARAGRAPH = (
     "Rebel fighters attacked an army base near Nyala in South Darfur on Sunday, Sudanese officials said. "
@@ -28,7 +36,7 @@ def gaz() -> Gazetteer:
     return Gazetteer.open(default_cache_dir())
 
 
-def places_of(nlp: Language, gaz: Gazetteer, text: str, **kw: str) -> dict[str, Place]:
+def places_of(nlp: Language, gaz: Gazetteer, text: str, **kw: Any) -> dict[str, Place]:
     return {p.text: p for p in extract_places(parse(nlp, text), gaz, **kw)}
 
 
@@ -656,3 +664,52 @@ def test_places_anchor_grid_finds_the_nearest_anchor_as_every_pair_does() -> Non
             brute = min(haversine_km(lat, lon, c.lat, c.lon) for c in kept)
             got = view.nearest_km(lat, lon)
             assert got == brute if brute < _REACH_KM else math.isinf(got)
+
+
+def test_places_dateline_town_is_a_place_even_untagged(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: the town of a dateline is a place mention of its own, though the tagger leaves
+    capitals untagged or calls them organisations."""
+    for text, name, country in [
+        ("KYIV (Eastern Wire) — Drones hit two blocks of flats overnight, the governor said.", "KYIV", "UA"),
+        ("LIMA (Andes Courier) — Miners blocked a highway on Monday.", "LIMA", "PE"),
+        ("BEIRUT (Levant Post) — Shells fell near the border on Tuesday.", "BEIRUT", "LB"),
+    ]:
+        place = name.title()
+        found = places_of(nlp, gaz, text, dateline_place=place, dateline_span=(0, text.index(" —")))
+        assert found[name].country == country and found[name].feature == "city"
+        assert found[name].start == 0 and found[name].role == "place"
+
+
+def test_places_dateline_unit_chooses_the_namesake(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: the state written after a dateline's town chooses its namesake, for the place in
+    the text and for the dateline place events fall back on ("PARIS, Texas" is no Paris of
+    France, "LEBANON, Tenn." no country)."""
+    cases = [
+        ("PARIS, Texas (Red River Wire) — A jury convicted a man on Monday.", "Paris, Texas", "US", "Texas"),
+        ("LEBANON, Tenn. (Cumberland Wire) — The council voted.", "Lebanon, Tenn.", "US", "Tennessee"),
+        ("DECATUR, Ga. (Piedmont Wire) — The council met on Tuesday.", "Decatur, Ga.", "US", "Georgia"),
+        ("ATHENS, Ga. (Piedmont Wire) — Police arrested a man.", "Athens, Ga.", "US", "Georgia"),
+    ]
+    for text, dateline, country, admin1 in cases:
+        span = (0, text.index(" (") + text[text.index(" ("):].index(")") + 1)
+        places = extract_places(parse(nlp, text), gaz, dateline_place=dateline, dateline_span=span)
+        town = next(p for p in places if p.start == 0)
+        assert (town.country, town.admin1) == (country, admin1)
+        line = resolve_dateline(gaz, places, dateline, span)
+        assert line is not None and (line.country, line.admin1) == (country, admin1)
+        assert (line.start, line.end, line.method) == (*span, "dateline")
+        alone = resolve_name(gaz, dateline)  # without the parsed text, by name and unit
+        assert alone is not None and (alone.country, alone.admin1) == (country, admin1)
+
+
+def test_places_dateline_of_a_coded_article_is_its_namesake(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """The pipeline reads the dateline with its state: an event told without a place of its own
+    falls back on Paris, Texas, not Paris, France."""
+    from eventcoder.ingest.metadata import build_article
+
+    text = ("PARIS, Texas (Red River Wire) — Police arrested two men on Monday after a fight outside "
+            "a bar, the police chief said.\n\nThe men were charged with assault.")
+    result = pipeline.code(build_article(text, settings=pipeline.settings, source="-", article_id="dl"))
+    assert result.events
+    located = [e for e in result.events if e.location is not None]
+    assert located and all(e.location.country == "US" for e in located)

@@ -42,7 +42,7 @@ from .actors import FORMER_STATES, load_lexicon
 from .attribution import source_spans
 from .linguistic import doc_text
 
-__all__ = ["ACLED_GEO_PRECISION", "event_location", "extract_places", "resolve_name"]
+__all__ = ["ACLED_GEO_PRECISION", "event_location", "extract_places", "resolve_dateline", "resolve_name"]
 
 ACLED_GEO_PRECISION = {"point": 1, "near": 2, "admin2": 2, "admin1": 3, "region": 3, "country": 3}
 _PRECISION = {"city": "point", "admin2": "admin2", "admin1": "admin1", "region": "region",
@@ -1138,19 +1138,66 @@ def _one_sense(mentions: Sequence[_Mention], containers: dict[int, int],
     return out
 
 
+def _dateline_candidates(gazetteer: Gazetteer, dateline_place: str) -> tuple[str, list[Candidate]]:
+    """A dateline's town and its candidates: those inside the units written after it ("Decatur,
+    Ga." is Decatur, Georgia; "Paris, Texas" no Paris of France). A town none of whose candidates
+    lies in its written unit is one the gazetteer lacks: the unit stands for it ("Minden, Ont.")."""
+    name, *regions = (part.strip() for part in dateline_place.split(","))
+    cands = gazetteer.lookup(name)
+    units: list[Candidate] = []
+    for region in regions:
+        abbreviation = _abbreviation_table().get(region.replace(" ", ""))
+        if abbreviation is not None:
+            cc, unit, _ = abbreviation
+            units += [c for c in gazetteer.lookup(unit)
+                      if c.feature == "admin1" and c.country == cc and c.match == "primary"][:1]
+        else:
+            units += [c for c in gazetteer.lookup(region)
+                      if c.feature in {"admin1", "country"} and not c.generic]
+    if not units or not cands:
+        return name, cands
+    held = {(u.country, u.name if u.feature == "admin1" else None) for u in units}
+    inside = [c for c in cands if (c.country, c.admin1) in held or (c.country, None) in held]
+    return name, inside or units[:1]
+
+
+def _dateline_mention(doc: Doc, mentions: list[_Mention], name: str, cands: Sequence[Candidate],
+                      start_char: int) -> list[_Mention]:
+    """The dateline's town as a mention of its own, with the candidates its written units leave
+    ("KYIV (...) —", which the tagger often leaves untagged in capitals), in place of whatever
+    the tagger made of those words."""
+    if not any(c.match == "primary" and not c.generic for c in cands) and len(cands) != 1:
+        return mentions
+    end_char = start_char + len(name)
+    if doc_text(doc)[start_char:end_char].casefold() != name.casefold():
+        return mentions
+    span = doc.char_span(start_char, end_char)
+    if span is None or not len(span):
+        return mentions
+    kept = [m for m in mentions if m.end <= span.start or m.start >= span.end]
+    kept.append(_Mention(span.start, span.end, list(cands), True, "GPE", "place", text=span.text))
+    return sorted(kept, key=lambda m: m.start)
+
+
 def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None = None,
+                   dateline_span: tuple[int, int] | None = None,
                    publisher_country: str | None = None, coherence: bool = True) -> list[Place]:
     """Every place mention in ``doc``, resolved, in text order.
 
+    ``dateline_place`` is the dateline's place as the ingest read it, with its units ("Decatur,
+    Ga."), and ``dateline_span`` where the dateline starts: the town there is a mention of its own.
     ``coherence=False`` turns the document-coherence resolver off (for ablation): ambiguous names
     then weigh only the countries and first-level units the document names outright.
     """
     mentions = _mentions(doc, gazetteer)
     home: str | None = None
     dateline_cands: list[Candidate] = []
+    dateline_name = ""
     if dateline_place:
-        dateline_cands = gazetteer.lookup(dateline_place)
+        dateline_name, dateline_cands = _dateline_candidates(gazetteer, dateline_place)
         home = dateline_cands[0].country if dateline_cands else None
+        if dateline_cands and dateline_span is not None:
+            mentions = _dateline_mention(doc, mentions, dateline_name, dateline_cands, dateline_span[0])
     # Pass 1: countries the document names outright are the strongest context; a mention never
     # supports itself ("Georgia" alone must not make the country Georgia likelier).
     support: dict[str, set[str]] = {}
@@ -1186,11 +1233,11 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
               if c.feature == "admin1" and c.country and not m.gated}
     focus: _Focus | None = None
     if coherence:
-        if dateline_cands and dateline_place and dateline_place.casefold() not in named:
+        if dateline_cands and dateline_name.casefold() not in named:
             shares = []
             _rank(_Mention(0, 0, dateline_cands, True, None, "place"), set(), set(), _NO_ANCHORS, home,
                   publisher_country, shares=shares)
-            named[dateline_place.casefold()] = shares
+            named[dateline_name.casefold()] = shares
         focus = _Focus.of(named)
     # Names kept only inside the document's area ("the Decatur City Council" in a report on
     # Georgia's towns) keep only their candidates there, or go.
@@ -1302,10 +1349,24 @@ def _capital_phrases(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -> 
     return out
 
 
+def resolve_dateline(gazetteer: Gazetteer, places: Sequence[Place], dateline_place: str,
+                     span: tuple[int, int]) -> Place | None:
+    """The dateline's place over the dateline's ``span``: as the places stage resolved its town
+    (in the document's context, inside the units written after it), else by its name and units."""
+    at = next((p for p in places if p.start == span[0] and p.lat is not None), None)
+    if at is None:
+        return resolve_name(gazetteer, dateline_place, *span)
+    return Place(start=span[0], end=span[1], text=dateline_place.split(",")[0].strip(), name=at.name,
+                 geonameid=at.geonameid, country=at.country, admin1=at.admin1, lat=at.lat, lon=at.lon,
+                 precision=at.precision, score=at.score, feature=at.feature, method="dateline",
+                 admin1_code=at.admin1_code)
+
+
 def resolve_name(gazetteer: Gazetteer, name: str, start: int = 0, end: int = 0,
                  context_countries: Sequence[str] = ()) -> Place | None:
-    """Resolve a bare name (a dateline's place) to a Place, outside any parsed sentence."""
-    cands = gazetteer.lookup(name)
+    """Resolve a bare name (a dateline's place, with the units written after it: "Decatur, Ga.")
+    to a Place, outside any parsed sentence."""
+    name, cands = _dateline_candidates(gazetteer, name)
     if not cands:
         return None
     m = _Mention(0, 0, cands, True, None, "place")

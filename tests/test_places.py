@@ -713,3 +713,38 @@ def test_places_dateline_of_a_coded_article_is_its_namesake(pipeline) -> None:  
     assert result.events
     located = [e for e in result.events if e.location is not None]
     assert located and all(e.location.country == "US" for e in located)
+
+
+def _with_dateline(nlp: Language, gaz: Gazetteer, text: str) -> dict[str, Place]:
+    from eventcoder.ingest.metadata import find_dateline
+
+    line = find_dateline(text)
+    assert line is not None
+    return {p.text: p for p in extract_places(parse(nlp, text), gaz, dateline_place=line.full_place,
+                                              dateline_span=line.span)}
+
+
+def test_places_country_name_before_a_state_is_a_town(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a country's or foreign unit's name written before a state that holds a town of
+    that name is the town ("Mexico, Mo."), not a list of two places."""
+    found = places_of(nlp, gaz, "The plant in Mexico, Mo., will close next year, the company said.")
+    mexico = found["Mexico"]
+    assert (mexico.country, mexico.admin1, mexico.feature) == ("US", "Missouri", "city")
+    found = places_of(nlp, gaz, "Talks between Armenia, Georgia and Azerbaijan resumed on Monday.")
+    assert [found[n].feature for n in ("Armenia", "Georgia", "Azerbaijan")] == ["country"] * 3
+
+
+def test_places_dateline_state_is_the_home_of_shared_county_names(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a county name several states share is first the one in the dateline's state,
+    even when the article names another state too."""
+    found = _with_dateline(nlp, gaz, "RICHMOND, Ind. (Valley Press) — A man was held in the Wayne County "
+                                     "jail after a standoff, deputies said. He had moved from Dayton, Ohio.")
+    assert (found["Wayne County"].country, found["Wayne County"].admin1) == ("US", "Indiana")
+
+
+def test_places_town_written_with_its_state_leads_its_local_bodies(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: once a town is written with its state, the same name leading a local body is
+    that town, though only a big namesake could lead an organisation's name by itself."""
+    found = _with_dateline(nlp, gaz, "PARIS, Texas (Red River Wire) — The Paris City Council approved "
+                                     "the budget on Monday.")
+    assert found["Paris"].admin1 == "Texas" and found["Paris"].role == "actor"

@@ -864,13 +864,19 @@ def _containers(doc: Doc, mentions: Sequence[_Mention],
                 first: Sequence[tuple[Candidate, float]]) -> dict[int, int]:
     """Town index -> index of the unit or country written right after it as its container:
     "Buffalo, New York", "Decatur, Ga.", "Tbilisi, Georgia" (one of the town's candidates lies
-    in it). A name followed by a list of its own kind is a list member instead ("Washington,
-    Oregon and Idaho")."""
+    in it). A name whose first reading is a country, or a unit before a state abbreviation, is a
+    town when the unit after it holds a town of that name ("Lebanon, Tenn.", "Mexico, Mo."). A
+    name followed by a list of its own kind is a list member instead ("Washington, Oregon and
+    Idaho")."""
     out: dict[int, int] = {}
     for i in range(len(mentions) - 1):
         a, b = mentions[i], mentions[i + 1]
-        if b.start != a.end + 1 or doc[a.end].text != "," or first[i][0].feature not in {"city", "admin2"} \
-                or first[i + 1][0].feature not in {"admin1", "country"}:
+        head, unit = first[i][0].feature, first[i + 1][0].feature
+        if b.start != a.end + 1 or doc[a.end].text != "," or unit not in {"admin1", "country"}:
+            continue
+        abbreviated = b.text.replace(" ", "") in _abbreviation_table()
+        if head not in {"city", "admin2"} and not (unit == "admin1" and (
+                head == "country" or (head == "admin1" and abbreviated))):
             continue
         units = {(c.country, c.admin1) for c in a.candidates if c.feature in {"city", "admin2"} and c.admin1}
         countries = {c.country for c in a.candidates if c.feature in {"city", "admin2"}}
@@ -995,6 +1001,7 @@ _FOCUS_UNIT_SHARE = 0.3
 _FOCUS_COUNTRY = 2.0
 _FOCUS_COUNTRY_SHARE = 0.6
 _AREA_BONUS = 1.0
+_HOME_UNIT_BONUS = 1.0  # the dateline's first-level unit, as ``_AREA_BONUS``
 _COUNTRY_BONUS = 2.0
 _COUNTRY_SHIELD = 1000
 
@@ -1131,8 +1138,12 @@ def _one_sense(mentions: Sequence[_Mention], containers: dict[int, int],
             best[key] = (*rank, c)
     out = []
     for i, c, share in resolved:
-        _, top_share, top = best[mentions[i].text.casefold()]
-        if bare(i) and top.pid != c.pid and any(k.pid == top.pid for k in mentions[i].candidates):
+        written, top_share, top = best[mentions[i].text.casefold()]
+        m = mentions[i]
+        # a town written with its state leads the document's local bodies too ("PARIS, Texas ...
+        # the Paris City Council"), though only a big city could be an organisation's by itself
+        local = m.in_org and written and top.feature in {"city", "admin2"}
+        if bare(i) and top.pid != c.pid and (local or any(k.pid == top.pid for k in m.candidates)):
             c, share = top, top_share
         out.append((i, c, share))
     return out
@@ -1141,7 +1152,8 @@ def _one_sense(mentions: Sequence[_Mention], containers: dict[int, int],
 def _dateline_candidates(gazetteer: Gazetteer, dateline_place: str) -> tuple[str, list[Candidate]]:
     """A dateline's town and its candidates: those inside the units written after it ("Decatur,
     Ga." is Decatur, Georgia; "Paris, Texas" no Paris of France). A town none of whose candidates
-    lies in its written unit is one the gazetteer lacks: the unit stands for it ("Minden, Ont.")."""
+    lies in its written unit is one the gazetteer lacks: the unit stands for it ("Minden, Ont.").
+    ``_home_unit`` gives the first-level unit so written."""
     name, *regions = (part.strip() for part in dateline_place.split(","))
     cands = gazetteer.lookup(name)
     units: list[Candidate] = []
@@ -1159,6 +1171,27 @@ def _dateline_candidates(gazetteer: Gazetteer, dateline_place: str) -> tuple[str
     held = {(u.country, u.name if u.feature == "admin1" else None) for u in units}
     inside = [c for c in cands if (c.country, c.admin1) in held or (c.country, None) in held]
     return name, inside or units[:1]
+
+
+def _home_unit(gazetteer: Gazetteer, dateline_place: str) -> tuple[str, str] | None:
+    """The first-level unit a dateline writes after its town ("RICHMOND, Ind." -> Indiana), when
+    one holds the town: local news is about its dateline's state, so a county or town of a name
+    several states share is first the one there ("the Wayne County jail")."""
+    if "," not in dateline_place:
+        return None
+    _, cands = _dateline_candidates(gazetteer, dateline_place)
+    units = {(c.country, c.admin1) for c in cands if c.feature in {"city", "admin2"}}
+    if len(units) != 1:
+        return None
+    ((cc, unit),) = units
+    return (cc, unit) if cc and unit else None
+
+
+def _home_unit_bonus(home_unit: tuple[str, str] | None) -> Callable[[Candidate], float] | None:
+    if home_unit is None:
+        return None
+    return lambda c: _HOME_UNIT_BONUS if c.feature in {"city", "admin2"} and c.match == "primary" \
+        and not c.generic and (c.country, c.admin1) == home_unit else 0.0
 
 
 def _dateline_mention(doc: Doc, mentions: list[_Mention], name: str, cands: Sequence[Candidate],
@@ -1198,6 +1231,7 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         home = dateline_cands[0].country if dateline_cands else None
         if dateline_cands and dateline_span is not None:
             mentions = _dateline_mention(doc, mentions, dateline_name, dateline_cands, dateline_span[0])
+    home_unit = _home_unit(gazetteer, dateline_place) if dateline_place else None
     # Pass 1: countries the document names outright are the strongest context; a mention never
     # supports itself ("Georgia" alone must not make the country Georgia likelier).
     support: dict[str, set[str]] = {}
@@ -1285,7 +1319,8 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         if given not in anchor_sets:
             anchor_sets[given] = _Anchors([(mj.text, c) for mj, c in pool if _accept(mj, c, countries)])
         anchors = anchor_sets[given].without(m.text)
-        bonus = _structure_bonus(mentions, first, group_of, town_of, containers, i)
+        bonus = _plus(_structure_bonus(mentions, first, group_of, town_of, containers, i),
+                      _home_unit_bonus(home_unit))
         if focus is not None:
             key = m.text.casefold()
             bonus = _plus(bonus, _coherence_bonus(m, focus.area(key), focus.country(key), countries, admins))

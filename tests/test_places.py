@@ -748,3 +748,64 @@ def test_places_town_written_with_its_state_leads_its_local_bodies(nlp: Language
     found = _with_dateline(nlp, gaz, "PARIS, Texas (Red River Wire) — The Paris City Council approved "
                                      "the budget on Monday.")
     assert found["Paris"].admin1 == "Texas" and found["Paris"].role == "actor"
+
+
+def test_places_county_before_an_organisation_the_tagger_marks_alone(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a county or parish before an organisation the tagger marks without it ("the
+    Rapides Parish [Sheriff's Office]"), and a county's jail or detention centre, name the unit."""
+    found = places_of(nlp, gaz, "Deputies with the Rapides Parish Sheriff's Office arrested a man.")
+    assert found["Rapides Parish"].feature == "admin2" and found["Rapides Parish"].admin1 == "Louisiana"
+    found = places_of(nlp, gaz, "The suspect was booked into the Rapides Parish Detention Center on Monday.")
+    assert found["Rapides Parish"].feature == "admin2"
+    found = places_of(nlp, gaz, "He is held in the Wayne County Jail.")
+    assert found["Wayne County"].feature == "admin2"
+    assert places_of(nlp, gaz, "Wright County Eggs recalled its products.") == {}
+
+
+def test_places_unit_letters_lead_their_own_bodies(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a unit's curated letters lead its bodies ("NSW Police"); its other names that are
+    words do not ("the Federal Police")."""
+    found = places_of(nlp, gaz, "NSW Police said officers were called to the hotel.")
+    assert found["NSW"].name == "New South Wales" and found["NSW"].role == "actor"
+    found = places_of(nlp, gaz, "Residents called on the NSW Government to reject the plan.")
+    assert found["NSW"].country == "AU"
+    assert places_of(nlp, gaz, "The Federal Police said three men were arrested.") == {}
+
+
+def test_places_capital_speaking_for_its_government(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a capital the tagger calls a person as a saying verb's subject is the capital
+    ("Canberra says"), unless it is the surname of a person named in full."""
+    found = places_of(nlp, gaz, "Jakarta protested the arrests. Canberra says the boats were inside.")
+    assert found["Canberra"].country == "AU" and found["Canberra"].role == "actor"
+    assert places_of(nlp, gaz, "Lima says the miners must leave.")["Lima"].country == "PE"
+    assert "Lima" not in places_of(nlp, gaz, "John Lima says the miners must leave. Lima said more.")
+
+
+def test_places_whole_names_the_tagger_splits_or_shortens(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: an entity that is a town's whole name though its words are no single proper-noun
+    run ("Santander de Quilichao", "Ye-U"), and a town's name holding a shorter person's entity
+    ("Dera [Ismail Khan]")."""
+    found = places_of(nlp, gaz, "Troops arrived from Santander de Quilichao, the police said.")
+    assert found["Santander de Quilichao"].country == "CO"
+    found = places_of(nlp, gaz, "A bomb wounded six officers in Dera Ismail Khan on Tuesday.")
+    assert found["Dera Ismail Khan"].country == "PK"
+    assert places_of(nlp, gaz, "Families fled fighting near Ye-U last month.")["Ye-U"].country == "MM"
+    assert "Ismail Khan" not in places_of(nlp, gaz, "Officers met Ismail Khan in Peshawar.")
+
+
+def test_places_big_place_the_tagger_calls_a_group(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a big city the tagger labels NORP is kept ("including Aleppo"); groups and
+    demonyms are not places."""
+    found = places_of(nlp, gaz, "Many were displaced from other parts of the country, including Aleppo.")
+    assert found["Aleppo"].country == "SY"
+    assert places_of(nlp, gaz, "Sunni and Shia leaders met. Kurds and Arabs marched.") == {}
+    assert places_of(nlp, gaz, "Hindu and Muslim groups protested.") == {}
+
+
+def test_places_a_resolved_name_repeated_as_a_common_noun(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a name the document resolved as a place is that place again where the tagger
+    reads it as a common noun ("besieged Sake"), not at a sentence's start."""
+    text = ("Rebels clashed around Sake, a town west of Goma, on Sunday. "
+            "The rebels have besieged Sake since early February.")
+    sakes = [p for p in extract_places(parse(nlp, text), gaz) if p.text == "Sake"]
+    assert len(sakes) == 2 and all(p.country == "CD" for p in sakes)

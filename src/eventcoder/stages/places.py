@@ -180,7 +180,8 @@ def _looks_like_person(doc: Doc, start: int, end: int, label: str | None, over: 
             return True
         root = doc[start:end].root
         if root.dep_ == "nsubj" and root.head.lemma_.lower() in _SAY_VERBS:
-            return True
+            # "Smith said", but a capital speaks for its government ("Canberra says", "Lima said")
+            return doc[start:end].text.casefold() not in _capital_names()
     return False
 
 
@@ -197,8 +198,11 @@ def _town_called_person(doc: Doc, start: int, end: int, label: str | None, over:
     cands = gazetteer.lookup(doc[start:end].text)
     if any(c.feature in {"country", "admin1"} and c.match == "primary" and not c.generic for c in cands):
         return True
-    if over is None or (start, end) != _strip_det(over):
+    if over is None:
         return False
+    o_start, o_end = _strip_det(over)
+    if (start, end) != (o_start, o_end) and not (start < o_start and o_end <= end):
+        return False  # the whole entity, or a longer name holding it ("Dera [Ismail Khan]")
     return _is_locative(doc[start:end].root) and any(
         c.match == "primary" and not c.generic and (c.feature != "city" or c.population >= 10_000)
         for c in cands)
@@ -499,7 +503,8 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             # a unit reached by dropping a unit word only through its own kind of word
             # ("Pennsylvania State ..."), not "Santa Ana City" or "Illinois Department"
             unit_named = doc[name_end - 1].lower_ in _UNIT_WORDS - {"city"}
-            held = [c for c in cands if (_jurisdiction(c) and (unit_named or not c.generic)) or _big_alias(c)]
+            held = [c for c in cands if (_jurisdiction(c) and (unit_named or not c.generic)) or _big_alias(c)
+                    or _unit_acronym(name, c)]
             if countries_only and not any(c.feature == "country" for c in held):
                 held = []
             if not held and local_body:
@@ -540,12 +545,27 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             if start < end and doc[start].text[:1].isupper() and not add(start, end, True, ent.label_) \
                     and not any(taken[start:end]):
                 found.extend(_entity_parts(doc, start, end, ent.label_, gazetteer, taken))
+    done = 0
     for start, end in _runs(doc):
+        if start < done:
+            continue  # inside an entity read whole (below)
         if end - start == 1 and doc[start].text in surnames:
             continue
         label, over = _label_over(doc, start, end)
-        if label != "ORG" and _public_body_run(doc, start, end, gazetteer) and not any(taken[start:end]):
-            # "the Orange County Sheriff's Office" tagged GPE, "Lafourche Parish Sheriff" PERSON
+        if over is not None and label not in _PLACE_LABELS:
+            # the tagger's entity is a place's whole name that the proper-noun run only begins:
+            # "Santander de Quilichao" (a particle), "Ye-U" (a letter tagged as a noun)
+            o_start, o_end = _strip_det(over)
+            entity = doc[o_start:o_end].text
+            if o_start <= start and end <= o_end and (start, end) != (o_start, o_end) and any(
+                    c.match == "primary" and not c.generic for c in gazetteer.lookup(entity)):
+                start, end = o_start, o_end
+                done = end
+        # a public body's name outside an organisation the tagger marks ("Rapides Parish [Sheriff's Office]")
+        outside = label != "ORG" or (over is not None and over.start > start)
+        if outside and _public_body_run(doc, start, end, gazetteer) and not any(taken[start:end]):
+            # "the Orange County Sheriff's Office" tagged GPE, "Lafourche Parish Sheriff" PERSON, or
+            # an organisation tagged after the county's name
             local = _local_body(doc[start:end + 2])
             if any(add(start, stop, False, "ORG", in_org=True, local_body=local)
                    for stop in range(end - 1, start, -1)):
@@ -755,7 +775,9 @@ _PUBLIC_BODIES = {
     "administration", "directorate", "province", "county", "state", "city", "municipality", "senate",
     "sheriff", "prosecutor", "cabinet", "division", "public", "emergency", "fire", "guard", "committee",
     "district", "sanitation", "education", "corrections", "elections", "housing", "transit", "coroner",
-    "attorney", "clerk", "treasurer", "assessor", "commissioners", "aldermen", "selectmen"}
+    "attorney", "clerk", "treasurer", "assessor", "commissioners", "aldermen", "selectmen",
+    # a jurisdiction's own facilities: "the Wayne County Jail", "the X Parish Detention Center"
+    "jail", "detention", "correctional", "courthouse"}
 
 
 def _jurisdiction(c: Candidate) -> bool:
@@ -770,6 +792,13 @@ def _jurisdiction(c: Candidate) -> bool:
     if c.match != "primary":
         return False
     return c.feature in {"admin1", "admin2", "region"} or (c.feature == "city" and c.population >= _POPULOUS)
+
+
+def _unit_acronym(text: str, c: Candidate) -> bool:
+    """A first-level unit's curated letters ("NSW", "QLD") lead its own bodies ("NSW Police", "the
+    NSW Government"); a unit's other names that are words ("Federal", "Capital") do not."""
+    return c.feature == "admin1" and c.match == "alternate" and not c.generic \
+        and text.isupper() and text.isalpha() and len(text) >= 2
 
 
 def _big_alias(c: Candidate) -> bool:
@@ -815,11 +844,16 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     if m.from_entity:
         return True
     if m.in_org:  # a big city by another of its names only in a country the document names
-        return _jurisdiction(c) or m.gated or (_big_alias(c) and c.country in countries)
+        return _jurisdiction(c) or m.gated or (_big_alias(c) and c.country in countries) \
+            or _unit_acronym(m.text, c)
     if m.label == "NORP" and not (m.locative or m.unit or (  # "the Rapides Parish coroner"
             c.feature == "admin2" and c.match == "primary" and m.text.split()[-1].lower() in _UNIT_WORDS)):
         # a demonym never matches; "the South Caucasus countries" does
-        return c.feature in {"country", "region"} and not c.generic
+        if c.feature in {"country", "region"} and not c.generic:
+            return True
+        # a name the tagger calls a group that is no demonym ("including Aleppo"): a big place
+        return m.text.casefold() not in _demonym_table() and c.match == "primary" and not c.generic \
+            and (c.feature == "admin1" or c.population >= _POPULOUS)
     if c.generic and m.label == "ORG" and not m.unit:
         return False  # "Defense Department" is no place even if some town is called "Defense"
     text = m.text
@@ -1340,9 +1374,52 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
             m.candidates = rescue
             c, share = _rank(m, countries, admins, anchors, home, publisher_country, bonus)
             resolved.append((i, c, share))
-    places = [_to_place(doc, mentions[i], c, share)
-              for i, c, share in _one_sense(mentions, containers, resolved)]
+    senses = _one_sense(mentions, containers, resolved)
+    places = [_to_place(doc, mentions[i], c, share) for i, c, share in senses]
+    places += _repeated_names(doc, mentions, senses)
     return sorted(places + _capital_phrases(doc, gazetteer, places), key=lambda p: (p.start, p.end))
+
+
+def _repeated_names(doc: Doc, mentions: Sequence[_Mention],
+                    senses: Sequence[tuple[int, Candidate, float]]) -> list[Place]:
+    """Later uses of a name the document already resolved as a place, where the tagger saw a
+    common noun and no name ("... around Sake, a town west of Goma. The rebels have besieged
+    Sake since February": the second "Sake" a noun), with the same reading. Only words no entity
+    and no other mention holds, inside a sentence (not opening it: "Reading the report"), and
+    not after "a"/"an" or a title, nor joined to a following name."""
+    sense: dict[str, tuple[_Mention, Candidate, float]] = {}
+    for i, c, share in senses:
+        m = mentions[i]
+        if not m.in_org and not m.part and m.text not in sense and m.text[:1].isupper():
+            sense[m.text] = (m, c, share)
+    if not sense:
+        return []
+    firsts = {name.split()[0] if " " in name else name for name in sense}
+    covered = np.zeros(len(doc), dtype=bool)
+    for m in mentions:
+        covered[m.start:m.end] = True
+    ids = np.array(sorted(get_string_id(w) for w in firsts), dtype=np.uint64)
+    out: list[Place] = []
+    for i in _token_hits(doc, ORTH, ids):
+        tok = doc[i]
+        for name, (m, c, share) in sense.items():
+            n = m.end - m.start
+            span = doc[i:i + n]
+            if span.text != name or covered[i:i + n].any() or any(t.ent_type_ for t in span) \
+                    or all(t.pos_ == "PROPN" for t in span):  # a proper noun was a mention already
+                continue
+            if tok.is_sent_start or _opens_line(doc, i) or doc[i - 1].lower_ in {"a", "an"} \
+                    or doc[i - 1].lower_.rstrip(".") in _TITLES:
+                continue
+            after = doc[i + n] if i + n < len(doc) else None
+            if after is not None and ((after.pos_ == "PROPN" and after.text[:1].isupper())
+                                      or after.lower_ in _DISEASE_WORDS):
+                continue
+            covered[i:i + n] = True
+            repeat = _Mention(i, i + n, [c], False, None, _role(doc, i, i + n), text=name)
+            out.append(_to_place(doc, repeat, c, share))
+            break
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -1351,6 +1428,11 @@ def _capitals() -> dict[str, str]:
     iso2 = load_lexicon().iso3_to_iso2
     return {iso2[row["iso3"]]: row["capital"] for row in read_table("countries.tsv")
             if row["capital"] and row["iso3"] in iso2 and row["iso3"] not in FORMER_STATES}
+
+
+@lru_cache(maxsize=1)
+def _capital_names() -> frozenset[str]:
+    return frozenset(name.casefold() for name in _capitals().values())
 
 
 _CAPITAL_ID = np.array([get_string_id("capital")], dtype=np.uint64)

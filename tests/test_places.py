@@ -809,3 +809,59 @@ def test_places_a_resolved_name_repeated_as_a_common_noun(nlp: Language, gaz: Ga
             "The rebels have besieged Sake since early February.")
     sakes = [p for p in extract_places(parse(nlp, text), gaz) if p.text == "Sake"]
     assert len(sakes) == 2 and all(p.country == "CD" for p in sakes)
+
+
+def test_places_big_city_spelled_otherwise_the_tagger_calls_a_person(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: after a place preposition, a person's entity that is a big city's other
+    spelling ("Khan Younis", "Wad Madani") or a hyphenated town's whole name whose first word
+    the tagger calls a person ("[Croix]-des-Bouquets") is the town."""
+    found = places_of(nlp, gaz, "Israeli strikes killed 12 people in Khan Younis and Rafah on Tuesday.")
+    assert found["Khan Younis"].country == "PS" and found["Rafah"].country == "PS"
+    found = places_of(nlp, gaz, "Heavy fighting broke out in Wad Madani, the capital of Gezira state.")
+    assert found["Wad Madani"].country == "SD"
+    found = places_of(nlp, gaz, "Gang members attacked the town of Croix-des-Bouquets on Monday.")
+    assert found["Croix-des-Bouquets"].country == "HT"
+
+
+def test_places_small_town_called_a_person_in_the_documents_area(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a small town the tagger calls a person after a place preposition is kept when
+    it is a town of the document's area, and only then."""
+    text = ("LAFAYETTE, La. (Acadiana Sun) — The board approved a new bus route to Breaux Bridge, "
+            "in neighboring St. Martin Parish.")
+    found = _with_dateline(nlp, gaz, text)
+    assert found["Breaux Bridge"].admin1 == "Louisiana"
+    assert "Breaux Bridge" not in places_of(nlp, gaz, "The board approved a new bus route to Breaux Bridge.")
+
+
+def test_places_plural_unit_word_closing_a_list(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a plural unit word after a list gives each name its unit ("Ouachita and
+    Morehouse parishes", "Borno, Yobe and Adamawa states")."""
+    found = places_of(nlp, gaz, "Flooding closed roads in Ouachita and Morehouse parishes on Wednesday.")
+    assert found["Ouachita"].name == "Ouachita Parish" and found["Ouachita"].feature == "admin2"
+    assert found["Morehouse parishes"].name == "Morehouse Parish"
+    found = places_of(nlp, gaz, "Gunmen attacked villages in Borno, Yobe and Adamawa states on Sunday.")
+    assert all((found[n].feature, found[n].country) == ("admin1", "NG") for n in ("Borno", "Yobe", "Adamawa"))
+
+
+def test_places_town_as_a_sentences_subject_or_possessor_in_the_area(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a town of the document's area the tagger calls a person (even as a noun) is kept
+    as a sentence's subject ("Ball sent tanker trucks") or as what has a mayor; elsewhere it is
+    not."""
+    text = ("Residents of Pineville and Alexandria lined up for water after a main broke near the "
+            "Rapides Parish line. Ball sent tanker trucks on Saturday.")
+    found = places_of(nlp, gaz, text)
+    assert found["Ball"].admin1 == "Louisiana" and found["Ball"].role == "actor"
+    assert places_of(nlp, gaz, "Ball sent tanker trucks on Saturday.") == {}
+    text = ("Storms knocked out power in Pineville and Alexandria on Friday, near the Rapides Parish "
+            "line. Ball's mayor said the town's water was safe.")
+    assert places_of(nlp, gaz, text)["Ball"].admin1 == "Louisiana"
+
+
+def test_places_abbreviation_glued_to_based(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: an abbreviation the tokenizer glues to "-based" names its state; the place's
+    offsets are the abbreviation's."""
+    text = "A Wichita, Kan.-based trucking firm and an Omaha, Neb.-based dealer agreed to pay farmers."
+    found = places_of(nlp, gaz, text)
+    assert found["Kan."].name == "Kansas" and found["Neb."].name == "Nebraska"
+    assert text[found["Kan."].start:found["Kan."].end] == "Kan."
+    assert found["Wichita"].admin1 == "Kansas" and found["Omaha"].admin1 == "Nebraska"

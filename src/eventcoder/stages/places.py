@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -58,7 +59,13 @@ _SKIP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARD
 # Unit words folded into a preceding name: "Tovuz district", "Kherson oblast".
 _UNIT_WORDS = {"district", "province", "region", "oblast", "governorate", "rayon", "raion", "county",
                "prefecture", "municipality", "districts", "provinces", "regions", "state", "parish",
-               "division", "divisions"}
+               "division", "divisions", "counties", "parishes"}
+# A plural unit word after a list gives each name its unit: "Ouachita and Morehouse parishes",
+# "Borno, Yobe and Adamawa states".
+_PLURAL_UNITS = {"counties": "county", "parishes": "parish", "provinces": "province", "districts": "district",
+                 "regions": "region", "states": "state", "governorates": "governorate", "oblasts": "oblast",
+                 "prefectures": "prefecture", "municipalities": "municipality", "divisions": "division"}
+_LIST_WORDS = {",", "and", "or", "&"}
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "prime", "gen", "general", "col", "colonel",
            "lt", "capt", "captain", "sgt", "sen", "senator", "rep", "gov", "governor", "king", "queen",
            "prince", "princess", "sheikh", "pope", "judge", "spokesman", "spokeswoman", "mayor", "chancellor",
@@ -98,6 +105,8 @@ class _Mention:
     modifier: bool = False  # modifies a following noun: "a Longview woman", "Pineville police"
     headline: bool = False  # opens a line as a verb's subject: "Decatur approves budget"
     part: bool = False  # found inside a longer entity ("North Dallas"): see ``_entity_parts``
+    town: bool = False  # a person's entity read as a town by its position (``_town_called_person``)
+    chars: tuple[int, int] | None = None  # character offsets when the name is part of a token ("Kan.-based")
     # kept only when a candidate lies in the document's area (``_Focus``): a name the tagger
     # calls a person or organisation, or a small town leading a public body's name
     gated: bool = False
@@ -113,6 +122,11 @@ def _strip_det(span: Span) -> tuple[int, int]:
 
 
 _MODIFIER_DEPS = {"compound", "amod", "nmod"}  # not "poss": "Campbell's saliva" is a person's
+# ... but what a town has: "Tioga's mayor", "Richmond's east side"
+_PLACE_POSSESSIONS = {"mayor", "council", "governor", "police", "resident", "citizen", "outskirt", "street",
+                      "centre", "center", "downtown", "suburb", "side", "neighborhood", "neighbourhood",
+                      "airport", "port", "harbour", "harbor", "population", "economy", "school", "hospital",
+                      "water", "city", "town"}
 
 
 def _opens_line(doc: Doc, start: int) -> bool:
@@ -159,6 +173,19 @@ def _extend_unit(doc: Doc, start: int, end: int) -> int:
     return end
 
 
+def _shared_unit(doc: Doc, end: int) -> str | None:
+    """The unit word a list's closing plural gives a name inside the list ("Ouachita" of
+    "Ouachita and Morehouse parishes"), in its singular; None if no such plural closes it."""
+    sent_end = doc[end - 1].sent.end
+    j = end
+    if j >= sent_end or doc[j].text not in _LIST_WORDS:
+        return None
+    while j < sent_end and j - end < 12 and (doc[j].text in _LIST_WORDS or (
+            doc[j].text[:1].isupper() and doc[j].pos_ == "PROPN")):
+        j += 1
+    return _PLURAL_UNITS.get(doc[j].lower_) if j < sent_end and doc[j - 1].text not in _LIST_WORDS else None
+
+
 def _role(doc: Doc, start: int, end: int) -> str:
     """``actor`` when the name is a verb's subject ("Moscow said"), else ``place``."""
     root = doc[start:end].root
@@ -188,9 +215,9 @@ def _looks_like_person(doc: Doc, start: int, end: int, label: str | None, over: 
 def _town_called_person(doc: Doc, start: int, end: int, label: str | None, over: Span | None,
                         gazetteer: Gazetteer) -> bool:
     """A whole PERSON entity after a place preposition that is a town's own name ("admitted to a
-    hospital in Milton Keynes", "in Homa Bay"): the tagger's label loses to the preposition. A
-    name that is a country's or first-level unit's own name in several words ("Burkina Faso",
-    "Minas Gerais") is that place wherever it stands."""
+    hospital in Milton Keynes", "in Homa Bay"), or a big city's other spelling ("in Khan Younis"):
+    the tagger's label loses to the preposition. A name that is a country's or first-level unit's
+    own name in several words ("Burkina Faso", "Minas Gerais") is that place wherever it stands."""
     if label != "PERSON" or end - start < 2:
         return False
     if start > 0 and doc[start - 1].lower_.rstrip(".") in _TITLES:
@@ -201,21 +228,36 @@ def _town_called_person(doc: Doc, start: int, end: int, label: str | None, over:
     if over is None:
         return False
     o_start, o_end = _strip_det(over)
-    if (start, end) != (o_start, o_end) and not (start < o_start and o_end <= end):
-        return False  # the whole entity, or a longer name holding it ("Dera [Ismail Khan]")
-    return _is_locative(doc[start:end].root) and any(
-        c.match == "primary" and not c.generic and (c.feature != "city" or c.population >= 10_000)
-        for c in cands)
+    if not (start <= o_start and o_end <= end):
+        return False  # the entity, or a longer name holding it ("Dera [Ismail Khan]", "[Croix]-des-Bouquets")
+    return _is_locative(doc[start:end].root) and any(not c.generic and (
+        (c.match == "primary" and (c.feature != "city" or c.population >= 10_000))
+        or (c.feature == "city" and c.population >= _POPULOUS)) for c in cands)
+
+
+def _person_in_place_position(doc: Doc, start: int, end: int, label: str | None, over: Span | None) -> bool:
+    """A whole PERSON entity of several words after a place preposition, with no title before
+    it: a town's name as often as a person's ("to Breaux Bridge"); ``_mentions`` keeps it only
+    as a town of the document's area."""
+    if label != "PERSON" or over is None or end - start < 2 or (start, end) != _strip_det(over):
+        return False
+    if start > 0 and doc[start - 1].lower_.rstrip(".") in _TITLES:
+        return False
+    return _is_locative(doc[start:end].root)
 
 
 def _runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal proper-noun runs; hyphens inside ("Nagorno-Karabakh") keep a run together. The
-    proper nouns are found in one array lookup of the tags, not a walk over every token."""
+    proper nouns are found in one array lookup of the tags, not a walk over every token. A
+    capitalized word the tagger calls a person or organisation alone is one too, whatever its
+    part of speech ("Ball sent tanker trucks": a noun)."""
     n = len(doc)
     if not n:
         return []
     propn = doc.to_array(POS) == PROPN
     capital = {i for i in (int(k) for k in np.flatnonzero(propn)) if doc[i].text[:1].isupper()}
+    capital.update(ent.start for ent in doc.ents
+                   if len(ent) == 1 and ent.label_ in {"PERSON", "ORG"} and ent.text[:1].isupper())
     runs: list[tuple[int, int]] = []
     end = -1
     for i in sorted(capital):
@@ -412,6 +454,34 @@ def _abbreviations(doc: Doc, gazetteer: Gazetteer, taken: list[bool]) -> list[_M
             role = "actor" if context == "party" else _role(doc, i, end)
             out.append(_Mention(i, end, cands[:1], True, "GPE", role, text=doc[i:end].text))
             last_end = end
+    return out + _glued_abbreviations(doc, gazetteer, taken)
+
+
+_GLUED = re.compile(r"(?<![\w.])([A-Z][A-Za-z.]{1,7}\.)-(?=[a-z])")
+
+
+def _glued_abbreviations(doc: Doc, gazetteer: Gazetteer, taken: list[bool]) -> list[_Mention]:
+    """An abbreviation the tokenizer keeps inside one word with what follows ("a Wichita,
+    Kan.-based company"): the mention covers the abbreviation's characters only."""
+    text = doc_text(doc)
+    if ".-" not in text:
+        return []
+    out: list[_Mention] = []
+    for match in _GLUED.finditer(text):
+        found = _abbreviation_table().get(match.group(1))
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        if found is None or span is None or len(span) != 1 or taken[span.start] \
+                or span[0].idx != match.start(1):
+            continue
+        cc, unit, ambiguous = found
+        i = span.start
+        context = _abbreviation_context(doc, i, i + 1, cc, unit, gazetteer, False)
+        cands = [c for c in gazetteer.lookup(unit)
+                 if c.feature == "admin1" and c.country == cc and c.match == "primary"]
+        if cands and (context is not None or not ambiguous):
+            taken[i] = True
+            out.append(_Mention(i, i + 1, cands[:1], True, "GPE", "place", text=match.group(1),
+                                chars=(match.start(1), match.end(1))))
     return out
 
 
@@ -474,7 +544,8 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     found: list[_Mention] = _abbreviations(doc, gazetteer, taken)
 
     def add(start: int, name_end: int, from_entity: bool, label: str | None, in_org: bool = False,
-            countries_only: bool = False, local_body: bool = False) -> bool:
+            countries_only: bool = False, local_body: bool = False, town: bool = False,
+            area_only: bool = False) -> bool:
         if start < name_end:
             start, name_end = _widen(doc, start, name_end, gazetteer, taken)
         end = _extend_unit(doc, start, name_end)
@@ -487,6 +558,9 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         if unit_word is None and start >= 2 and doc[start - 1].lower_ == "of" \
                 and doc[start - 2].lower_ in _UNIT_WORDS and not doc[start - 2].is_title:
             unit_word = doc[start - 2].lower_
+        if unit_word is None:
+            unit_word = _shared_unit(doc, name_end)
+        unit_word = _PLURAL_UNITS.get(unit_word, unit_word) if unit_word else None
         plain = gazetteer.lookup(name)
         cands = plain
         if unit_word and not (plain and plain[0].feature == "country"):
@@ -513,6 +587,11 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             if not held:
                 return False
             cands = held
+        if area_only:  # a small town the tagger calls a person, kept only in the document's area
+            cands = [c for c in cands if c.feature == "city" and c.match == "primary" and not c.generic]
+            gated = True
+            if not cands:
+                return False
         for k in range(start, end):
             taken[k] = True
         role = "actor" if in_org else _role(doc, start, end)
@@ -521,10 +600,11 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
                               unit=unit, in_org=in_org,
                               locative=_is_locative(root),
                               definite=start > 0 and doc[start - 1].lower_ == "the",
-                              modifier=root.dep_ in _MODIFIER_DEPS and root.head.pos_ == "NOUN"
-                              and root.head.i >= end,
-                              headline=_opens_line(doc, start) and root.dep_ == "nsubj"
-                              and root.head.pos_ == "VERB", gated=gated))
+                              modifier=(root.dep_ in _MODIFIER_DEPS and root.head.pos_ == "NOUN"
+                                        and root.head.i >= end)
+                              or (root.dep_ == "poss" and root.head.lemma_.lower() in _PLACE_POSSESSIONS),
+                              headline=(_opens_line(doc, start) or bool(doc[start].is_sent_start))
+                              and root.dep_ == "nsubj" and root.head.pos_ == "VERB", gated=gated, town=town))
         return True
 
     # Surnames of people named in full elsewhere ("John Dunn ... Dunn said") are not towns.
@@ -575,10 +655,14 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         if label in _SKIP_LABELS and not (label in _MISLABELS and (
                 _is_locative(doc[start:end].root) or (end < len(doc) and doc[end].lower_ in _UNIT_WORDS))):
             continue  # but "located in Winnipeg" or "Masvingo province" is a place even when tagged PRODUCT
-        if _looks_like_person(doc, start, end, label, over) and not _town_called_person(
-                doc, start, end, label, over, gazetteer):
-            continue
         if end < len(doc) and doc[end].lower_ in _DISEASE_WORDS:  # "the Reston ebolavirus"
+            continue
+        town = _looks_like_person(doc, start, end, label, over)
+        if town and not _town_called_person(doc, start, end, label, over, gazetteer):
+            if _person_in_place_position(doc, start, end, label, over):
+                # a small town after a place preposition ("a bus route to Breaux Bridge"), kept
+                # only if it is a town of the document's area
+                add(start, end, False, label, area_only=True)
             continue
         if label == "ORG" and over is not None:
             whole = (start, end) == _strip_det(over)
@@ -600,7 +684,7 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
                 any(add(first_tok, end, False, label, in_org=True, countries_only=True)
                     for first_tok in range(start + 1 if start == org_start else start, end))
             continue
-        add(start, end, False, label)
+        add(start, end, False, label, town=town)
     found.sort(key=lambda m: m.start)
     return found
 
@@ -843,6 +927,9 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
         return False
     if m.from_entity:
         return True
+    if m.unit and not m.in_org and c.feature in {"admin1", "admin2"} and c.match == "primary" \
+            and not c.generic:
+        return True  # a unit by its name and unit word ("Morehouse parishes"), whatever the tagger said
     if m.in_org:  # a big city by another of its names only in a country the document names
         return _jurisdiction(c) or m.gated or (_big_alias(c) and c.country in countries) \
             or _unit_acronym(m.text, c)
@@ -863,6 +950,8 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
         return c.feature in {"country", "region"} and not c.generic
     if c.feature in _STRONG_FEATURES and not (c.feature == "admin1" and c.match == "alternate"):
         return True
+    if m.town and c.feature == "city" and not c.generic and c.population >= _POPULOUS:
+        return True  # "in Khan Younis", "in Wad Madani": a big city's other spelling
     if c.match == "alternate":  # "Marburg" (virus) is also a name of Maribor: need the country named
         if m.label == "ORG" and not m.locative:  # an organisation's name that a town also bears
             return False
@@ -1016,7 +1105,8 @@ def _structure_bonus(mentions: Sequence[_Mention], first: Sequence[tuple[Candida
 def _to_place(doc: Doc, m: _Mention, c: Candidate, share: float) -> Place:
     span = doc[m.start:m.end]
     conf = 1.0 if m.from_entity else 0.8
-    return Place(start=span.start_char, end=span.end_char, text=span.text, name=c.name,
+    start, end = m.chars if m.chars is not None else (span.start_char, span.end_char)
+    return Place(start=start, end=end, text=doc_text(doc)[start:end], name=c.name,
                  geonameid=c.geonameid, country=c.country, admin1=c.admin1, lat=c.lat, lon=c.lon,
                  precision=_PRECISION[c.feature], score=round(min(1.0, share * conf), 3),
                  feature=c.feature, role=m.role, admin1_code=c.admin1_code)

@@ -865,3 +865,21 @@ def test_places_abbreviation_glued_to_based(nlp: Language, gaz: Gazetteer) -> No
     assert found["Kan."].name == "Kansas" and found["Neb."].name == "Nebraska"
     assert text[found["Kan."].start:found["Kan."].end] == "Kan."
     assert found["Wichita"].admin1 == "Kansas" and found["Omaha"].admin1 == "Nebraska"
+
+
+def test_places_compass_word_in_its_other_form(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a unit written with "West"/"South" where the gazetteer says "Western"/"Southern"
+    (and the other way round) is that unit, not the region its last word names."""
+    found = places_of(nlp, gaz, "Fighting spread to Kadugli in South Kordofan and Geneina in West Darfur.")
+    assert (found["South Kordofan"].name, found["South Kordofan"].feature) == ("Southern Kordofan", "admin1")
+    assert (found["West Darfur"].name, found["West Darfur"].feature) == ("Western Darfur", "admin1")
+
+
+def test_places_appositive_says_where_a_town_is(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: "X, a town near/of/in Y" places X near or inside Y ("Lebanon, a city east of
+    Nashville" is no country); a suburb the gazetteer lacks near its city is placed at the city,
+    not at a namesake far away ("Ely, a suburb of Cardiff")."""
+    found = places_of(nlp, gaz, "Protesters gathered in Lebanon, a city east of Nashville, on Monday.")
+    assert (found["Lebanon"].country, found["Lebanon"].admin1) == ("US", "Tennessee")
+    found = places_of(nlp, gaz, "Police arrested 11 people after disorder in Ely, a suburb of Cardiff.")
+    assert found["Ely"].name == "Cardiff"

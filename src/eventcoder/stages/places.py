@@ -167,6 +167,20 @@ def _widen(doc: Doc, start: int, end: int, gazetteer: Gazetteer, taken: Sequence
     return best
 
 
+_COMPASS_FORMS = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
+                  "northern": "north", "southern": "south", "eastern": "east", "western": "west"}
+
+
+def _compass_variant(name: str) -> str | None:
+    """The same unit's name with its compass word in the other form ("West Darfur" ->
+    "Western Darfur", "Southern Kordofan" -> "South Kordofan"), or None."""
+    first, _, rest = name.partition(" ")
+    other = _COMPASS_FORMS.get(first.casefold())
+    if other is None or not rest:
+        return None
+    return f"{other.title()} {rest}"
+
+
 def _extend_unit(doc: Doc, start: int, end: int) -> int:
     if end < len(doc) and doc[end].lower_ in _UNIT_WORDS:
         return end + 1
@@ -562,6 +576,10 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             unit_word = _shared_unit(doc, name_end)
         unit_word = _PLURAL_UNITS.get(unit_word, unit_word) if unit_word else None
         plain = gazetteer.lookup(name)
+        if not plain and (variant := _compass_variant(name)) is not None:
+            # "West Darfur" is the gazetteer's "Western Darfur", "Southern Kordofan" may be "South ..."
+            plain = [c for c in gazetteer.lookup(variant)
+                     if c.feature in {"admin1", "admin2", "region"} and not c.generic]
         cands = plain
         if unit_word and not (plain and plain[0].feature == "country"):
             cands = gazetteer.lookup(f"{name} {unit_word}") or plain
@@ -1037,6 +1055,47 @@ def _unknown_towns(doc: Doc, mentions: Sequence[_Mention],
     return out
 
 
+# Appositives that say where a place is: "Sake, a town 25 km west of Goma", "Ely, a suburb of
+# Cardiff", "Kauru, a district in Kaduna state".
+_APPOSITIVE_HEADS = {"town", "city", "village", "suburb", "district", "neighbourhood", "neighborhood",
+                     "area", "community", "hamlet", "settlement", "municipality", "county", "parish",
+                     "province", "region", "port", "camp", "enclave", "township", "borough", "locality"}
+_PART_NOUNS = {"suburb", "district", "neighbourhood", "neighborhood", "area", "township", "borough"}
+_APPOSITIVE_PREPS = {"of", "in", "near", "outside", "from"}
+_DESCRIBED_KM = 100
+
+
+def _appositives(doc: Doc, mentions: Sequence[_Mention]) -> dict[int, tuple[int, str]]:
+    """Mention index -> (index of the place its appositive locates it by, the appositive's
+    head noun): "<X>, a <town|suburb|...> [25 km west] of|in|near <Y>", with no verb or comma
+    between."""
+    out: dict[int, tuple[int, str]] = {}
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        if a.end >= len(doc) or doc[a.end].text != "," or not 2 < b.start - a.end <= 10 \
+                or doc[b.start - 1].lower_ not in _APPOSITIVE_PREPS:
+            continue
+        words = doc[a.end + 1:b.start - 1]
+        if words[0].lower_ not in {"a", "an", "the"} or any(
+                t.text in {",", ";", "(", ")"} or t.pos_ in {"VERB", "AUX"} for t in words):
+            continue
+        heads = [t.lemma_.lower() for t in words if t.lemma_.lower() in _APPOSITIVE_HEADS]
+        if heads:
+            out[i] = (i + 1, heads[0])
+    return out
+
+
+def _described_by(c: Candidate, where: Candidate) -> bool:
+    """Does the place an appositive names hold the candidate, or lie near it?"""
+    if c.feature not in {"city", "admin2"}:
+        return False
+    if where.feature == "country":
+        return c.country == where.country
+    if where.feature == "admin1":
+        return (c.country, c.admin1) == (where.country, where.name)
+    return haversine_km(c.lat, c.lon, where.lat, where.lon) <= _DESCRIBED_KM
+
+
 def _coordinated(doc: Doc, mentions: Sequence[_Mention], containers: dict[int, int]) -> list[list[int]]:
     """Mention indices grouped into coordinated lists ("Utah, Virginia, Washington and Wyoming"):
     consecutive mentions separated only by commas and conjunctions. A town and its container
@@ -1421,6 +1480,18 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         # not the namesake in England
         mentions[i].candidates = [unit]
         first[i] = (unit, 1.0)
+    described = _appositives(doc, mentions)  # "Sake, a town 25 km west of Goma"
+    for i, (j, head) in described.items():
+        near = [c for c in mentions[i].candidates if _described_by(c, first[j][0])]
+        if near:  # the appositive says which it is: "Lebanon, a city east of Nashville"
+            mentions[i].candidates = near
+            first[i] = _rank(mentions[i], others(mentions[i]), admins, _NO_ANCHORS, home, publisher_country)
+        elif head in _PART_NOUNS and all(c.feature == "city" for c in mentions[i].candidates) \
+                and first[j][0].feature != "country":
+            # "Ely, a suburb of Cardiff", where the gazetteer knows no Ely near Cardiff: the
+            # suburb is placed at its city, not at the namesake elsewhere
+            mentions[i].candidates = [first[j][0]]
+            first[i] = (first[j][0], 1.0)
     containers = _containers(doc, mentions, first)
     lists = _coordinated(doc, mentions, containers)
     # members of lists with a place the tagger recognized ("Decatur, Tucker and Lithonia"), not

@@ -883,3 +883,15 @@ def test_places_appositive_says_where_a_town_is(nlp: Language, gaz: Gazetteer) -
     assert (found["Lebanon"].country, found["Lebanon"].admin1) == ("US", "Tennessee")
     found = places_of(nlp, gaz, "Police arrested 11 people after disorder in Ely, a suburb of Cardiff.")
     assert found["Ely"].name == "Cardiff"
+
+
+def test_places_a_countrys_capital_outranks_namesakes_abroad(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a bare capital's name is the capital, not a unit or town of the name abroad
+    ("Sofia" is no Malagasy region, "COLOMBO" no Brazilian town), unless its own country or
+    unit bears the name ("Kuwait" stays the country)."""
+    assert places_of(nlp, gaz, "Thousands marched in Sofia on Monday.")["Sofia"].country == "BG"
+    text = "COLOMBO (Island Wire) — Police said on Monday that the talks would resume."
+    found = places_of(nlp, gaz, text, dateline_place="Colombo", dateline_span=(0, text.index(" —")))
+    assert found["COLOMBO"].country == "LK"
+    found = places_of(nlp, gaz, "Kuwait said on Monday that the talks would resume.")
+    assert found["Kuwait"].feature == "country"

@@ -36,7 +36,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
-from ..gazetteer import COMPASS_WORDS, Candidate, Gazetteer, haversine_km
+from ..gazetteer import COMPASS_WORDS, Candidate, Gazetteer, haversine_km, normalize_name
 from ..records import Place
 from ..resources import read_table
 from .actors import FORMER_STATES, load_lexicon
@@ -845,6 +845,9 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
              if c.feature == "admin1" and c.match == "primary" and not c.generic}
     # "New York City" names the city exactly; the unit found by dropping "City" is a weaker reading.
     exact = any(c.match == "primary" and not c.generic for c in m.candidates)
+    # A country's capital outranks a unit or town of its name abroad ("Sofia", "Colombo",
+    # "Santiago"), not its own country or unit of that name ("Kuwait", "Washington").
+    rivals = {c.country for c in m.candidates if c.feature in {"country", "admin1"} and not c.generic}
     scored = []
     for c in m.candidates:
         if exact and c.generic:
@@ -855,6 +858,8 @@ def _rank(m: _Mention, countries: set[str], admins: set[tuple[str, str]],
             town >= 50_000 or town >= c.population // 5 or big_towns.get(c.country, 0) >= 500_000)
         part = c.feature == "country" and c.match == "alternate" and c.country in parts
         raw = _raw(c, countries, admins, anchors, home, publisher, namesake, part)
+        if c.feature == "city" and c.country not in rivals and _is_capital(c.country, c.name):
+            raw += _CAPITAL_BONUS
         if m.definite and c.feature == "region":
             raw += 2.0  # "the Pacific", "the Atlantic": the ocean, not a town of that name
         scored.append((raw + (bonus(c) if bonus else 0.0), -c.pid, c))
@@ -1411,7 +1416,9 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
     dateline_name = ""
     if dateline_place:
         dateline_name, dateline_cands = _dateline_candidates(gazetteer, dateline_place)
-        home = dateline_cands[0].country if dateline_cands else None
+        if dateline_cands:  # the dateline town's likeliest reading ("COLOMBO" is Sri Lanka's)
+            home = _rank(_Mention(0, 0, dateline_cands, True, None, "place"), set(), set(), _NO_ANCHORS,
+                         None, publisher_country)[0].country
         if dateline_cands and dateline_span is not None:
             mentions = _dateline_mention(doc, mentions, dateline_name, dateline_cands, dateline_span[0])
     home_unit = _home_unit(gazetteer, dateline_place) if dateline_place else None
@@ -1589,6 +1596,16 @@ def _capitals() -> dict[str, str]:
     iso2 = load_lexicon().iso3_to_iso2
     return {iso2[row["iso3"]]: row["capital"] for row in read_table("countries.tsv")
             if row["capital"] and row["iso3"] in iso2 and row["iso3"] not in FORMER_STATES}
+
+
+_CAPITAL_BONUS = 1.0
+
+
+@lru_cache(maxsize=4096)
+def _is_capital(country: str | None, name: str) -> bool:
+    """Is the town of this name its country's capital (the countries table's capital)?"""
+    capital = _capitals().get(country or "")
+    return capital is not None and normalize_name(capital) == normalize_name(name)
 
 
 @lru_cache(maxsize=1)

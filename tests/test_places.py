@@ -895,3 +895,14 @@ def test_places_a_countrys_capital_outranks_namesakes_abroad(nlp: Language, gaz:
     assert found["COLOMBO"].country == "LK"
     found = places_of(nlp, gaz, "Kuwait said on Monday that the talks would resume.")
     assert found["Kuwait"].feature == "country"
+
+
+def test_places_unit_word_finds_its_unit_spelled_otherwise(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: "<town> region" is the unit named after the town even where the gazetteer
+    spells it otherwise ("Sagaing region" is GeoNames' Sagain, "Sennar state" its Sinnar)."""
+    found = places_of(nlp, gaz, "A military jet bombed a village in Myanmar's Sagaing region on Tuesday.")
+    assert (found["Sagaing region"].feature, found["Sagaing region"].country) == ("admin1", "MM")
+    found = places_of(nlp, gaz, "Fighting spread to Sennar state on Monday.")
+    assert (found["Sennar state"].feature, found["Sennar state"].country) == ("admin1", "SD")
+    found = places_of(nlp, gaz, "Jihadists attacked a base in the Menaka region.")  # no such spelling
+    assert found["Menaka region"].feature == "city"

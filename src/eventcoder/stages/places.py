@@ -181,6 +181,31 @@ def _compass_variant(name: str) -> str | None:
     return f"{other.title()} {rest}"
 
 
+def _near_spelling(a: str, b: str) -> bool:
+    """Two spellings of one name: equal, one the other but for up to two closing letters
+    ("Sagaing"/"Sagain"), or one letter apart ("Sennar"/"Sinnar")."""
+    a, b = normalize_name(a), normalize_name(b)
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 2:
+        return True
+    if len(a) != len(b) or len(a) < 5:
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _unit_of_its_town(gazetteer: Gazetteer, name: str, towns: Sequence[Candidate]) -> list[Candidate]:
+    """A unit word after a town's name asks for the unit named after the town; when the
+    gazetteer spells that unit otherwise ("Sagaing region" is GeoNames' "Sagain", "Sennar
+    state" its "Sinnar"), the first-level unit holding the town, if its name is a near spelling."""
+    for town in towns:
+        if town.admin1 and _near_spelling(town.admin1, name):
+            return [c for c in gazetteer.lookup(town.admin1)
+                    if c.feature == "admin1" and c.country == town.country and not c.generic][:1]
+    return []
+
+
 def _extend_unit(doc: Doc, start: int, end: int) -> int:
     if end < len(doc) and doc[end].lower_ in _UNIT_WORDS:
         return end + 1
@@ -583,6 +608,8 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         cands = plain
         if unit_word and not (plain and plain[0].feature == "country"):
             cands = gazetteer.lookup(f"{name} {unit_word}") or plain
+            if unit_word != "city" and cands and all(c.feature == "city" for c in cands):
+                cands = _unit_of_its_town(gazetteer, name, cands) or cands
         if cands is plain:
             end = name_end
         if not cands:

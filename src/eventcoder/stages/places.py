@@ -1589,16 +1589,22 @@ def _repeated_names(doc: Doc, mentions: Sequence[_Mention],
             sense[m.text] = (m, c, share)
     if not sense:
         return []
-    firsts = {name.split()[0] if " " in name else name for name in sense}
+    by_first: dict[str, list[tuple[str, int]]] = {}  # a name's first word -> the names, in tokens
+    for name, (m, _, _) in sense.items():
+        size = next((k for k in range(1, m.end - m.start + 1) if doc[m.start:m.start + k].text == name), 0)
+        if size:  # not a name inside a word ("Kan.-based")
+            by_first.setdefault(doc[m.start].text, []).append((name, size))
     covered = np.zeros(len(doc), dtype=bool)
     for m in mentions:
         covered[m.start:m.end] = True
-    ids = np.array(sorted(get_string_id(w) for w in firsts), dtype=np.uint64)
+    ids = np.array(sorted(get_string_id(w) for w in by_first), dtype=np.uint64)
     out: list[Place] = []
     for i in _token_hits(doc, ORTH, ids):
+        if covered[i]:
+            continue  # a mention already (most hits)
         tok = doc[i]
-        for name, (m, c, share) in sense.items():
-            n = m.end - m.start
+        for name, n in by_first[tok.text]:
+            m, c, share = sense[name]
             span = doc[i:i + n]
             if span.text != name or covered[i:i + n].any() or any(t.ent_type_ for t in span) \
                     or all(t.pos_ == "PROPN" for t in span):  # a proper noun was a mention already

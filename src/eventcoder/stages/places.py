@@ -215,14 +215,16 @@ def _extend_unit(doc: Doc, start: int, end: int) -> int:
 def _shared_unit(doc: Doc, end: int) -> str | None:
     """The unit word a list's closing plural gives a name inside the list ("Ouachita" of
     "Ouachita and Morehouse parishes"), in its singular; None if no such plural closes it."""
-    sent_end = doc[end - 1].sent.end
-    j = end
-    if j >= sent_end or doc[j].text not in _LIST_WORDS:
+    n = len(doc)
+    if end >= n or doc[end].text not in _LIST_WORDS:
         return None
-    while j < sent_end and j - end < 12 and (doc[j].text in _LIST_WORDS or (
-            doc[j].text[:1].isupper() and doc[j].pos_ == "PROPN")):
+    j = end
+    while j < n and j - end < 12 and not (j > end and doc[j].is_sent_start) and (
+            doc[j].text in _LIST_WORDS or (doc[j].text[:1].isupper() and doc[j].pos_ == "PROPN")):
         j += 1
-    return _PLURAL_UNITS.get(doc[j].lower_) if j < sent_end and doc[j - 1].text not in _LIST_WORDS else None
+    if j >= n or doc[j].is_sent_start or doc[j - 1].text in _LIST_WORDS:
+        return None
+    return _PLURAL_UNITS.get(doc[j].lower_)
 
 
 def _role(doc: Doc, start: int, end: int) -> str:

@@ -906,3 +906,13 @@ def test_places_unit_word_finds_its_unit_spelled_otherwise(nlp: Language, gaz: G
     assert (found["Sennar state"].feature, found["Sennar state"].country) == ("admin1", "SD")
     found = places_of(nlp, gaz, "Jihadists attacked a base in the Menaka region.")  # no such spelling
     assert found["Menaka region"].feature == "city"
+
+
+def test_places_where_a_person_lives_set_off_by_commas(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: ", of <town>," after a person is where the person lives (AP style), a place
+    context even when the tagger calls the town an organisation."""
+    text = ("Lower Merion Township police arrested a man after a burglary spree in Ardmore and Bryn Mawr, "
+            "officials said. Haverford Township officers assisted. The man, of Norristown, was held in "
+            "the Montgomery County prison.")
+    found = places_of(nlp, gaz, text)
+    assert (found["Norristown"].country, found["Norristown"].admin1) == ("US", "Pennsylvania")

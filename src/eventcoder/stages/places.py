@@ -340,7 +340,8 @@ def _is_locative(tok: Token) -> bool:
         return False
     prep = tok.head
     if prep.lower_ == "of":  # "the town of Pulawy", "the port city of Hodeidah", "a resident of Torun"
-        return prep.head.lemma_.lower() in _OF_PLACE_HEADS
+        # or where a person lives, set off by commas: "The driver, 34, of Norristown, was held"
+        return prep.head.lemma_.lower() in _OF_PLACE_HEADS or (prep.i > 0 and prep.nbor(-1).text == ",")
     return prep.lower_ in _LOCATIVE_PREPS
 
 

@@ -916,3 +916,19 @@ def test_places_where_a_person_lives_set_off_by_commas(nlp: Language, gaz: Gazet
             "the Montgomery County prison.")
     found = places_of(nlp, gaz, text)
     assert (found["Norristown"].country, found["Norristown"].admin1) == ("US", "Pennsylvania")
+
+
+def test_places_dateline_agency_roads_and_buildings_are_no_places(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a publisher's name in a dateline's parentheses ("(Brussels Bulletin)"), a road's
+    number ("on U.S. 82") and a building known as a small town's other name ("City Hall") are
+    no places; a place before a count still is ("Rio de Janeiro 84")."""
+    text = "BRUSSELS (Brussels Bulletin) — The union imposed sanctions on Monday."
+    found = places_of(nlp, gaz, text, dateline_place="Brussels", dateline_span=(0, text.index(" —")))
+    assert list(found) == ["BRUSSELS"]
+    text = "DHAKA (Bay of Bengal Tribune) — A court in Dhaka sentenced 12 men on Wednesday."
+    found = places_of(nlp, gaz, text, dateline_place="Dhaka", dateline_span=(0, text.index(" —")))
+    assert set(found) == {"DHAKA", "Dhaka"}
+    assert places_of(nlp, gaz, "He rammed a police car during a chase on U.S. 82, police said.") == {}
+    assert places_of(nlp, gaz, "About 60 people protested outside City Hall, demanding a new vote.") == {}
+    found = places_of(nlp, gaz, "Sao Paulo reported 327 deaths, and Rio de Janeiro 84.")
+    assert found["Rio de Janeiro"].country == "BR"

@@ -66,6 +66,7 @@ _PLURAL_UNITS = {"counties": "county", "parishes": "parish", "provinces": "provi
                  "regions": "region", "states": "state", "governorates": "governorate", "oblasts": "oblast",
                  "prefectures": "prefecture", "municipalities": "municipality", "divisions": "division"}
 _LIST_WORDS = {",", "and", "or", "&"}
+_ROAD_WORDS = {"on", "along", "off", "onto", "via", "$"}
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "prime", "gen", "general", "col", "colonel",
            "lt", "capt", "captain", "sgt", "sen", "senator", "rep", "gov", "governor", "king", "queen",
            "prince", "princess", "sheikh", "pope", "judge", "spokesman", "spokeswoman", "mayor", "chancellor",
@@ -593,6 +594,9 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         end = _extend_unit(doc, start, name_end)
         if start >= end or any(taken[start:end]):
             return False
+        if end < len(doc) and doc[end].text.isdigit() and start > 0 and doc[start - 1].lower_ in _ROAD_WORDS:
+            return False  # a road ("a chase on U.S. 82", "along Texas 71") or money ("$US 15"), not
+            # a place and a count ("Rio de Janeiro 84")
         name = doc[start:name_end].text
         # "Tovuz district", "the state of Washington": the unit word asks for the unit; but a
         # country followed by one ("Iran state TV", "the Darfur region of Sudan") stays the country.
@@ -978,8 +982,9 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
         return False
     if m.text.casefold() in _CELESTIAL and c.population < _POPULOUS:
         return False
-    if m.from_entity:
-        return True
+    if m.from_entity:  # but a building is no small town known by that name ("City Hall", FAC)
+        return not (m.label == "FAC" and c.feature == "city" and c.match == "alternate"
+                    and c.population < _POPULOUS)
     if m.unit and not m.in_org and c.feature in {"admin1", "admin2"} and c.match == "primary" \
             and not c.generic:
         return True  # a unit by its name and unit word ("Morehouse parishes"), whatever the tagger said
@@ -1430,6 +1435,22 @@ def _dateline_mention(doc: Doc, mentions: list[_Mention], name: str, cands: Sequ
     return sorted(kept, key=lambda m: m.start)
 
 
+def _outside_agency(doc: Doc, mentions: list[_Mention], span: tuple[int, int]) -> list[_Mention]:
+    """Mentions less those inside the dateline's agency, in parentheses or slashes: a
+    publisher's name ("BRUSSELS (Brussels Bulletin) —", "(Bay of Bengal Tribune)") is no place."""
+    text = doc_text(doc)[span[0]:span[1]]
+    marks: list[tuple[int, int]] = []
+    for opener, closer in (("(", ")"), ("/", "/")):
+        i = text.find(opener)
+        j = text.find(closer, i + 1) if i >= 0 else -1
+        if i >= 0 and j > i:
+            marks.append((span[0] + i, span[0] + j))
+    if not marks:
+        return mentions
+    return [m for m in mentions
+            if not any(a < doc[m.start].idx < b for a, b in marks)]
+
+
 def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None = None,
                    dateline_span: tuple[int, int] | None = None,
                    publisher_country: str | None = None, coherence: bool = True) -> list[Place]:
@@ -1451,6 +1472,8 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
                          None, publisher_country)[0].country
         if dateline_cands and dateline_span is not None:
             mentions = _dateline_mention(doc, mentions, dateline_name, dateline_cands, dateline_span[0])
+    if dateline_span is not None:
+        mentions = _outside_agency(doc, mentions, dateline_span)
     home_unit = _home_unit(gazetteer, dateline_place) if dateline_place else None
     # Pass 1: countries the document names outright are the strongest context; a mention never
     # supports itself ("Georgia" alone must not make the country Georgia likelier).

@@ -932,3 +932,21 @@ def test_places_dateline_agency_roads_and_buildings_are_no_places(nlp: Language,
     assert places_of(nlp, gaz, "About 60 people protested outside City Hall, demanding a new vote.") == {}
     found = places_of(nlp, gaz, "Sao Paulo reported 327 deaths, and Rio de Janeiro 84.")
     assert found["Rio de Janeiro"].country == "BR"
+
+
+def test_places_dateline_name_repeated_as_a_noun_modifier(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: a dateline's town in capitals is the same town where the text writes it as a
+    word the tagger reads as a common noun, opening a paragraph before the noun it modifies
+    ("Florence police and ... deputies searched")."""
+    text = ("FLORENCE, S.C. (Pee Dee Post) — A Florence County deputy was hurt in a crash on Monday while "
+            "chasing a stolen truck from Darlington. The truck's driver fled on foot near Timmonsville.\n\n"
+            "Florence police and Darlington County deputies searched for him overnight.")
+    florences = [p for p in _with_dateline(nlp, gaz, text).values() if p.text == "Florence"]
+    assert florences and florences[0].admin1 == "South Carolina"
+
+
+def test_places_head_of_an_institution_of_a_place_is_no_town(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: "University of Missouri", "Bank of England": the institution's head word is no
+    town of that name ("University", Mississippi)."""
+    found = places_of(nlp, gaz, "University of Missouri officials said a student from Kansas City was hurt.")
+    assert "University" not in found and found["Kansas City"].country == "US"

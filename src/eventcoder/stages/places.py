@@ -683,6 +683,9 @@ def _mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             continue  # inside an entity read whole (below)
         if end - start == 1 and doc[start].text in surnames:
             continue
+        if end - start == 1 and end < len(doc) and doc[end].lower_ == "of" \
+                and doc[start].lower_ in _INSTITUTIONS | _PUBLIC_BODIES | _BODIES_OF:
+            continue  # "University of Missouri", "Bank of England": no town "University"
         label, over = _label_over(doc, start, end)
         if over is not None and label not in _PLACE_LABELS:
             # the tagger's entity is a place's whole name that the proper-noun run only begins:
@@ -962,6 +965,9 @@ def _local_body(span: Span) -> bool:
 # "Lincoln Memorial Hospital"): no jurisdiction.
 _INSTITUTIONS = {"elementary", "high", "middle", "primary", "secondary", "junior", "senior", "academy",
                  "college", "university", "hospital", "memorial", "church", "cathedral", "museum"}
+
+
+_BODIES_OF = {"bank", "church", "institute", "school", "council", "union", "federation", "league"}
 
 
 _BARE_UNITS = {"county", "parish", "state", "province", "city", "municipality", "region", "division"}
@@ -1605,21 +1611,25 @@ def _repeated_names(doc: Doc, mentions: Sequence[_Mention],
                     senses: Sequence[tuple[int, Candidate, float]]) -> list[Place]:
     """Later uses of a name the document already resolved as a place, where the tagger saw a
     common noun and no name ("... around Sake, a town west of Goma. The rebels have besieged
-    Sake since February": the second "Sake" a noun), with the same reading. Only words no entity
-    and no other mention holds, inside a sentence (not opening it: "Reading the report"), and
-    not after "a"/"an" or a title, nor joined to a following name."""
+    Sake since February": the second "Sake" a noun), with the same reading; a dateline's
+    capitals stand for the name ("FLORENCE, S.C." ... "Florence police"). Only words no entity
+    and no other mention holds, not opening a sentence ("Reading the report") unless they modify
+    a noun there ("Florence police said"), and not after "a"/"an" or a title, nor joined to a
+    following name."""
     sense: dict[str, tuple[_Mention, Candidate, float]] = {}
     for i, c, share in senses:
         m = mentions[i]
-        if not m.in_org and not m.part and m.text not in sense and m.text[:1].isupper():
-            sense[m.text] = (m, c, share)
+        if not m.in_org and not m.part and m.text[:1].isupper():
+            for written in {m.text, m.text.title() if m.text.isupper() and len(m.text) > 3 else m.text}:
+                sense.setdefault(written, (m, c, share))
     if not sense:
         return []
     by_first: dict[str, list[tuple[str, int]]] = {}  # a name's first word -> the names, in tokens
     for name, (m, _, _) in sense.items():
-        size = next((k for k in range(1, m.end - m.start + 1) if doc[m.start:m.start + k].text == name), 0)
+        size = next((k for k in range(1, m.end - m.start + 1)
+                     if doc[m.start:m.start + k].text.casefold() == name.casefold()), 0)
         if size:  # not a name inside a word ("Kan.-based")
-            by_first.setdefault(doc[m.start].text, []).append((name, size))
+            by_first.setdefault(name.split()[0], []).append((name, size))
     covered = np.zeros(len(doc), dtype=bool)
     for m in mentions:
         covered[m.start:m.end] = True
@@ -1635,8 +1645,10 @@ def _repeated_names(doc: Doc, mentions: Sequence[_Mention],
             if span.text != name or covered[i:i + n].any() or any(t.ent_type_ for t in span) \
                     or all(t.pos_ == "PROPN" for t in span):  # a proper noun was a mention already
                 continue
-            if tok.is_sent_start or _opens_line(doc, i) or doc[i - 1].lower_ in {"a", "an"} \
-                    or doc[i - 1].lower_.rstrip(".") in _TITLES:
+            opens = tok.is_sent_start or _opens_line(doc, i)
+            modifies = tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and tok.head.i == i + n
+            before = doc[i - 1].lower_.rstrip(".") if i > 0 else ""
+            if (opens and not modifies) or before in {"a", "an"} or before in _TITLES:
                 continue
             after = doc[i + n] if i + n < len(doc) else None
             if after is not None and ((after.pos_ == "PROPN" and after.text[:1].isupper())

@@ -948,5 +948,7 @@ def test_places_dateline_name_repeated_as_a_noun_modifier(nlp: Language, gaz: Ga
 def test_places_head_of_an_institution_of_a_place_is_no_town(nlp: Language, gaz: Gazetteer) -> None:
     """Issue 13: "University of Missouri", "Bank of England": the institution's head word is no
     town of that name ("University", Mississippi)."""
-    found = places_of(nlp, gaz, "University of Missouri officials said a student from Kansas City was hurt.")
+    text = ("COLUMBIA, Mo. (Mid-Missouri Times) — University of Missouri officials said on Monday that a "
+            "student from Kansas City was injured in a fall.")
+    found = places_of(nlp, gaz, text)
     assert "University" not in found and found["Kansas City"].country == "US"

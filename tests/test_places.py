@@ -952,3 +952,15 @@ def test_places_head_of_an_institution_of_a_place_is_no_town(nlp: Language, gaz:
             "student from Kansas City was injured in a fall.")
     found = places_of(nlp, gaz, text)
     assert "University" not in found and found["Kansas City"].country == "US"
+
+
+def test_places_towns_of_one_country_name_it(nlp: Language, gaz: Gazetteer) -> None:
+    """Issue 13: towns no other country has a namesake of name their country as a country named
+    outright would: "Georgia" beside Tbilisi, Kutaisi and Batumi is the country even when
+    "Washington" speaks, and Washington stays the capital (no town of the US state Georgia)."""
+    text = ("Georgia's ruling party won Saturday's election, officials said, but opposition leaders in "
+            "Tbilisi called the vote rigged. Observers reported pressure on voters in Kutaisi and Batumi. "
+            "Washington and Brussels urged an investigation. Moscow welcomed the result.")
+    found = places_of(nlp, gaz, text)
+    assert (found["Georgia"].feature, found["Georgia"].country) == ("country", "GE")
+    assert found["Washington"].admin1 == "Washington, D.C."

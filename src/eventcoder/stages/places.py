@@ -1508,12 +1508,21 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
         if not m.gated:
             named.setdefault(m.text.casefold(), shares)
     for m, (c, share) in zip(mentions, first, strict=True):
-        if c.feature in {"admin1", "region"} and c.country and share > 0.5 and not m.gated \
+        # a unit names its country; so does a town no other country has a namesake of ("Tbilisi,
+        # Kutaisi and Batumi" name Georgia, whatever "Washington" says)
+        sole = c.feature == "city" and m.from_entity and all(k.country == c.country for k in m.candidates)
+        if (c.feature in {"admin1", "region"} or sole) and c.country and share > 0.5 and not m.gated \
                 and _accept(m, c, others(m)) and m.text.casefold() not in support.get(c.country, ()):
             support.setdefault(c.country, set()).add(m.text.casefold())
             known.clear()
-    admins = {(c.country, c.name) for (c, share), m in zip(first, mentions, strict=True)
-              if c.feature == "admin1" and c.country and not m.gated}
+    # first-level units the document names: a unit read first is asked again now that every
+    # country the document names is known ("Georgia" beside Tbilisi is no US state)
+    admins = set()
+    for (c, share), m in zip(first, mentions, strict=True):
+        if c.feature == "admin1" and c.country and not m.gated:
+            again = _rank(m, others(m), set(), _NO_ANCHORS, home, publisher_country)[0]
+            if again.feature == "admin1" and again.country:
+                admins.add((again.country, again.name))
     focus: _Focus | None = None
     if coherence:
         if dateline_cands and dateline_name.casefold() not in named:

@@ -1518,7 +1518,7 @@ def extract_places(doc: Doc, gazetteer: Gazetteer, *, dateline_place: str | None
     # first-level units the document names: a unit read first is asked again now that every
     # country the document names is known ("Georgia" beside Tbilisi is no US state)
     admins = set()
-    for (c, share), m in zip(first, mentions, strict=True):
+    for (c, _share), m in zip(first, mentions, strict=True):
         if c.feature == "admin1" and c.country and not m.gated:
             again = _rank(m, others(m), set(), _NO_ANCHORS, home, publisher_country)[0]
             if again.feature == "admin1" and again.country:

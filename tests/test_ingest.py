@@ -21,6 +21,7 @@ from eventcoder.ingest import (
     iter_articles,
     normalize_date,
 )
+from eventcoder.ingest.metadata import build_article
 from eventcoder.records import Article, DocumentResult, content_id
 from eventcoder.settings import Settings
 
@@ -418,7 +419,28 @@ def test_ingest_dateline_in_text_file(settings: Settings) -> None:
     [art] = _run([FIXTURES / "dateline.txt"], settings)
     assert isinstance(art, Article)
     assert art.text == (FIXTURES / "dateline.txt").read_text()
-    assert (art.dateline_place, art.published, art.publisher) == ("Granville", "2021-06-02", "Coastal Wire")
+    # the dateline's place keeps the unit written after the town (issue 13)
+    assert (art.dateline_place, art.published, art.publisher) == (
+        "Granville, Eastland", "2021-06-02", "Coastal Wire")
+
+
+@pytest.mark.parametrize(("text", "place", "regions", "agency"), [
+    ("DECATUR, Ga. (Valley Wire) — The council met.", "Decatur", ("Ga.",), "Valley Wire"),
+    ("SPRINGFIELD, Ill., March 3 (AP) - Schools closed.", "Springfield", ("Ill.",), "AP"),
+    ("GOMA, Democratic Republic of the Congo (Lakes Courier) — Rebels advanced.", "Goma",
+     ("Democratic Republic of the Congo",), "Lakes Courier"),
+    ("DHAKA (Bay of Bengal Tribune) — A court sat.", "Dhaka", (), "Bay of Bengal Tribune"),
+    ("OTTAWA (Voice of the North) - Talks began.", "Ottawa", (), "Voice of the North"),
+])
+def test_ingest_dateline_keeps_the_units_after_the_town(text: str, place: str, regions: tuple[str, ...],
+                                                         agency: str, settings: Settings) -> None:
+    """Issue 13: the state or country after a dateline's town says which namesake it is, so it is
+    kept ("DECATUR, Ga." is Decatur, Georgia); unit and agency names may hold "of" and "the"."""
+    found = find_dateline(text)
+    assert found is not None
+    assert (found.place, found.regions, found.agency) == (place, regions, agency)
+    article = build_article(text, settings=settings, source="-")
+    assert article.dateline_place == ", ".join((place, *regions))
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -29,7 +29,7 @@ from .stages.attribution import document_attribution
 from .stages.dates import extract_times
 from .stages.events import find_triggers
 from .stages.linguistic import load_nlp, parse_error, parse_many
-from .stages.places import extract_places, resolve_name
+from .stages.places import extract_places, resolve_dateline
 from .stages.quantities import extract_quantities
 
 __all__ = ["Pipeline"]
@@ -150,12 +150,15 @@ class Pipeline:
         resolver = ActorResolver(doc, dictionary=self.actors, on=anchor)
         entities = extract_entities(doc)
         times = extract_times(doc, anchor)
-        places = extract_places(doc, self.gazetteer, dateline_place=article.dateline_place)
+        places = extract_places(doc, self.gazetteer, dateline_place=article.dateline_place,
+                                dateline_span=article.dateline_span)
         quantities = extract_quantities(doc)
         attribution = document_attribution(doc, article)
         dateline_place: Place | None = None
         if article.dateline_place and article.dateline_span:
-            dateline_place = resolve_name(self.gazetteer, article.dateline_place, *article.dateline_span)
+            dateline_place = resolve_dateline(
+                self.gazetteer, places, article.dateline_place, article.dateline_span
+            )
         matches = find_triggers(doc, resolver)
         events = assemble_events(
             EventInputs(

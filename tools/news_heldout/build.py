@@ -1,7 +1,8 @@
 """Build ``src/eventcoder/resources/news/heldout.jsonl`` from the authoring source ``articles.txt``.
 
-The held-out half of eventcoder's own news development set (issue 13; spec in the README beside
-this file). The source holds each article as plain text with inline markup; this script strips
+The held-out parts of eventcoder's own news development set (issue 13; spec in the README beside
+this file): ``heldout`` from ``articles.txt`` (the default) and ``heldout2`` from ``articles2.txt``
+(``--part heldout2``). The source holds each article as plain text with inline markup; this script strips
 the markup, computes every character offset and fills GeoNames ids and coordinates, so no offset
 or coordinate is ever typed by hand.
 
@@ -23,7 +24,8 @@ one paragraph are joined with a space; paragraphs with ``\\n\\n``). Markup is ``
 - ``{P:missing:feature:CC:lat:lon}``: a real place absent from cities500 (id null,
   ``"missing": true``).
 
-Run: ``PYTHONPATH=src python tools/news_heldout/build.py`` (``--out PATH`` to write elsewhere).
+Run: ``PYTHONPATH=src python tools/news_heldout/build.py [--part heldout2]`` (``--source PATH`` and
+``--out PATH`` to read or write elsewhere; ``--check`` compares with the committed file).
 Deterministic: same source and data, same bytes.
 """
 
@@ -47,6 +49,11 @@ from eventcoder.settings import default_cache_dir
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "articles.txt"
 OUT = HERE.parents[1] / "src" / "eventcoder" / "resources" / "news" / "heldout.jsonl"
+# part -> (authoring source, built file)
+PARTS = {
+    "heldout": (SOURCE, OUT),
+    "heldout2": (HERE / "articles2.txt", OUT.parent / "heldout2.jsonl"),
+}
 CROSSWALK = HERE.parents[1] / "src" / "eventcoder" / "resources" / "crosswalk.tsv"
 
 MARK = re.compile(r"\[([^\[\]{}]+)\]\{([^{}]+)\}")
@@ -277,20 +284,29 @@ def stats(path: Path = OUT) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--source", type=Path, default=SOURCE)
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--part", choices=sorted(PARTS), default="heldout",
+                    help="which held-out part to build (its source and output file)")
+    ap.add_argument("--source", type=Path, help="authoring source (default: the part's)")
+    ap.add_argument("--out", type=Path, help="output file (default: the part's)")
     ap.add_argument("--stats", action="store_true", help="print the counts of the built file and exit")
+    ap.add_argument("--check", action="store_true", help="build and compare with the output file")
     args = ap.parse_args(argv)
+    source = args.source or PARTS[args.part][0]
+    out = args.out or PARTS[args.part][1]
     if args.stats:
-        print(json.dumps(stats(args.out), indent=1))
+        print(json.dumps(stats(out), indent=1))
         return 0
     try:
-        data = build(args.source)
+        data = build(source)
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data.encode("utf-8"))
+    if args.check:
+        same = out.is_file() and out.read_bytes() == data.encode("utf-8")
+        print(f"{out.name}: {'up to date' if same else 'differs from its source'}")
+        return 0 if same else 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data.encode("utf-8"))
     return 0
 
 

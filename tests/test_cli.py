@@ -230,3 +230,27 @@ def test_cli_help_names_every_evaluation_set(capsys: pytest.CaptureFixture[str])
     out = " ".join(capsys.readouterr().out.split())
     for name in DATA_SETS:
         assert name in out
+
+
+def test_cli_codes_without_the_server_extra(tmp_path: Path) -> None:
+    """README's first command installs the base package only (no FastAPI, uvicorn): every command
+    but ``serve`` must import and run without them; ``serve`` says which extra to install."""
+    import subprocess
+
+    src = tmp_path / "a.txt"
+    src.write_text("Police arrested 12 protesters in Lagos on Monday, officials said.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    script = (
+        "import sys\n"
+        "sys.modules['fastapi'] = None; sys.modules['uvicorn'] = None; sys.modules['starlette'] = None\n"
+        "from eventcoder.cli.main import main\n"
+        f"rc = main(['code', {str(src)!r}, '-o', {str(out)!r}, '--quiet', '--workers', '1'])\n"
+        "assert rc == 0, rc\n"
+        "assert main(['serve', '--port', '1']) == 2\n"
+        "assert 'fastapi' not in {m for m in sys.modules if sys.modules[m] is not None}\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "EC025" in done.stderr and "eventcoder[server]" in done.stderr
+    record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert record["status"] == "ok" and record["events"]

@@ -20,7 +20,6 @@ import http.client
 import itertools
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -31,9 +30,10 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from throughput import machine  # a sibling script: one description of the machine for every benchmark
 
 from eventcoder.server.launch import free_port, start_server, stop_server
 
@@ -195,19 +195,6 @@ def check_store(db: str, outcome: Outcome) -> dict[str, Any]:
             "stored_not_acknowledged": sorted(set(stored) - set(outcome.acked)),
             "unexpected": sorted(set(stored) - set(outcome.acked) - sent_unacked),
             "partial": partial}
-
-
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
 @contextmanager

@@ -97,11 +97,42 @@ def test_ingest_jsonl_fields_ids_and_sources(settings: Settings) -> None:
     assert c.id == content_id(c.text) and c.source == f"{path}#L3"
 
 
-def test_ingest_jsonl_unparseable_published_kept_as_none(tmp_path: Path, settings: Settings) -> None:
+def test_ingest_jsonl_unparseable_published_is_ignored_but_noted(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "p.jsonl"
-    path.write_text(json.dumps({"text": GOOD_1, "published": "sometime last spring"}) + "\n")
-    [art] = _run([path], settings)
-    assert isinstance(art, Article) and art.published is None and art.text == GOOD_1
+    lines = [
+        {"id": "vague", "text": GOOD_1, "published": "sometime last spring"},
+        {"id": "no-day", "text": GOOD_1, "published": " 2024-13-45 "},
+        {"id": "fine", "text": GOOD_1, "published": "March 3, 2021"},
+        {"id": "html", "html": "<html><head><meta property='article:published_time' content='2023-04-17'>"
+         "</head><body><article><p>" + GOOD_1 + "</p></article></body></html>", "published": "May 2023"},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    vague, no_day, fine, html = _run([path], settings)
+    assert isinstance(vague, Article) and vague.published is None and vague.text == GOOD_1
+    assert vague.published_ignored == "sometime last spring"
+    assert isinstance(no_day, Article) and no_day.published is None
+    assert no_day.published_ignored == "2024-13-45"
+    assert isinstance(fine, Article) and (fine.published, fine.published_ignored) == ("2021-03-03", None)
+    assert isinstance(html, Article) and html.published == "2023-04-17"  # the page's own date
+    assert html.published_ignored == "May 2023"
+
+
+def test_cli_counts_and_records_an_ignored_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from eventcoder.cli.main import main
+
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": GOOD_1, "published": "yesterday-ish"}) + "\n"
+                    + json.dumps({"id": "b", "text": GOOD_1, "published": "2021-03-03"}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["code", str(path), "-o", str(out), "--workers", "1", "--published", "2020-01-01"]) == 0
+    a, b = (json.loads(x) for x in out.read_text().splitlines())
+    assert (a["published"], a["published_source"]) == ("2020-01-01", "option")  # the fallback dates it
+    assert a["meta"]["published_ignored"] == "yesterday-ish"
+    assert b["published"] == "2021-03-03" and "published_ignored" not in b["meta"]
+    err = capsys.readouterr().err
+    assert "ok: 2, failed: 0" in err and "warnings: 1 (published is no date, ignored: 1)" in err
 
 
 @pytest.mark.parametrize("name", ["a.txt.gz", "a.jsonl.gz", "a.html.gz", "a.gz"])

@@ -442,3 +442,84 @@ def test_cli_output_dir_resume_knows_a_failed_file_whose_name_is_not_utf8(
     assert main([*base, "--resume"]) == ExitCode.OK
     err = capsys.readouterr().err
     assert "documents in: 0" in err and "failed before (use --retry-failed): 1" in err
+
+
+# ------------------------------------------------------------------ a worker killed outright (--workers N)
+
+KILL = "The OOM-MARKER in this text makes the test's worker kill itself."
+
+
+class _KillingPipeline:
+    """The real pipeline, except that a worker coding a document with the marker is SIGKILLed, as
+    the out-of-memory killer would; forked workers inherit it from the test process."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def pipe(self, items: Any) -> Iterator[DocumentResult]:
+        for item in items:
+            if isinstance(item, Article) and "OOM-MARKER" in item.text:
+                import os
+                import signal
+
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield from self.real.pipe([item])
+
+
+@pytest.fixture
+def killing_workers(pipeline: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    import signal
+
+    import eventcoder.batch as batch
+
+    monkeypatch.setattr(batch, "_pipeline", lambda settings: _KillingPipeline(pipeline))
+
+    def hung(signum: int, frame: object) -> None:  # the old pool waited forever for the lost task
+        raise TimeoutError("the batch hung after a worker died")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(240)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def _killing_batch(tmp_path: Path) -> tuple[Path, list[str]]:
+    texts = [VALID, OTHER] * 6
+    texts[5] = KILL
+    ids = [f"d{i:02d}" for i in range(len(texts))]
+    lines = [json.dumps({"id": i, "text": t}) for i, t in zip(ids, texts, strict=True)]
+    return _write_jsonl(tmp_path / "k.jsonl", lines), ids
+
+
+@pytest.mark.usefixtures("killing_workers")
+def test_cli_workers_a_killed_worker_fails_only_its_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, ids = _killing_batch(tmp_path)
+    out = tmp_path / "out.jsonl"
+    assert main(["code", str(src), "-o", str(out), "--workers", "2"]) == ExitCode.OK
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ids  # every document, in input order
+    [dead] = [r for r in records if r["status"] != "ok"]
+    assert dead["id"] == "d05" and dead["error"]["code"] == "EC076"
+    assert "SIGKILL" in dead["error"]["message"] and "k.jsonl" in dead["error"]["message"]
+    assert all(r["events"] for r in records if r["id"] != "d05")  # the neighbours were really coded
+    assert "documents in: 12, ok: 11, failed: 1 (EC076: 1)" in capsys.readouterr().err
+
+
+def test_cli_output_dir_records_a_killed_worker_and_retry_recovers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], killing_workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src, ids = _killing_batch(tmp_path)
+    out = tmp_path / "batch"
+    base = ["code", str(src), "--output-dir", str(out), "--part-size", "4", "--workers", "2"]
+    assert main(base) == ExitCode.OK
+    assert "ok: 11, failed: 1 (EC076: 1)" in capsys.readouterr().err
+    [failed] = [json.loads(x) for x in (out / "failed.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert failed["id"] == "d05" and failed["error"]["code"] == "EC076"
+    monkeypatch.undo()  # the machine got more memory: the retry codes it
+    assert main([*base, "--retry-failed"]) == ExitCode.OK
+    assert "documents in: 1, ok: 1, failed: 0" in capsys.readouterr().err
+    coded = [json.loads(x) for p in sorted(out.glob("part-*.jsonl")) for x in p.read_text().splitlines()]
+    assert sorted(r["id"] for r in coded) == ids and all(r["status"] == "ok" for r in coded)

@@ -58,6 +58,7 @@ def test_spark_local_mode_gives_the_same_events_as_the_cli(tmp_path: Path) -> No
     require(shutil.which("java") is not None, "Java")
     require(importlib.util.find_spec("pyspark") is not None, "pyspark (eventcoder[spark])")
     docs = _docs()
+    docs[4]["published"] = "the day before yesterday"  # no date: ignored, and said so
     warc = tmp_path / "crawl.warc.gz"
     write_warc(warc)
     all_jsonl = tmp_path / "all.jsonl"
@@ -84,6 +85,7 @@ def test_spark_local_mode_gives_the_same_events_as_the_cli(tmp_path: Path) -> No
         env=env, capture_output=True, text=True, timeout=900)
     assert res.returncode == ExitCode.OK, res.stderr[-3000:]
     assert "documents in: 53, ok: 52, failed: 1 (EC004: 1)" in res.stderr
+    assert "warnings: 1 (published is no date, ignored: 1)" in res.stderr
     # fused on Spark: the same fused events as fusing the same Parquet events on one machine
     from eventcoder.cli.fuse import read_reports
     from eventcoder.fusion import fuse
@@ -112,6 +114,8 @@ def test_spark_local_mode_gives_the_same_events_as_the_cli(tmp_path: Path) -> No
     assert by_status == {("ok", None): 52, ("failed", "EC004"): 1, ("skipped", "warc:warcinfo"): 1,
                          ("skipped", "warc:request"): 1, ("skipped", "warc:non-html"): 1,
                          ("skipped", "warc:http-404"): 1, ("skipped", "warc:revisit"): 1}
+    ignored = [d["published_ignored"] for d in documents if d["published_ignored"]]
+    assert ignored == ["the day before yesterday"]
     fetched = {d["url"]: d["fetched"] for d in documents if d["status"] == "ok" and d["url"]}
     assert fetched == {"https://news.example/a": "2024-05-09T10:11:12Z",
                        "https://news.example/b": "2024-05-09T10:11:12Z"}

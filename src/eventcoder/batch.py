@@ -12,11 +12,14 @@ import multiprocessing as mp
 import os
 import signal
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from .errors import Errors
 from .ingest.warc import WarcPage
 from .records import Article, DocumentResult
 from .settings import Settings
@@ -27,7 +30,9 @@ if TYPE_CHECKING:
 __all__ = ["BatchSummary", "code_parallel", "code_partition", "default_workers"]
 
 _PIPELINE: Pipeline | None = None
+PUBLISHED_IGNORED = "published is no date, ignored"
 Item = Article | DocumentResult | WarcPage  # what ingest hands to a batch
+_Window = deque[tuple[list[Item], Future[list[DocumentResult]]]]  # chunks in flight, in input order
 
 
 def default_workers() -> int:
@@ -88,18 +93,108 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+def _ending(exitcode: int) -> str:
+    if exitcode > 0:
+        return f"exit code {exitcode}"
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = f"signal {-exitcode}"
+    oom = ", which the out-of-memory killer sends" if -exitcode == signal.SIGKILL else ""
+    return f"killed by {name}{oom}"
+
+
+def _failed_alone(item: Item, detail: str) -> DocumentResult:
+    what = item.source or item.id
+    return DocumentResult.failed(item.id, Errors.EC076.code, Errors.EC076.format(what=what, detail=detail),
+                                 source=item.source, url=item.url)
+
+
+class _Workers:
+    """A process pool that can be replaced when one of its processes dies.
+
+    ``concurrent.futures`` (not ``multiprocessing.Pool``) because a worker killed outright (the
+    out-of-memory killer, a segfault in a native library) breaks the executor and fails its
+    futures; ``multiprocessing.Pool`` replaces the worker and waits forever for the lost task."""
+
+    def __init__(self, workers: int, settings: Settings) -> None:
+        self.workers = workers
+        self.settings = settings
+        self._ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self._pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=self._ctx, initializer=_init_worker,
+                                   initargs=(self.settings, os.getpid()))
+
+    def submit(self, chunk: list[Item]) -> Future[list[DocumentResult]]:
+        return self._pool.submit(_code_chunk, (chunk, self.settings))
+
+    def died(self) -> str:
+        """How the dead worker ended; a new pool replaces the broken one."""
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._new()
+        codes = {p.exitcode for p in processes if p.exitcode}  # the executor SIGTERMs the others
+        causes = sorted(c for c in codes if c != -signal.SIGTERM) or sorted(codes)
+        if not causes:
+            return "it ended abruptly"
+        return "; ".join(_ending(c) for c in causes)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def code_parallel(
     items: Iterable[Item], settings: Settings, workers: int, chunk_size: int = 8
 ) -> Iterator[DocumentResult]:
-    """Code with ``workers`` processes; output order is input order."""
+    """Code with ``workers`` processes; output order is input order.
+
+    A worker that dies takes its pool's work with it. The chunk being collected is then coded
+    again one document at a time with nothing else running, so the document that kills a worker
+    on its own is known for certain and becomes its coded failure (EC076); the other chunks in
+    flight are submitted again. At most ``2 * workers`` chunks are in flight, so input is read
+    as it is coded."""
     if workers <= 1:
         yield from code_partition(items, settings)
         return
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings, os.getpid())) as pool:
-        jobs = ((chunk, settings) for chunk in _chunks(items, chunk_size))
-        for results in pool.imap(_code_chunk, jobs):
-            yield from results
+    pool = _Workers(workers, settings)
+    window: _Window = deque()
+    try:
+        for chunk in _chunks(items, chunk_size):
+            window.append((chunk, pool.submit(chunk)))
+            if len(window) >= 2 * workers:
+                yield from _collect(pool, window)
+        while window:
+            yield from _collect(pool, window)
+    finally:
+        pool.close()
+
+
+def _collect(pool: _Workers, window: _Window) -> list[DocumentResult]:
+    chunk, future = window.popleft()
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        pool.died()
+    except Exception:  # e.g. a record that cannot be sent back: find whose, below
+        pass
+    wait([f for _, f in window])  # nothing else runs while a suspect document is coded alone
+    results: list[DocumentResult] = []
+    for item in chunk:
+        try:
+            results.extend(pool.submit([item]).result())
+        except BrokenProcessPool:
+            results.append(_failed_alone(item, pool.died()))
+        except Exception as exc:  # this document's failure, not the batch's
+            detail = f"{type(exc).__name__}: {exc}"
+            results.append(DocumentResult.failed(
+                item.id, Errors.EC010.code, Errors.EC010.format(what=item.source or item.id, detail=detail),
+                source=item.source, url=item.url))
+    for i, (other, fut) in enumerate(window):  # lost with a broken pool, unless already done
+        if fut.cancelled() or fut.exception() is not None:
+            window[i] = (other, pool.submit(other))
+    return results
 
 
 class BatchSummary:
@@ -107,7 +202,8 @@ class BatchSummary:
 
     ``skipped`` counts input records that are not documents (WARC requests, revisits, non-HTML
     responses) and, in a resumed batch, documents already coded, each by reason; they are not
-    in ``documents``.
+    in ``documents``. ``warnings`` counts coded documents that had a given value ignored (a
+    ``published`` that is no complete date; the record's ``meta`` keeps it).
     """
 
     def __init__(self) -> None:
@@ -117,12 +213,15 @@ class BatchSummary:
         self.events = 0
         self.by_code: dict[str, int] = {}
         self.skipped: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
 
     def add(self, doc: DocumentResult) -> None:
         self.documents += 1
         if doc.status == "ok":
             self.ok += 1
             self.events += len(doc.events)
+            if doc.meta.get("published_ignored"):
+                self.warnings[PUBLISHED_IGNORED] += 1
         else:
             self.failed += 1
             code = doc.error.code if doc.error else "unknown"
@@ -135,6 +234,9 @@ class BatchSummary:
         if before.status == "ok":
             self.ok -= 1
             self.events -= len(before.events)
+            if before.meta.get("published_ignored"):
+                self.warnings[PUBLISHED_IGNORED] -= 1
+                self.warnings += Counter()  # drops the zero
         else:
             self.failed -= 1
             code = before.error.code if before.error else "unknown"
@@ -151,6 +253,7 @@ class BatchSummary:
             "failed_by_code": dict(sorted(self.by_code.items())),
             "events": self.events,
             "skipped": dict(sorted(self.skipped.items())),
+            "warnings": dict(sorted(self.warnings.items())),
         }
 
     def text(self) -> str:
@@ -160,4 +263,7 @@ class BatchSummary:
         if self.skipped:
             why = ", ".join(f"{r}: {n}" for r, n in sorted(self.skipped.items()))
             out += f", skipped: {sum(self.skipped.values())} ({why})"
+        if self.warnings:
+            why = ", ".join(f"{r}: {n}" for r, n in sorted(self.warnings.items()))
+            out += f", warnings: {sum(self.warnings.values())} ({why})"
         return out

@@ -101,6 +101,8 @@ class Errors(StrEnum):
              "for the next document.")
     EC075 = ("[EC075] Coding {what} ({size} characters) took longer than this server's budget of "
              "{seconds} s; code it with 'eventcoder code', or start the server with a larger --max-seconds.")
+    EC076 = ("[EC076] A worker process died while coding {what} alone ({detail}); the batch goes on "
+             "with a new worker. Code it again with --workers 1, or give the machine more memory.")
 
     def format(self, *args: object, **kwargs: object) -> str:
         return self.value.format(*args, **kwargs)

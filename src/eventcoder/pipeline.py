@@ -189,6 +189,7 @@ class Pipeline:
                 "main_country": resolver.main_country,
                 "anchor": anchor.isoformat() if anchor else None,
                 "anchor_source": anchor_source,
+                **({"published_ignored": article.published_ignored} if article.published_ignored else {}),
             },
             fetched=article.fetched,
             encoding=article.encoding,

@@ -88,6 +88,7 @@ class Article(_Record):
     dateline_place: str | None = None  # with the units written after it: "Decatur, Ga.", "Oslo"
     fetched: str | None = None  # when a crawler fetched the page (WARC-Date); never the publication date
     encoding: TextEncoding | None = None  # None when the text came as a string (API, library)
+    published_ignored: str | None = None  # a given ``published`` that is no complete date (meta says so)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,13 +38,13 @@ import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from eventcoder.batch import code_partition
+from eventcoder.batch import PUBLISHED_IGNORED, code_partition
 from eventcoder.duplicates import SAME_CONTENT, conflict_record, fingerprint, suffix_id
 from eventcoder.errors import Errors, InputError
 from eventcoder.ingest.readers import article_from_record, input_kind, iter_articles, iter_jsonl_range
@@ -69,6 +69,7 @@ _DOC_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
     ("url", pa.string()),
     ("publisher", pa.string()),
     ("published", pa.string()),
+    ("published_ignored", pa.string()),  # a given published that is no complete date (meta's note)
     ("title", pa.string()),
     ("fetched", pa.string()),
     ("records", pa.int64()),  # 1 for a document; the number of input records a skipped row counts
@@ -116,6 +117,7 @@ def _doc_row(doc: DocumentResult, order: tuple[int, str, int] | None = None) -> 
         "url": doc.url,
         "publisher": doc.publisher,
         "published": doc.published,
+        "published_ignored": doc.meta.get("published_ignored"),
         "title": doc.title,
         "fetched": doc.fetched,
         "records": 1,
@@ -308,6 +310,7 @@ class SparkSummary:
     failed_by_code: dict[str, int]
     skipped: dict[str, int]
     events: int
+    warnings: dict[str, int] = field(default_factory=dict)
 
     def text(self) -> str:
         reasons = ", ".join(f"{c}: {n}" for c, n in sorted(self.failed_by_code.items()))
@@ -316,6 +319,9 @@ class SparkSummary:
         if self.skipped:
             why = ", ".join(f"{r}: {n}" for r, n in sorted(self.skipped.items()))
             out += f", skipped: {sum(self.skipped.values())} ({why})"
+        if self.warnings:
+            why = ", ".join(f"{r}: {n}" for r, n in sorted(self.warnings.items()))
+            out += f", warnings: {sum(self.warnings.values())} ({why})"
         return out
 
 
@@ -440,7 +446,8 @@ def spark_code(spark: SparkSession, inputs: list[str], output: str, settings: Se
         events = staged.select(F.explode("events").alias("e")).select("e.*")
         events.write.partitionBy("month").parquet(f"{output}/events")
         counts = spark.read.parquet(f"{output}/documents").groupBy("status", "error_code").agg(
-            F.sum("records").alias("n"), F.sum("n_events").alias("events")).collect()
+            F.sum("records").alias("n"), F.sum("n_events").alias("events"),
+            F.count("published_ignored").alias("ignored")).collect()
     finally:
         _delete(spark, staging)
         if final != staging:
@@ -452,7 +459,9 @@ def spark_code(spark: SparkSession, inputs: list[str], output: str, settings: Se
     skipped = {c or "unknown": n for (s, c), (n, _) in by.items() if s == "skipped"}
     events_n = sum(e for (s, _), (_, e) in by.items() if s == "ok")
     failed = sum(failed_by.values())
-    return SparkSummary(ok + failed, ok, failed, failed_by, skipped, events_n)
+    ignored = sum(int(r["ignored"]) for r in counts if r["status"] == "ok")
+    warnings = {PUBLISHED_IGNORED: ignored} if ignored else {}
+    return SparkSummary(ok + failed, ok, failed, failed_by, skipped, events_n, warnings)
 
 
 def session(master: str | None, driver_memory: str = "1g") -> SparkSession:

@@ -343,6 +343,7 @@ def build_article(text: str, *, settings: Settings, source: str | None, article_
     dateline = find_dateline(text)
     byline = find_byline(text)
     published_norm = normalize_date(published) if published else None
+    ignored = published.strip() if published and published.strip() and not published_norm else None
     published_source: str | None = None
     if published_norm:
         published_source = "metadata"
@@ -371,5 +372,5 @@ def build_article(text: str, *, settings: Settings, source: str | None, article_
         id=article_id if article_id else content_id(text), text=text, url=url, publisher=publisher or None,
         published=published_norm, title=title, source=source, published_source=published_source,
         publisher_span=publisher_span, dateline_span=dateline.span if dateline else None,
-        dateline_place=dateline.full_place if dateline else None,
+        dateline_place=dateline.full_place if dateline else None, published_ignored=ignored,
     )

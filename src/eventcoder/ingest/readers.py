@@ -415,6 +415,9 @@ def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: 
                      limit=f"{settings.max_chars:,}")
     article = build_article(text, settings=settings, source=source, article_id=doc_id, url=url,
                             title=title, publisher=publisher, published=published)
+    given = (obj.get("published") or "").strip()
+    if given and not article.published_ignored and not normalize_date(given):  # the page's own date won
+        article = replace(article, published_ignored=given)
     return article if encoding is None else replace(article, encoding=encoding)
 
 

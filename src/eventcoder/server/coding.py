@@ -56,8 +56,9 @@ class CodeRequest(BaseModel):
 
 def published_problem(value: str | None) -> str | None:
     """The EC020 message when ``published`` is not a date the CLI's ``--published`` accepts (a
-    complete date, e.g. YYYY-MM-DD), else None. The JSONL reader ignores such a value (the dateline
-    or ``--published`` then dates the document); a client that sends one is told."""
+    complete date, e.g. YYYY-MM-DD), else None. A batch codes such a document all the same (the
+    dateline or ``--published`` dates it; ``meta.published_ignored`` and the summary say so); an
+    API client is there to be told, so it gets a 422."""
     if value is None:
         return None
     norm = normalize_date(sanitize_text(value))

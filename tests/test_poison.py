@@ -305,6 +305,53 @@ def test_store_writer_stores_a_refused_document_as_its_coded_failure(pipeline: A
     assert summary.events == len(docs[0].events) + len(docs[2].events)
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_store_writer_with_a_file_writes_what_the_store_holds(
+    pipeline: Any, tmp_path: Path, fmt: str
+) -> None:
+    """``code --db X -o FILE``: a document the store refuses is its coded failure in the file too."""
+    from eventcoder.output import open_writer
+
+    store = _PickyStore()
+    out = tmp_path / f"also.{fmt}"
+    writer = StoreWriter(store, open_writer(str(out), fmt), quiet=True)  # type: ignore[arg-type]
+    docs = [pipeline.code_text(VALID, id="a"), pipeline.code_text(OTHER, id="refused"),
+            pipeline.code_text(OTHER, id="c")]
+    for d in docs:
+        writer.write(d)
+    writer.close()
+    assert store.rows["refused"].status == "failed"
+    if fmt == "jsonl":
+        lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        assert [(r["id"], r["status"]) for r in lines] == [("a", "ok"), ("refused", "failed"), ("c", "ok")]
+        assert lines[1]["error"]["code"] == "EC073" and not lines[1]["events"]
+    else:  # one row per event: the refused document has none
+        with open(out, encoding="utf-8", newline="") as fh:
+            ids = {row["doc_id"] for row in csv.DictReader(fh)}
+        assert ids == {"a", "c"}
+    assert writer.stored.events == len(docs[0].events) + len(docs[2].events)
+
+
+def test_store_writer_stores_the_failure_of_a_record_the_file_cannot_hold(
+    pipeline: Any, tmp_path: Path
+) -> None:
+    from eventcoder.output import open_writer
+
+    store = _PickyStore()
+    out = tmp_path / "also.jsonl"
+    writer = StoreWriter(store, open_writer(str(out), "jsonl"), quiet=True)  # type: ignore[arg-type]
+    good, bad = pipeline.code_text(VALID, id="good"), _unwritable_doc(pipeline)
+    writer.write(good)
+    writer.write(bad)
+    writer.close()
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["status"]) for r in lines] == [("good", "ok"), ("bad", "failed")]
+    [(before, after)] = writer.unstored
+    assert before is bad and after.error is not None and after.error.code == "EC072"
+    assert store.rows["bad"] is after  # the store holds the failure the file holds
+    assert writer.stored.documents == 2 and writer.stored.events == len(good.events)
+
+
 # ------------------------------------------------------------------ readers
 
 

@@ -41,7 +41,11 @@ _BATCH = 100
 
 class StoreWriter:
     """``code --db``: documents go to the store in batches of 100 (one transaction each), and
-    to ``-o`` as well when it is given."""
+    to ``-o`` as well when it is given.
+
+    The file gets each batch after the store has taken it, so both hold the same version of a
+    document: the coded failure of one the store refuses (EC073), and in the store the failure of
+    one the file cannot hold (EC072). ``unstored`` lists each such (record, what was written)."""
 
     def __init__(self, store: Store, also: RecordWriter | None, quiet: bool) -> None:
         self.store = store
@@ -49,36 +53,50 @@ class StoreWriter:
         self.quiet = quiet
         self._buffer: list[DocumentResult] = []
         self.stored = UpsertSummary()
-        self.unstored: list[tuple[DocumentResult, DocumentResult]] = []  # (record, its stored failure)
+        self.unstored: list[tuple[DocumentResult, DocumentResult]] = []  # (record, what was written instead)
 
     def write(self, doc: DocumentResult) -> DocumentResult:
-        if self.also is not None:
-            doc = self.also.write(doc)
         self._buffer.append(doc)
         if len(self._buffer) >= _BATCH:
             self._flush()
         return doc
 
     def _flush(self) -> None:
-        if self._buffer:
-            try:
-                got = self.store.upsert(self._buffer)
-            except Exception:  # one document's rows may be what the store refuses: find it (issue 15)
-                got = self._upsert_each(self._buffer)
-            self._buffer = []
-            s = self.stored
-            self.stored = UpsertSummary(
-                s.documents + got.documents, s.events + got.events, s.replaced + got.replaced
-            )
+        if not self._buffer:
+            return
+        docs, self._buffer = self._buffer, []
+        refused: dict[int, DocumentResult] = {}
+        try:
+            got = self.store.upsert(docs)
+        except Exception:  # one document's rows may be what the store refuses: find it (issue 15)
+            got = self._upsert_each(docs, refused)
+        self._add(got)
+        if self.also is None:
+            return
+        for i, doc in enumerate(docs):
+            final = refused.get(i, doc)
+            written = self.also.write(final)
+            if written is not final:  # the file cannot hold it: the store gets its failure too (EC072)
+                self._add(self.store.upsert([written]), replacing=final)
+                self.unstored.append((doc, written))
 
-    def _upsert_each(self, docs: list[DocumentResult]) -> UpsertSummary:
+    def _add(self, got: UpsertSummary, replacing: DocumentResult | None = None) -> None:
+        s = self.stored
+        if replacing is not None:  # the same document again: only its events go
+            events = s.events - len(replacing.events) + got.events
+            self.stored = UpsertSummary(s.documents, events, s.replaced)
+        else:
+            self.stored = UpsertSummary(s.documents + got.documents, s.events + got.events,
+                                        s.replaced + got.replaced)
+
+    def _upsert_each(self, docs: list[DocumentResult], refused: dict[int, DocumentResult]) -> UpsertSummary:
         """Store ``docs`` one by one; a document the store refuses is stored as its coded failure
-        (EC073) and listed in ``unstored``. When the store refuses that too, it is the store that
-        fails, not the document: the error is raised."""
+        (EC073), put in ``refused`` by its position and listed in ``unstored``. When the store
+        refuses that too, it is the store that fails, not the document: the error is raised."""
         from ..ingest.sanitize import escape
 
         total = UpsertSummary()
-        for doc in docs:
+        for i, doc in enumerate(docs):
             try:
                 got = self.store.upsert([doc])
             except Exception as exc:
@@ -89,6 +107,7 @@ class StoreWriter:
                     source=None if doc.source is None else escape(doc.source),
                     url=None if doc.url is None else escape(doc.url))
                 got = self.store.upsert([failure])
+                refused[i] = failure
                 self.unstored.append((doc, failure))
             total = UpsertSummary(total.documents + got.documents, total.events + got.events,
                                   total.replaced + got.replaced)

@@ -254,3 +254,25 @@ def test_cli_codes_without_the_server_extra(tmp_path: Path) -> None:
     assert "EC025" in done.stderr and "eventcoder[server]" in done.stderr
     record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert record["status"] == "ok" and record["events"]
+
+
+def test_cli_argument_errors_are_coded(capsys: pytest.CaptureFixture[str]) -> None:
+    cases = [(["events", "--format", "xml"], "[EC039]"), (["code", "x", "--workers", "0"], "[EC039]"),
+             (["code", "x", "--published", "2024-99-99"], "[EC020]"), ([], "[EC039]")]
+    for argv, code in cases:
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exit_.value.code == ExitCode.BAD_ARGUMENTS, argv
+        assert f"eventcoder: {code}" in err and err.count("[EC") == 1, err
+    assert main(["evaluate", "--sets", "fusion,bogus"]) == ExitCode.BAD_ARGUMENTS  # the typo is named
+    assert "[EC028] Invalid value 'bogus' for --sets" in capsys.readouterr().err
+
+
+def test_cli_malformed_json_message_reads_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": "a", "text": "Police\tarrested"}\n' + json.dumps({"id": "b", "text": GOOD_A}) + "\n")
+    out = tmp_path / "o.jsonl"
+    assert main(["code", str(p), "-o", str(out), "--workers", "1"]) == ExitCode.OK
+    failed = [json.loads(x) for x in out.read_text().splitlines() if '"failed"' in x]
+    assert "Invalid control character at column" in failed[0]["error"]["message"]

@@ -145,3 +145,16 @@ def test_cli_fuse_coded_files_without_a_store(tmp_path: Path, capsys: pytest.Cap
     assert sorted(e["id"] for e in from_parquet) == sorted(e["id"] for e in fused)
     assert main(["fuse"]) == ExitCode.BAD_ARGUMENTS
     assert main(["fuse", str(tmp_path / "missing.jsonl")]) == ExitCode.BAD_ARGUMENTS
+
+
+def test_cli_fuse_refuses_a_missing_store_and_counts_unreadable_input_as_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo.duckdb"
+    assert main(["fuse", "--db", str(missing)]) == ExitCode.BAD_ARGUMENTS
+    assert "[EC030]" in capsys.readouterr().err and not missing.exists()  # no new, empty store
+    text = tmp_path / "article.txt"
+    text.write_text("Police arrested 12 protesters in Lagos on Monday.\nA second line.\n", encoding="utf-8")
+    assert main(["fuse", str(text), "--quiet"]) == ExitCode.ALL_FAILED  # no line is a coded record
+    err = capsys.readouterr().err
+    assert err.count("skipped 1 x [EC061] Cannot fuse line") == 2

@@ -650,7 +650,7 @@ def test_dates_pipeline_counts_yesterday_from_the_date_line(code) -> None:  # ty
     doc = code(text, published="2018-06-18")
     got = {t.text: t.value for t in doc.times}
     assert got["Yesterday"] == "2018-06-18"
-    assert (doc.published, doc.published_source) == ("2018-06-18", "option")  # the input's date stays
+    assert (doc.published, doc.published_source) == ("2018-06-18", "metadata")  # the given date stays
     assert (doc.meta["anchor"], doc.meta["anchor_source"]) == ("2018-06-19", "dateline")
     alone = code("Yesterday, the first ferry in a decade sailed from the harbour.", published="2018-06-18")
     assert {t.text: t.value for t in alone.times}["Yesterday"] == "2018-06-17"
@@ -663,3 +663,18 @@ def test_dates_a_quoted_today_does_not_become_the_day_in_focus(nlp: Language) ->
             "In the last match of the day, the visitors drew.")
     got = _pairs(nlp, text, dt.date(2018, 6, 19))
     assert got["the day"] == "2018-06-18"
+
+
+def test_dates_a_day_the_month_lacks_is_read_at_its_month_never_invented(nlp: Language, code) -> None:  # type: ignore[no-untyped-def]
+    """"Feb 30", "31 April", "February 29, 2023": one expression at its month, low confidence; the
+    event is dated to that month, not to the publication day."""
+    anchor = dt.date(2024, 6, 10)
+    text = "Rebels attacked on Feb 30. Talks ended on 31 April. A vote was held on February 29, 2023."
+    got = {t.text: (t.value, t.precision, t.confidence) for t in _times(nlp, text, anchor)}
+    assert got == {"Feb 30": ("2024-02", "month", 0.5), "31 April": ("2024-04", "month", 0.5),
+                   "February 29, 2023": ("2023-02", "month", 0.5)}
+    assert _pairs(nlp, "A vote was held on February 29, 2024.", anchor) == {"February 29, 2024": "2024-02-29"}
+    doc = code("Rebels attacked the town on Feb 30, killing five people.", published="2024-06-10")
+    [event] = [e for e in doc.events if e.type == "ASSAULT"]
+    assert event.date is not None and (event.date.value, event.date.precision) == ("2024-02", "month")
+    assert event.date.source != "publication"

@@ -1019,3 +1019,22 @@ def test_events_outcome_in_a_temporal_clause_is_no_order_and_the_same_assault(co
     assert ev.actor is None or ev.actor.sector != "COP"  # the accuser is not the assailant
     punched = [m for m in ev.mentions if m.text == "punched"]
     assert punched and ev.modality != "ordered"
+
+
+def test_events_a_death_toll_belongs_to_one_event_of_force(code) -> None:  # type: ignore[no-untyped-def]
+    """A toll is counted once: on the act that caused it, never on a claim, seizure or denial too."""
+    doc = code("RSF fighters seized the town of El Fasher on March 3, killing 200 people, the UN said.",
+               published="2024-06-10")
+    tolls = [(e.type, e.trigger.text, e.fatalities["best"]) for e in doc.events if e.fatalities]
+    assert tolls == [("ASSAULT", "killing", 200)]
+    doc = code("The ministry accused the army of shelling the market, killing four people on Thursday.",
+               published="2024-06-10")
+    tolls = [(e.type, e.fatalities["best"]) for e in doc.events if e.fatalities]
+    assert tolls == [("ASSAULT", 4)]
+    assert all(e.fatalities is None for e in doc.events if e.type == "ACCUSE")
+    doc = code("The government rejected claims that troops killed 30 protesters.", published="2024-06-10")
+    assert all(e.fatalities is None for e in doc.events if e.type in {"REJECT", "ACCUSE"})
+    # two attacks with their own tolls keep both
+    doc = code("Gunmen killed 5 villagers in Gao on Monday. On Tuesday, a bomb killed 3 soldiers in Mopti.",
+               published="2024-06-10")
+    assert sorted(e.fatalities["best"] for e in doc.events if e.fatalities) == [3, 5]

@@ -543,6 +543,25 @@ def test_places_county_or_parish_in_an_organisation_is_its_unit(nlp: Language, g
     assert found["Santa Ana"].role == "actor" and found["Fulton County"].feature == "admin2"
 
 
+def test_places_descriptive_word_leading_an_organisation_is_no_foreign_unit(
+    nlp: Language, gaz: Gazetteer
+) -> None:
+    """"Metro", "Capital", "Central", "Coast" name towns and units somewhere (Indonesia's Metro,
+    Venezuela's Capital district, Kenya's Coast province) and describe forces everywhere."""
+    found = places_of(nlp, gaz, "Metro Police in Nashville, Tenn., arrested a man on Friday.")
+    assert set(found) == {"Nashville", "Tenn."}
+    found = places_of(nlp, gaz, "Capital Police arrested two men outside parliament in Nairobi on Tuesday.")
+    assert set(found) == {"Nairobi"} and found["Nairobi"].country == "KE"
+    assert not places_of(nlp, gaz, "Capital Police arrested two men on Tuesday, a spokesman said.")
+    assert not places_of(nlp, gaz, "Central Command said its forces struck a depot; the Coast Guard helped.")
+    # the same word is the unit where the document is about its country
+    found = places_of(nlp, gaz, "Coast Province police in Mombasa, Kenya, said three people were killed.")
+    assert found["Coast Province"].country == "KE"
+    # a unit's own name leading its body is taken as before
+    found = places_of(nlp, gaz, "The Texas Department of Public Safety closed the road on Monday.")
+    assert found["Texas"].admin1 == "Texas" and found["Texas"].role == "actor"
+
+
 def test_places_small_town_leading_a_local_body_needs_the_area(nlp: Language, gaz: Gazetteer) -> None:
     found = places_of(nlp, gaz, "The Decatur City Council approved the budget. Residents of Tucker and "
                                 "Lithonia, in DeKalb County, objected.")

@@ -61,6 +61,7 @@ class Errors(StrEnum):
     EC037 = "[EC037] Event store operation failed on {target}: {detail}."
     EC038 = "[EC038] Invalid {option} {value!r}: {detail}."
     # HTTP API (eventcoder serve): the "code" of the JSON error shape; the HTTP status says the class
+    EC039 = "[EC039] Invalid arguments: {detail}; see '{help}'."
     EC040 = "[EC040] Malformed request body: {detail}."
     EC041 = "[EC041] Invalid request: {detail}."
     EC042 = "[EC042] Request body too large: {size} exceeds the limit of {limit} bytes."
@@ -105,7 +106,9 @@ class Errors(StrEnum):
              "with a new worker. Code it again with --workers 1, or give the machine more memory.")
 
     def format(self, *args: object, **kwargs: object) -> str:
-        return self.value.format(*args, **kwargs)
+        out = self.value.format(*args, **kwargs)
+        # a detail that is itself a sentence ("... use YYYY-MM-DD.") ends the message once
+        return out[:-1] if out.endswith("..") and not out.endswith("...") else out
 
     @property
     def code(self) -> str:

@@ -19,9 +19,9 @@ from . import __version__
 from .actordict import load_actor_dictionary
 from .errors import Errors
 from .gazetteer import Gazetteer
-from .ingest.metadata import anchor_date
-from .ingest.sanitize import escape, sanitize_body, sanitize_item
-from .records import Article, DocumentResult, Place, content_id
+from .ingest.metadata import anchor_date, build_article
+from .ingest.sanitize import escape, sanitize_item
+from .records import Article, DocumentResult, Place
 from .settings import Settings
 from .stages.actors import ActorResolver, extract_entities
 from .stages.assemble import EventInputs, assemble_events
@@ -78,18 +78,12 @@ class Pipeline:
         published: str | None = None,
         title: str | None = None,
     ) -> DocumentResult:
-        """Convenience for library users: code one string with optional metadata."""
-        return self.code(
-            Article(
-                id=id or content_id(sanitize_body(text)),  # the id the readers give the same text
-                text=text,
-                url=url,
-                publisher=publisher,
-                published=published,
-                title=title,
-                published_source="option" if published else None,
-            )
-        )
+        """Code one string with optional metadata, read as ``eventcoder code`` reads a JSONL line
+        with these fields: the text's own dateline, byline and date line supply what is not given,
+        so a library caller gets the records the CLI and the HTTP API give."""
+        article = build_article(text, settings=self.settings, source=None, article_id=id, url=url,
+                                title=title, publisher=publisher, published=published)
+        return self.code(article)
 
     def pipe(
         self, items: Iterable[Article | DocumentResult], batch_size: int | None = None

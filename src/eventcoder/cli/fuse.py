@@ -107,6 +107,9 @@ def run_fuse(args: argparse.Namespace) -> int:
         if args.output or args.format:
             raise InputError(Errors.EC028, value=None, option="--db",
                              detail="a store is re-fused in place; read it with 'eventcoder events --fused'")
+        if "://" not in args.db and not Path(args.db).is_file():  # never a new, empty store by a typo
+            raise InputError(Errors.EC030, target=args.db,
+                             detail="no such store file (create it with 'eventcoder code --db')")
         with open_store(args.db) as store:
             options = fusion_options(args, store.fusion_options())
             n = store.refuse(options)
@@ -128,6 +131,11 @@ def run_fuse(args: argparse.Namespace) -> int:
         print(f"eventcoder: fused {len(reports)} reports into {len(fused)} events{ratio}", file=sys.stderr)
         for message, count in sorted(problems.items()):
             print(f"eventcoder: skipped {count} x {message}", file=sys.stderr)
+    if problems and not reports:  # nothing was a coded record: not a success
+        if args.quiet:
+            for message, count in sorted(problems.items()):
+                print(f"eventcoder: skipped {count} x {message}", file=sys.stderr)
+        return ExitCode.ALL_FAILED
     return ExitCode.OK
 
 

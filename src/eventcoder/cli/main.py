@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .. import __version__
 from ..errors import Errors, EventcoderError, ExitCode, InputError
@@ -34,8 +35,21 @@ def _date_arg(option: str) -> Callable[[str], str]:
     return parse
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's own messages ("invalid choice", "expected one argument") with a code, like
+    every other message eventcoder prints; the exit status stays argparse's 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        if "[EC0" in message:  # an argument type's own coded message ("[EC020] Invalid date") stays
+            message = message[message.index("[EC0"):]
+        else:
+            message = Errors.EC039.format(detail=message, help=f"{self.prog} --help")
+        self.exit(ExitCode.BAD_ARGUMENTS, f"eventcoder: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="eventcoder",
         description="Code news text into source-attributed PLOVER events (offline).",
     )

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping
+from typing import Any
 
 from ..errors import Errors, InputError
 from ..server.longlane import DEFAULT_LONG_CHARS, DEFAULT_MAX_SECONDS
@@ -37,7 +38,7 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_serve_parser(sub: Any) -> None:
     serve = sub.add_parser(
         "serve",
         help="serve the HTTP API and the web explorer",

@@ -305,7 +305,7 @@ def _jsonl(lines: Iterable[bytes] | Iterable[str], what: str, settings: Settings
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             yield _fail(source, Errors.EC004, source, line=number, what=what,
-                        detail=f"{exc.msg} at column {exc.colno}")
+                        detail=f"{exc.msg.removesuffix(' at')} at column {exc.colno}")
             continue
         except RecursionError:
             yield _fail(source, Errors.EC004, source, line=number, what=what, detail="nested too deeply")

@@ -250,18 +250,58 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
                 date=date,
                 location=location,
                 quantities=event_quantities(doc, inputs.quantities, ts, te),
-                fatalities=fatalities_for(doc, inputs.quantities, ts, te),
+                fatalities=fatalities_for(doc, inputs.quantities, ts, te) if type_ in _HARM else None,
                 attribution=attribution,
                 modality=modality,
                 confidence=_confidence(m, actor, recipient),
                 method="lexicon+dependency",
                 location_source=location_source,
                 ordered_by=resolver.resolve(orderer) if (orderer := ordering_phrase(m)) is not None else None,
-                injured=casualties_for(doc, inputs.quantities, ts, te, "injured"),
+                injured=casualties_for(doc, inputs.quantities, ts, te, "injured") if type_ in _HARM else None,
             )
         )
         told.append(_Told(m, actor_tok, recipient_tok, sentence_index.get(sent.start, 0)))
-    return _merge_mentions(events, told, inputs.keep_nonevents)
+    return _one_holder_per_toll(doc, _merge_mentions(events, told, inputs.keep_nonevents))
+
+
+# Casualties are the outcome of force: an accusation, a denial or a demand that mentions a death
+# toll has no fatalities of its own ("accused Moscow of shelling Kharkiv, killing four").
+_HARM = {"ASSAULT", "COERCE", "PROTEST"}
+_HARM_RANK = {"ASSAULT": 0, "PROTEST": 1, "COERCE": 2}
+
+
+def _one_holder_per_toll(doc: Doc, events: list[Event]) -> list[Event]:
+    """Each casualty figure on one event: the one whose trigger governs it most closely ("seized
+    the town, killing 200": the killing, not the seizure), else the most violent, then the
+    nearest. Counted once per figure, deaths add up across events."""
+    for kind in ("fatalities", "injured"):
+        holders: dict[tuple[int, int], list[int]] = {}
+        for i, ev in enumerate(events):
+            toll = getattr(ev, kind)
+            if toll is not None and toll.get("start") is not None:
+                holders.setdefault((toll["start"], toll["end"]), []).append(i)
+        for (qs, qe), held in holders.items():
+            if len(held) < 2:
+                continue
+            span = doc.char_span(qs, qe, alignment_mode="expand")
+            path: list[int] = []  # the figure's governors, nearest first
+            if span is not None and len(span):
+                tok = span.root
+                while tok.head.i != tok.i:
+                    tok = tok.head
+                    path.append(tok.idx)
+            at = {tok_start: k for k, tok_start in enumerate(path)}
+
+            def rank(i: int, at: dict[int, int] = at, qs: int = qs) -> tuple[int, int, int]:
+                ev = events[i]
+                return (at.get(ev.trigger.start, len(at) + 1), _HARM_RANK.get(ev.type, 9),
+                        abs(ev.trigger.start - qs))
+
+            keep = min(held, key=rank)
+            for i in held:
+                if i != keep:
+                    events[i] = replace(events[i], **{kind: None})  # type: ignore[arg-type]
+    return events
 
 
 # -- repeated mentions ---------------------------------------------------------------------------

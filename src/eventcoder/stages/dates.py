@@ -57,6 +57,7 @@ class _C:
     b: _C | None = None
     ref_day: dt.date | None = None  # for a bare clock time: the last full date of its paragraph
     weekof: int | None = None  # "the first (1) / last (0) week of <month>"
+    impossible: bool = False  # "Feb 30", "31 April": read at its month, with low confidence
 
 
 class _Ctx:
@@ -378,6 +379,11 @@ def _build(ctx: _Ctx, name: str, m: re.Match[str], prio: int) -> _C | None:
     if name in ("mdy", "dmy", "mdy_range", "dmy_range"):
         mon = _month(g["mon"])
         days = [_day(g["d"])] if "d" in g else [_day(g["d1"]), _day(g["d2"])]
+        if len(days) == 1 and 1 <= days[0] <= 31 and not _valid_day(y, mon, days[0]):
+            # a day the month does not have is a typo or a hoax: the expression stays one, at its
+            # month (its year, when given), never a day we would have to make up
+            c.gran, c.y, c.m, c.impossible = "month", y, mon, True
+            return c
         if not all(_valid_day(y, mon, d) for d in days):
             return None
         if g["mon"].lower().rstrip(".") == "may" and s > 0 and name == "mdy" and not y \
@@ -1167,7 +1173,7 @@ def _to_value(c: _C, ctx: _Ctx) -> TimeValue:
         return TimeValue(c.start, c.end, text, "TIME", f"{value}T{c.hh}", "time", c.src, mod,
                          confidence=_CONFIDENCE[c.src])
     return TimeValue(c.start, c.end, text, "DATE", value, _GRAN_PRECISION.get(c.gran, c.gran), c.src, mod,
-                     confidence=_CONFIDENCE[c.src])
+                     confidence=0.5 if c.impossible else _CONFIDENCE[c.src])
 
 
 def extract_times(doc: Doc, anchor: dt.date | None) -> list[TimeValue]:

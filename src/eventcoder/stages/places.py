@@ -982,6 +982,15 @@ def _public_body_run(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bo
         and not gazetteer.lookup(doc[start:end].text)
 
 
+# Words that describe an organisation as well as naming some unit or town ("Metro Police",
+# "Capital Police", "Central Command", "Coast Guard", "Federal Police", "National Guard"): such a
+# lead is a jurisdiction only in a country the document names ("Coast Province police" in Kenya).
+_DESCRIPTIVE_LEADS = _PART_WORDS | {
+    "capital", "central", "federal", "national", "coast", "coastal", "border", "frontier", "highway",
+    "city", "metropolitan", "regional", "rural", "island", "islands", "lakes", "highlands", "plateau",
+    "valley", "delta", "western", "eastern", "northern", "southern", "interior", "union", "royal", "state"}
+
+
 def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
     """Entities spaCy called places always pass; other proper nouns need a strong candidate."""
     if m.text.casefold() in _COMPASS and not m.unit:  # "the American South", "the West"
@@ -995,6 +1004,8 @@ def _accept(m: _Mention, c: Candidate, countries: set[str]) -> bool:
             and not c.generic:
         return True  # a unit by its name and unit word ("Morehouse parishes"), whatever the tagger said
     if m.in_org:  # a big city by another of its names only in a country the document names
+        if m.text.casefold() in _DESCRIPTIVE_LEADS and c.feature != "country" and c.country not in countries:
+            return False  # "Metro Police", "Capital Police": a description, not Indonesia's Metro
         return _jurisdiction(c) or m.gated or (_big_alias(c) and c.country in countries) \
             or _unit_acronym(m.text, c)
     if m.label == "NORP" and not (m.locative or m.unit or (  # "the Rapides Parish coroner"

@@ -123,3 +123,29 @@ def test_pipeline_title_and_surname_coreference(code) -> None:
     assert met[0].actor.title == "Foreign Minister"
     condemned = [e for e in doc.events if e.trigger.text == "condemned"]
     assert condemned and condemned[0].actor is not None and condemned[0].actor.name == "Ana Ruiz"
+
+
+FRENCH = ("Au moins 12 personnes ont été tuées lundi dans une attaque contre un village du nord du Mali, "
+          "selon des sources locales et un responsable de l'armée.")
+RUSSIAN = ("По меньшей мере двенадцать человек погибли в понедельник в результате нападения на деревню "
+           "на севере Мали, сообщили местные источники.")
+
+
+def test_pipeline_flags_text_that_is_not_english(code, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """English only: another language is coded (it is no failure) but said to be, never silently empty."""
+    for text in (FRENCH, RUSSIAN):
+        doc = code(text, published="2024-06-10")
+        assert doc.status == "ok" and doc.meta["english_share"] < 0.25
+    english = code("Police arrested 12 protesters in Lagos on Monday after a march against fuel prices "
+                   "turned violent, officials said.", published="2024-06-10")
+    assert "english_share" not in english.meta and english.events
+    assert "english_share" not in code("Lagos, Abuja, Kano: NPF IGP statement.").meta  # too little to judge
+    import json
+
+    from eventcoder.cli.main import main
+
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n"
+                           for i, t in enumerate([FRENCH, english.text])), encoding="utf-8")
+    assert main(["code", str(src), "-o", str(tmp_path / "o.jsonl"), "--workers", "1"]) == 0
+    assert "warnings: 1 (text does not read as English: 1)" in capsys.readouterr().err

@@ -31,6 +31,7 @@ __all__ = ["BatchSummary", "code_parallel", "code_partition", "default_workers"]
 
 _PIPELINE: Pipeline | None = None
 PUBLISHED_IGNORED = "published is no date, ignored"
+NOT_ENGLISH = "text does not read as English"
 Item = Article | DocumentResult | WarcPage  # what ingest hands to a batch
 _Window = deque[tuple[list[Item], Future[list[DocumentResult]]]]  # chunks in flight, in input order
 
@@ -203,7 +204,8 @@ class BatchSummary:
     ``skipped`` counts input records that are not documents (WARC requests, revisits, non-HTML
     responses) and, in a resumed batch, documents already coded, each by reason; they are not
     in ``documents``. ``warnings`` counts coded documents that had a given value ignored (a
-    ``published`` that is no complete date; the record's ``meta`` keeps it).
+    ``published`` that is no complete date) or whose text does not read as English (the record's
+    ``meta`` says so: ``published_ignored``, ``english_share``).
     """
 
     def __init__(self) -> None:
@@ -222,6 +224,8 @@ class BatchSummary:
             self.events += len(doc.events)
             if doc.meta.get("published_ignored"):
                 self.warnings[PUBLISHED_IGNORED] += 1
+            if "english_share" in doc.meta:
+                self.warnings[NOT_ENGLISH] += 1
         else:
             self.failed += 1
             code = doc.error.code if doc.error else "unknown"
@@ -236,7 +240,9 @@ class BatchSummary:
             self.events -= len(before.events)
             if before.meta.get("published_ignored"):
                 self.warnings[PUBLISHED_IGNORED] -= 1
-                self.warnings += Counter()  # drops the zero
+            if "english_share" in before.meta:
+                self.warnings[NOT_ENGLISH] -= 1
+            self.warnings += Counter()  # drops the zeros
         else:
             self.failed -= 1
             code = before.error.code if before.error else "unknown"

@@ -28,7 +28,7 @@ from .stages.assemble import EventInputs, assemble_events
 from .stages.attribution import document_attribution
 from .stages.dates import extract_times
 from .stages.events import find_triggers
-from .stages.linguistic import load_nlp, parse_error, parse_many
+from .stages.linguistic import ENGLISH_MIN_SHARE, english_share, load_nlp, parse_error, parse_many
 from .stages.places import extract_places, resolve_dateline
 from .stages.quantities import extract_quantities
 
@@ -184,6 +184,8 @@ class Pipeline:
                 "anchor": anchor.isoformat() if anchor else None,
                 "anchor_source": anchor_source,
                 **({"published_ignored": article.published_ignored} if article.published_ignored else {}),
+                **({"english_share": round(share, 3)} if (share := english_share(doc)) is not None
+                   and share < ENGLISH_MIN_SHARE else {}),
             },
             fetched=article.fetched,
             encoding=article.encoding,

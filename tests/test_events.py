@@ -1038,3 +1038,12 @@ def test_events_a_death_toll_belongs_to_one_event_of_force(code) -> None:  # typ
     doc = code("Gunmen killed 5 villagers in Gao on Monday. On Tuesday, a bomb killed 3 soldiers in Mopti.",
                published="2024-06-10")
     assert sorted(e.fatalities["best"] for e in doc.events if e.fatalities) == [3, 5]
+
+
+def test_events_a_town_under_attack_is_where_the_attack_happens(code) -> None:  # type: ignore[no-untyped-def]
+    doc = code("The ministry accused Moscow of shelling Kharkiv on Thursday.", published="2024-06-10")
+    [shelling] = [e for e in doc.events if e.type == "ASSAULT"]
+    assert shelling.location is not None and shelling.location.text == "Kharkiv"
+    # a country named as a participant is still no setting
+    doc = code("Azerbaijan's retaliation against Armenia began in Tartar on Sunday.", published="2024-06-10")
+    assert all(e.location is None or e.location.text not in {"Azerbaijan", "Armenia"} for e in doc.events)

@@ -194,6 +194,8 @@ def assemble_events(inputs: EventInputs, matches: Sequence[TriggerMatch]) -> lis
             # a place named as a participant ("Azerbaijan's retaliation", "pushed Armenia to ...")
             # is no setting: look again without the participants' places
             spans = [_extent(t) for t in (actor_tok, recipient_tok) if t is not None]
+            if recipient_tok is not None and m.trigger.type in _HARM and location.feature == "city":
+                spans.remove(_extent(recipient_tok))  # but a town under attack is where it happens
             if any(lo <= location.start and location.end <= hi for lo, hi in spans):
                 others = [
                     p for p in inputs.places if not any(lo <= p.start and p.end <= hi for lo, hi in spans)

@@ -1047,3 +1047,17 @@ def test_events_a_town_under_attack_is_where_the_attack_happens(code) -> None:  
     # a country named as a participant is still no setting
     doc = code("Azerbaijan's retaliation against Armenia began in Tartar on Sunday.", published="2024-06-10")
     assert all(e.location is None or e.location.text not in {"Azerbaijan", "Armenia"} for e in doc.events)
+
+
+def test_events_one_victim_told_without_a_number_counts_one(code) -> None:  # type: ignore[no-untyped-def]
+    def tolls(text: str) -> list[tuple[str, int | None, int | None]]:
+        doc = code(text, published="2024-06-10")
+        return [(e.trigger.text, e.fatalities and e.fatalities["best"], e.injured and e.injured["best"])
+                for e in doc.events if e.type == "ASSAULT"]
+
+    assert tolls("Police shot and killed a man in Atlanta on Friday.") == [("shot", 1, None)]
+    assert tolls("Gunmen killed Jose Perez, a local journalist, in Veracruz on Monday.") == [("killed", 1, None)]
+    assert tolls("A soldier was wounded in the clash near Gao.") == [("wounded", None, 1)]
+    # a plural, a possessive or a quantifier is no single victim
+    assert tolls("Gunmen killed villagers near Gao on Monday.") == [("killed", None, None)]
+    assert ("killed", None, None) in tolls("Police arrested a man who killed his neighbour in Gao.")

@@ -645,6 +645,35 @@ def event_quantities(doc: Doc, quantities: Sequence[Quantity], trigger_start: in
     return tuple(out)
 
 
+_ONE = {"a", "an", "one"}
+
+
+def _one_victim(doc: Doc, tok: Token, kind: str) -> dict[str, Any] | None:
+    """One casualty told without a number: "shot and killed a man", "a woman was killed", "killed
+    Jose Perez": the trigger, or a verb coordinated with it, kills (or wounds) a single person
+    named by "a", "an", "one" or by name. A plural or a quantifier ("several") counts nothing."""
+    verbs = [tok, *(c for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    if tok.dep_ == "conj" and tok.head.pos_ == "VERB":
+        verbs.append(tok.head)
+    for verb in verbs:
+        lemma = verb.lemma_.lower()
+        if not ((kind == "fatalities" and lemma in _KILL_STRICT) or (kind == "injured" and lemma in _INJURE)):
+            continue
+        objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+        if not objects and verb.dep_ == "conj":  # "shot and killed a man": the object is the pair's
+            objects = [c for c in verb.head.children if c.dep_ == "dobj"]
+        for obj in objects:
+            single = obj.tag_ == "NN" and _is_person(obj) and any(
+                c.dep_ in {"det", "nummod"} and c.lower_ in _ONE for c in obj.children)
+            named = obj.ent_type_ == "PERSON" and obj.tag_ == "NNP"
+            if single or named:
+                lead = [c for c in obj.children if c.dep_ in {"det", "nummod", "compound", "amod"}]
+                start, end = min([obj, *lead], key=lambda t: t.i).idx, obj.idx + len(obj)
+                return {"best": 1, "low": None, "high": None, "text": doc_text(doc)[start:end],
+                        "start": start, "end": end, "kind": kind}
+    return None
+
+
 def fatalities_for(doc: Doc, quantities: Sequence[Quantity], trigger_start: int,
                    trigger_end: int) -> dict[str, Any] | None:
     """Deaths for an event (``casualties_for`` of kind ``fatalities``)."""
@@ -668,7 +697,7 @@ def casualties_for(doc: Doc, quantities: Sequence[Quantity], trigger_start: int,
     clause = _clause_tokens(tok)
     cands = [q for q in quantities if q.kind == kind and sent.start_char <= q.start < sent.end_char]
     if not cands:
-        return None
+        return _one_victim(doc, tok, kind)
 
     def rank(q: Quantity) -> tuple[int, int, int]:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")

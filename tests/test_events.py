@@ -1056,7 +1056,7 @@ def test_events_one_victim_told_without_a_number_counts_one(code) -> None:  # ty
                 for e in doc.events if e.type == "ASSAULT"]
 
     assert tolls("Police shot and killed a man in Atlanta on Friday.") == [("shot", 1, None)]
-    assert tolls("Gunmen killed Jose Perez, a local journalist, in Veracruz on Monday.") == [("killed", 1, None)]
+    assert tolls("Gunmen killed Jose Perez, a journalist, in Veracruz on Monday.") == [("killed", 1, None)]
     assert tolls("A soldier was wounded in the clash near Gao.") == [("wounded", None, 1)]
     # a plural, a possessive or a quantifier is no single victim
     assert tolls("Gunmen killed villagers near Gao on Monday.") == [("killed", None, None)]

@@ -59,6 +59,8 @@ def test_spark_local_mode_gives_the_same_events_as_the_cli(tmp_path: Path) -> No
     require(importlib.util.find_spec("pyspark") is not None, "pyspark (eventcoder[spark])")
     docs = _docs()
     docs[4]["published"] = "the day before yesterday"  # no date: ignored, and said so
+    docs[7]["text"] = ("Au moins 12 personnes ont été tuées lundi dans une attaque contre un village du "
+                       "nord du Mali, selon des sources locales.")  # no English: coded, and said so
     warc = tmp_path / "crawl.warc.gz"
     write_warc(warc)
     all_jsonl = tmp_path / "all.jsonl"
@@ -85,7 +87,7 @@ def test_spark_local_mode_gives_the_same_events_as_the_cli(tmp_path: Path) -> No
         env=env, capture_output=True, text=True, timeout=900)
     assert res.returncode == ExitCode.OK, res.stderr[-3000:]
     assert "documents in: 53, ok: 52, failed: 1 (EC004: 1)" in res.stderr
-    assert "warnings: 1 (published is no date, ignored: 1)" in res.stderr
+    assert "warnings: 2 (published is no date, ignored: 1, text does not read as English: 1)" in res.stderr
     # fused on Spark: the same fused events as fusing the same Parquet events on one machine
     from eventcoder.cli.fuse import read_reports
     from eventcoder.fusion import fuse
@@ -116,6 +118,7 @@ def test_spark_local_mode_gives_the_same_events_as_the_cli(tmp_path: Path) -> No
                          ("skipped", "warc:http-404"): 1, ("skipped", "warc:revisit"): 1}
     ignored = [d["published_ignored"] for d in documents if d["published_ignored"]]
     assert ignored == ["the day before yesterday"]
+    assert [d["english_share"] for d in documents if d["english_share"] is not None] == [0.0]
     fetched = {d["url"]: d["fetched"] for d in documents if d["status"] == "ok" and d["url"]}
     assert fetched == {"https://news.example/a": "2024-05-09T10:11:12Z",
                        "https://news.example/b": "2024-05-09T10:11:12Z"}

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from eventcoder.batch import PUBLISHED_IGNORED, code_partition
+from eventcoder.batch import NOT_ENGLISH, PUBLISHED_IGNORED, code_partition
 from eventcoder.duplicates import SAME_CONTENT, conflict_record, fingerprint, suffix_id
 from eventcoder.errors import Errors, InputError
 from eventcoder.ingest.readers import article_from_record, input_kind, iter_articles, iter_jsonl_range
@@ -70,6 +70,7 @@ _DOC_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
     ("publisher", pa.string()),
     ("published", pa.string()),
     ("published_ignored", pa.string()),  # a given published that is no complete date (meta's note)
+    ("english_share", pa.float64()),  # set only for a text that does not read as English (meta's note)
     ("title", pa.string()),
     ("fetched", pa.string()),
     ("records", pa.int64()),  # 1 for a document; the number of input records a skipped row counts
@@ -118,6 +119,7 @@ def _doc_row(doc: DocumentResult, order: tuple[int, str, int] | None = None) -> 
         "publisher": doc.publisher,
         "published": doc.published,
         "published_ignored": doc.meta.get("published_ignored"),
+        "english_share": doc.meta.get("english_share"),
         "title": doc.title,
         "fetched": doc.fetched,
         "records": 1,
@@ -447,7 +449,8 @@ def spark_code(spark: SparkSession, inputs: list[str], output: str, settings: Se
         events.write.partitionBy("month").parquet(f"{output}/events")
         counts = spark.read.parquet(f"{output}/documents").groupBy("status", "error_code").agg(
             F.sum("records").alias("n"), F.sum("n_events").alias("events"),
-            F.count("published_ignored").alias("ignored")).collect()
+            F.count("published_ignored").alias("ignored"),
+            F.count("english_share").alias("foreign")).collect()
     finally:
         _delete(spark, staging)
         if final != staging:
@@ -459,8 +462,8 @@ def spark_code(spark: SparkSession, inputs: list[str], output: str, settings: Se
     skipped = {c or "unknown": n for (s, c), (n, _) in by.items() if s == "skipped"}
     events_n = sum(e for (s, _), (_, e) in by.items() if s == "ok")
     failed = sum(failed_by.values())
-    ignored = sum(int(r["ignored"]) for r in counts if r["status"] == "ok")
-    warnings = {PUBLISHED_IGNORED: ignored} if ignored else {}
+    warnings = {name: n for name, column in ((PUBLISHED_IGNORED, "ignored"), (NOT_ENGLISH, "foreign"))
+                if (n := sum(int(r[column]) for r in counts if r["status"] == "ok"))}
     return SparkSummary(ok + failed, ok, failed, failed_by, skipped, events_n, warnings)
 
 

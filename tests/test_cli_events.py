@@ -173,7 +173,8 @@ def test_cli_events_acled_export(db: str, capsys: pytest.CaptureFixture[str]) ->
     assert gao["country"] == "Mali" and gao["geo_precision"] == "1" and gao["fatalities"] == "4"
     assert float(gao["latitude"]) == pytest.approx(16.27, abs=0.05)
     assert gao["source"] == "Example Wire; officials" and gao["notes"] == GAO.strip()
-    assert gao["iso"] == gao["region"] == gao["admin2"] == gao["tags"] == ""  # not measured: empty
+    assert gao["iso"] == "466"  # Mali's ISO 3166-1 numeric code
+    assert gao["region"] == gao["admin2"] == gao["tags"] == ""  # not measured: empty
     lagos = next(r for r in rows if r["location"] == "Lagos")
     assert (lagos["event_type"], lagos["sub_event_type"], lagos["interaction"]) == (
         "Strategic developments",

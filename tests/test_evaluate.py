@@ -450,3 +450,24 @@ def test_evaluate_floors_only_rise_without_allow_lower(tmp_path: Path) -> None:
     before = corpus_digest(tmp_path)
     (tmp_path / "own-001.txt").write_text(TEXT + " More.", encoding="utf-8")
     assert corpus_digest(tmp_path) != before
+
+
+def test_evaluate_says_when_documents_could_not_be_coded(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Scores over documents that failed to code are zeros that look like a measurement: the
+    command names them (EC077) and, when nothing was coded, exits 4."""
+    from eventcoder.cli.evaluate import coding_failures
+    from eventcoder.cli.main import main
+    from eventcoder.pipeline import Pipeline
+
+    assert coding_failures({"a": {"documents": 3, "failed": 1}, "b": {"sentences": 5, "failed": 0}}) == [
+        ("a", 1, 3)]
+
+    def broken(self: Pipeline, doc: object, article: object) -> object:
+        raise RuntimeError("a stage broke")
+
+    monkeypatch.setattr(Pipeline, "_code_doc", broken)
+    assert main(["evaluate", "--sets", "fusion", "--json"]) == 4
+    err = capsys.readouterr().err
+    assert "[EC077]" in err and "of the evaluation set fusion/dev could not be coded" in err

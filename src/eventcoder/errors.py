@@ -104,6 +104,8 @@ class Errors(StrEnum):
              "{seconds} s; code it with 'eventcoder code', or start the server with a larger --max-seconds.")
     EC076 = ("[EC076] A worker process died while coding {what} alone ({detail}); the batch goes on "
              "with a new worker. Code it again with --workers 1, or give the machine more memory.")
+    EC077 = ("[EC077] {failed} of {total} documents of the evaluation set {name} could not be coded; its "
+             "scores count them as finding nothing, so they say little about the coder.")
 
     def format(self, *args: object, **kwargs: object) -> str:
         out = self.value.format(*args, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,19 @@ def _table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def coding_failures(results: dict[str, Any], name: str = "") -> list[tuple[str, int, int]]:
+    """(set or part, failed, total) wherever an adapter reports documents it could not code."""
+    out: list[tuple[str, int, int]] = []
+    total = results.get("documents", results.get("sentences"))
+    failed = results.get("failed")
+    if isinstance(failed, int) and isinstance(total, int) and failed:
+        out.append((name, failed, total))
+    for key, value in results.items():
+        if isinstance(value, dict):
+            out += coding_failures(value, f"{name}/{key}" if name else key)
+    return out
+
+
 def run_evaluate(args: argparse.Namespace) -> int:
     unknown = [n for n in (args.sets.split(",") if args.sets else []) if n not in DATA_SETS]
     if unknown:  # a typo is named before anything else is asked for
@@ -180,4 +194,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
         report["data"] = results
     if args.json:
         print(json.dumps(report["gold"] if set(report) == {"gold"} else report, indent=2, ensure_ascii=False))
+    failures = coding_failures(report.get("data", {})) + coding_failures(report.get("gold", {}), "gold")
+    for name, failed, total in failures:  # scores of uncoded documents are no measure: say so
+        print(f"eventcoder: {Errors.EC077.format(failed=failed, total=total, name=name)}", file=sys.stderr)
+    if any(failed == total for _, failed, total in failures):
+        return ExitCode.ALL_FAILED
     return ExitCode.OK

@@ -1061,3 +1061,29 @@ def test_events_one_victim_told_without_a_number_counts_one(code) -> None:  # ty
     # a plural, a possessive or a quantifier is no single victim
     assert tolls("Gunmen killed villagers near Gao on Monday.") == [("killed", None, None)]
     assert ("killed", None, None) in tolls("Police arrested a man who killed his neighbour in Gao.")
+
+
+def test_events_another_accounts_figure_widens_the_toll(code) -> None:  # type: ignore[no-untyped-def]
+    def toll(text: str) -> dict | None:  # type: ignore[type-arg]
+        doc = code(text, published="2024-06-10")
+        tolls = [e.fatalities for e in doc.events if e.fatalities]
+        assert len(tolls) == 1, tolls  # one event holds the toll
+        return tolls[0]
+
+    got = toll("At least 12 civilians were killed when gunmen attacked a village, some reports say 15.")
+    assert got is not None and (got["best"], got["low"], got["high"]) == (12, 12, 15)
+    assert [(o["value"], o["text"]) for o in got["others"]] == [(15, "15")]
+    got = toll("Gunmen killed 15 civilians on Monday, but local media reported 9.")
+    assert got is not None and (got["best"], got["low"], got["high"]) == (15, 9, 15)
+    # a figure of something else, or another source's count of other things, is no account of the toll
+    got = toll("Gunmen killed 12 civilians on Monday; officials said 40 houses were burned.")
+    assert got is not None and (got["low"], got["high"]) == (None, None) and "others" not in got
+
+
+def test_events_protesters_burning_tyres_or_effigies_protest(code) -> None:  # type: ignore[no-untyped-def]
+    def told(text: str) -> list[tuple[str, str | None]]:
+        return [(e.type, e.mode) for e in code(text, published="2024-06-10").events]
+
+    assert told("Protesters burned tyres in Harare on Friday.") == [("PROTEST", "demo")]
+    assert told("Demonstrators burned an effigy of the president outside parliament.") == [("PROTEST", "demo")]
+    assert told("Soldiers burned homes in the village on Monday.") == [("ASSAULT", "destroy")]  # not a protest

@@ -708,5 +708,39 @@ def casualties_for(doc: Doc, quantities: Sequence[Quantity], trigger_start: int,
 
     best = min(cands, key=rank)
     value = best.value if best.value is not None else best.low
-    return {"best": value, "low": best.low, "high": best.high, "text": best.text, "start": best.start,
-            "end": best.end, "kind": kind}
+    out: dict[str, Any] = {"best": value, "low": best.low, "high": best.high, "text": best.text,
+                           "start": best.start, "end": best.end, "kind": kind}
+    others = [q for q in quantities if sent.start_char <= q.start < sent.end_char and q.start > best.end
+              and _other_account(doc, q)]
+    if others and value is not None:
+        figures = [value, *(f for f in (best.low, best.high) if f is not None), *(q.value for q in others)]
+        out["low"], out["high"] = min(figures), max(figures)  # type: ignore[type-var]
+        out["others"] = [{"value": q.value, "text": q.text, "start": q.start, "end": q.end} for q in others]
+    return out
+
+
+_ACCOUNT_VERBS = {"say", "put", "report", "give", "estimate", "claim", "place", "suggest", "number"}
+_ACCOUNT_SOURCES = {"report", "source", "other", "some", "media", "medium", "outlet", "resident", "witness",
+                    "activist", "monitor", "group", "hospital", "medic", "estimate", "account", "tally"}
+
+
+def _other_account(doc: Doc, q: Quantity) -> bool:
+    """A bare figure another account gives for the same toll: "at least 12 were killed; some
+    reports say 15", "other sources put the toll at 20", "local media reported 30"."""
+    if q.kind != "count" or q.of is not None or q.value is None:
+        return False
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span.root
+    for _ in range(3):  # "say 15", "put the toll at 15", "reported a toll of 15"
+        head = tok.head
+        if head.i == tok.i:
+            return False
+        if head.pos_ == "VERB":
+            if head.lemma_.lower() not in _ACCOUNT_VERBS:
+                return False
+            subjects = [c for c in head.children if c.dep_ == "nsubj"]
+            return any(c.lemma_.lower() in _ACCOUNT_SOURCES for c in subjects)
+        tok = head
+    return False

@@ -1085,5 +1085,5 @@ def test_events_protesters_burning_tyres_or_effigies_protest(code) -> None:  # t
         return [(e.type, e.mode) for e in code(text, published="2024-06-10").events]
 
     assert told("Protesters burned tyres in Harare on Friday.") == [("PROTEST", "demo")]
-    assert told("Demonstrators burned an effigy of the president outside parliament.") == [("PROTEST", "demo")]
-    assert told("Soldiers burned homes in the village on Monday.") == [("ASSAULT", "destroy")]  # not a protest
+    assert told("Demonstrators burned an effigy of the president.") == [("PROTEST", "demo")]
+    assert told("Soldiers burned homes in the village on Monday.") == [("ASSAULT", "destroy")]  # no protest

@@ -200,6 +200,7 @@ def score_predictions(gold: list[PloverSentence], results: list[DocumentResult])
         }
     return {
         "sentences": n,
+        "failed": sum(res.status != "ok" for res in results),  # uncoded sentences score as finding nothing
         "type_accuracy": round(correct / n, 3) if n else 0.0,
         "macro_f1": round(sum(v["f1"] for v in per_type.values()) / len(PLOVER_TYPES), 3),
         "coverage": round(covered / n, 3) if n else 0.0,

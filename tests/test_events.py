@@ -1087,3 +1087,12 @@ def test_events_protesters_burning_tyres_or_effigies_protest(code) -> None:  # t
     assert told("Protesters burned tyres in Harare on Friday.") == [("PROTEST", "demo")]
     assert told("Demonstrators burned an effigy of the president.") == [("PROTEST", "demo")]
     assert told("Soldiers burned homes in the village on Monday.") == [("ASSAULT", "destroy")]  # no protest
+
+
+def test_events_who_is_accused_of_an_act_is_its_actor(code) -> None:  # type: ignore[no-untyped-def]
+    doc = code("The foreign ministry accused Moscow of shelling Kharkiv on Thursday.", published="2024-06-10")
+    [shelling] = [e for e in doc.events if e.type == "ASSAULT"]
+    assert shelling.actor is not None and shelling.actor.country == "RUS"
+    doc = code("Russia was blamed for shelling Kharkiv on Thursday.", published="2024-06-10")
+    [shelling] = [e for e in doc.events if e.type == "ASSAULT"]
+    assert shelling.actor is not None and shelling.actor.country == "RUS"

@@ -1152,6 +1152,11 @@ def _is_passive(tok: Token) -> bool:
     return any(c.dep_ in _PASS_SUBJ or c.dep_ == "auxpass" for c in tok.children)
 
 
+# verbs that charge someone with an act told as a gerund ("accused X of shelling")
+_CHARGING = {"accuse", "blame", "charge", "convict", "suspect", "indict", "condemn", "criticize", "criticise",
+             "fault", "sentence", "arrest", "jail", "fine", "sanction", "punish", "praise", "thank", "credit"}
+
+
 def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
     """(actor head, recipient head) of a verbal trigger."""
     if _is_passive(verb):
@@ -1174,6 +1179,11 @@ def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
             actor = _first_child(gov, _SUBJ)
     if actor is None and verb.dep_ == "relcl":
         actor = verb.head
+    if actor is None and verb.dep_ == "pcomp" and verb.head.lower_ in {"of", "for", "with"} \
+            and _lemma(verb.head.head) in _CHARGING:
+        # "accused Moscow of shelling Kharkiv", "Moscow was blamed for shelling": who is accused acts
+        charger = verb.head.head
+        actor = _first_child(charger, _PASS_SUBJ) if _is_passive(charger) else _first_child(charger, _OBJ)
     if actor is None and verb.dep_ == "ROOT" and verb.tag_ in {"VBD", "VBZ", "VBP"}:
         # a finite main verb the parser left without a subject (long fronted phrases):
         # the last person named before it in the sentence

@@ -8,10 +8,12 @@ the parser never sees more than ``chunk_chars`` characters at a time.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TypeVar
 
+from spacy.attrs import IS_ALPHA, IS_STOP, IS_TITLE, IS_UPPER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -40,22 +42,26 @@ ENGLISH_MIN_SHARE = 0.25  # English news runs at 38-55% function words; German ~
 _SCRIPT_MIN_LETTERS = 40
 
 
+_NON_LATIN = re.compile(r"[^\x00-\u024f]")  # characters outside Basic Latin .. Latin Extended-B
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
 def english_share(doc: Doc) -> float | None:
     """The share of the lower-case words that are English function words ("the", "of", "was"),
     or None for a text too short to judge (names and acronyms are no evidence either way); 0.0
     for a text mostly in another script (Chinese has no spaces to count words by). The pipeline
     codes English only: a text far below English's share is coded all the same (names and
     numbers still come out) but flagged, not silently empty."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    text = doc.text
-    letters = sum(c.isalpha() for c in text)
-    if letters >= _SCRIPT_MIN_LETTERS and sum(c.isalpha() and c < "\u0250" for c in text) < letters / 2:
+    text = doc_text(doc)
+    foreign = sum(c.isalpha() for c in _NON_LATIN.findall(text))  # few or none in English text
+    if foreign >= _SCRIPT_MIN_LETTERS and foreign > len(_LATIN_LETTER.findall(text)):
         return 0.0  # mostly letters outside Latin (Cyrillic, Arabic, CJK, ...)
-    words = [t.lower_ for t in doc if t.is_alpha and not (t.is_title or t.is_upper)]
-    if len(words) < ENGLISH_MIN_WORDS:
+    flags = doc.to_array([IS_ALPHA, IS_TITLE, IS_UPPER, IS_STOP])  # spaCy's English stop words
+    words = (flags[:, 0] == 1) & (flags[:, 1] == 0) & (flags[:, 2] == 0)
+    n = int(words.sum())
+    if n < ENGLISH_MIN_WORDS:
         return None
-    return sum(w in STOP_WORDS for w in words) / len(words)
+    return int((flags[words, 3] == 1).sum()) / n
 
 
 def doc_text(doc: Doc) -> str:

@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
@@ -105,10 +105,9 @@ def _ending(exitcode: int) -> str:
     return f"killed by {name}{oom}"
 
 
-def _failed_alone(item: Item, detail: str) -> DocumentResult:
-    what = item.source or item.id
-    return DocumentResult.failed(item.id, Errors.EC076.code, Errors.EC076.format(what=what, detail=detail),
-                                 source=item.source, url=item.url)
+def _failed(item: Item, error: Errors, detail: str) -> DocumentResult:
+    message = error.format(what=item.source or item.id, detail=detail)
+    return DocumentResult.failed(item.id, error.code, message, source=item.source, url=item.url)
 
 
 class _Workers:
@@ -186,12 +185,9 @@ def _collect(pool: _Workers, window: _Window) -> list[DocumentResult]:
         try:
             results.extend(pool.submit([item]).result())
         except BrokenProcessPool:
-            results.append(_failed_alone(item, pool.died()))
+            results.append(_failed(item, Errors.EC076, pool.died()))
         except Exception as exc:  # this document's failure, not the batch's
-            detail = f"{type(exc).__name__}: {exc}"
-            results.append(DocumentResult.failed(
-                item.id, Errors.EC010.code, Errors.EC010.format(what=item.source or item.id, detail=detail),
-                source=item.source, url=item.url))
+            results.append(_failed(item, Errors.EC010, f"{type(exc).__name__}: {exc}"))
     for i, (other, fut) in enumerate(window):  # lost with a broken pool, unless already done
         if fut.cancelled() or fut.exception() is not None:
             window[i] = (other, pool.submit(other))
@@ -222,10 +218,7 @@ class BatchSummary:
         if doc.status == "ok":
             self.ok += 1
             self.events += len(doc.events)
-            if doc.meta.get("published_ignored"):
-                self.warnings[PUBLISHED_IGNORED] += 1
-            if "english_share" in doc.meta:
-                self.warnings[NOT_ENGLISH] += 1
+            self.warnings.update(_warnings(doc))
         else:
             self.failed += 1
             code = doc.error.code if doc.error else "unknown"
@@ -238,11 +231,7 @@ class BatchSummary:
         if before.status == "ok":
             self.ok -= 1
             self.events -= len(before.events)
-            if before.meta.get("published_ignored"):
-                self.warnings[PUBLISHED_IGNORED] -= 1
-            if "english_share" in before.meta:
-                self.warnings[NOT_ENGLISH] -= 1
-            self.warnings += Counter()  # drops the zeros
+            self.warnings -= Counter(_warnings(before))  # a count that reaches 0 is dropped
         else:
             self.failed -= 1
             code = before.error.code if before.error else "unknown"
@@ -266,10 +255,18 @@ class BatchSummary:
         reasons = ", ".join(f"{c}: {n}" for c, n in sorted(self.by_code.items()))
         failed = f"{self.failed}" + (f" ({reasons})" if reasons else "")
         out = f"documents in: {self.documents}, ok: {self.ok}, failed: {failed}, events found: {self.events}"
-        if self.skipped:
-            why = ", ".join(f"{r}: {n}" for r, n in sorted(self.skipped.items()))
-            out += f", skipped: {sum(self.skipped.values())} ({why})"
-        if self.warnings:
-            why = ", ".join(f"{r}: {n}" for r, n in sorted(self.warnings.items()))
-            out += f", warnings: {sum(self.warnings.values())} ({why})"
-        return out
+        return out + tally("skipped", self.skipped) + tally("warnings", self.warnings)
+
+
+def _warnings(doc: DocumentResult) -> list[str]:
+    """What a coded document's ``meta`` says was ignored or doubtful in its input."""
+    return [label for label, key in ((PUBLISHED_IGNORED, "published_ignored"), (NOT_ENGLISH, "english_share"))
+            if doc.meta.get(key) is not None]
+
+
+def tally(label: str, counts: Mapping[str, int]) -> str:
+    """``", skipped: 3 (warc:revisit: 1, ...)"`` for a summary line; empty when nothing was counted."""
+    if not counts:
+        return ""
+    why = ", ".join(f"{r}: {n}" for r, n in sorted(counts.items()))
+    return f", {label}: {sum(counts.values())} ({why})"

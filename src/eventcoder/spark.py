@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from eventcoder.batch import NOT_ENGLISH, PUBLISHED_IGNORED, code_partition
+from eventcoder.batch import NOT_ENGLISH, PUBLISHED_IGNORED, code_partition, tally
 from eventcoder.duplicates import SAME_CONTENT, conflict_record, fingerprint, suffix_id
 from eventcoder.errors import Errors, InputError
 from eventcoder.ingest.readers import article_from_record, input_kind, iter_articles, iter_jsonl_range
@@ -318,13 +318,7 @@ class SparkSummary:
         reasons = ", ".join(f"{c}: {n}" for c, n in sorted(self.failed_by_code.items()))
         out = (f"documents in: {self.documents}, ok: {self.ok}, failed: {self.failed}"
                + (f" ({reasons})" if reasons else "") + f", events found: {self.events}")
-        if self.skipped:
-            why = ", ".join(f"{r}: {n}" for r, n in sorted(self.skipped.items()))
-            out += f", skipped: {sum(self.skipped.values())} ({why})"
-        if self.warnings:
-            why = ", ".join(f"{r}: {n}" for r, n in sorted(self.warnings.items()))
-            out += f", warnings: {sum(self.warnings.values())} ({why})"
-        return out
+        return out + tally("skipped", self.skipped) + tally("warnings", self.warnings)
 
 
 def _delete(spark: SparkSession, path: str) -> None:

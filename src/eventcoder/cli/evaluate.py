@@ -164,12 +164,12 @@ def coding_failures(results: dict[str, Any], name: str = "") -> list[tuple[str, 
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    unknown = [n for n in (args.sets.split(",") if args.sets else []) if n not in DATA_SETS]
+    sets = args.sets.split(",") if args.sets else []
+    unknown = [n for n in sets if n not in DATA_SETS]
     if unknown:  # a typo is named before anything else is asked for
         raise InputError(Errors.EC028, value=",".join(unknown), option="--sets",
                          detail=f"choose from {', '.join(DATA_SETS)}")
-    bundled_only = bool(args.sets) and all(DATA_SETS.get(n, (None, "x"))[1] is None
-                                            for n in args.sets.split(","))
+    bundled_only = bool(sets) and all(DATA_SETS[n][1] is None for n in sets)
     if args.gold is None and args.data is None and not bundled_only:
         raise InputError(
             Errors.EC028, value=None, option="evaluate",
@@ -187,7 +187,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             print(gold_report.table())
         report["gold"] = gold_report.to_dict()
     if args.data is not None or bundled_only:
-        names = args.sets.split(",") if args.sets else list(DATA_SETS)
+        names = sets or list(DATA_SETS)
         results = score_data_sets(Path(args.data) if args.data is not None else None, names)
         if not args.json:
             print(_table(results))

@@ -129,14 +129,11 @@ def run_fuse(args: argparse.Namespace) -> int:
     if not args.quiet:
         ratio = f" ({len(fused) / len(reports):.2f} per report)" if reports else ""
         print(f"eventcoder: fused {len(reports)} reports into {len(fused)} events{ratio}", file=sys.stderr)
+    nothing = bool(problems) and not reports  # no line was a coded record: not a success, even quiet
+    if not args.quiet or nothing:
         for message, count in sorted(problems.items()):
             print(f"eventcoder: skipped {count} x {message}", file=sys.stderr)
-    if problems and not reports:  # nothing was a coded record: not a success
-        if args.quiet:
-            for message, count in sorted(problems.items()):
-                print(f"eventcoder: skipped {count} x {message}", file=sys.stderr)
-        return ExitCode.ALL_FAILED
-    return ExitCode.OK
+    return ExitCode.ALL_FAILED if nothing else ExitCode.OK
 
 
 def _all() -> Any:

@@ -397,6 +397,7 @@ def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: 
     url: str | None = obj.get("url") or None
     title, publisher, published = obj.get("title") or None, obj.get("publisher") or None, obj.get("published")
     here = f"line {number} of {what}"
+    passed_over: str | None = None  # a given published that is no date, set aside for the page's own
     if text is None and html is None:
         return _fail(fail_id, Errors.EC005, source, url=url, line=number, what=what)
     if text is None:
@@ -407,7 +408,7 @@ def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: 
         text, url, title = page.text, url or page.url, title or page.title
         publisher = publisher or page.publisher
         if not (published and normalize_date(published)):
-            published = page.published
+            passed_over, published = published, page.published
     if not text.strip():
         return _fail(fail_id, Errors.EC001, source, url=url, what=here)
     if len(text) > settings.max_chars:
@@ -415,9 +416,8 @@ def _record(obj: dict[str, Any], number: int, what: str, source: str, settings: 
                      limit=f"{settings.max_chars:,}")
     article = build_article(text, settings=settings, source=source, article_id=doc_id, url=url,
                             title=title, publisher=publisher, published=published)
-    given = (obj.get("published") or "").strip()
-    if given and not article.published_ignored and not normalize_date(given):  # the page's own date won
-        article = replace(article, published_ignored=given)
+    if passed_over and passed_over.strip():  # build_article never saw it: the record still says so
+        article = replace(article, published_ignored=passed_over.strip())
     return article if encoding is None else replace(article, encoding=encoding)
 
 

@@ -114,6 +114,20 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
+class _StartedSend:
+    """The ASGI ``send`` of one request, telling whether the response has started: after that an
+    error can no longer be answered with a response of its own."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
+
+
 class CatchAllMiddleware:
     """Answer an unexpected exception with the 500 shape (EC049) and keep the connection.
 
@@ -131,18 +145,11 @@ class CatchAllMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        sent = _StartedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, sent)
         except Exception as exc:
-            if started:
+            if sent.started:
                 raise
             _LOG.error("unexpected error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
             response = _respond(500, Errors.EC049.code, Errors.EC049.format(detail=type(exc).__name__))
@@ -186,7 +193,7 @@ class BodyLimitMiddleware:
                                    Errors.EC042.format(size=f"{size:,}", limit=f"{self.max_body:,}"))
                 return
         seen = 0
-        started = False
+        sent = _StartedSend(send)
 
         async def counting_receive() -> Message:
             nonlocal seen
@@ -197,16 +204,10 @@ class BodyLimitMiddleware:
                     raise BodyTooLarge()
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, sent)
         except BodyTooLarge:  # read outside a route (the route's own reads are answered by the handler)
-            if not started:
+            if not sent.started:
                 await self._refuse(send, 413, Errors.EC042.code,
                                    Errors.EC042.format(size=f"more than {self.max_body:,}",
                                                        limit=f"{self.max_body:,}"))
